@@ -25,6 +25,16 @@ public interface AuthenticationFunctions {
     /** f5*: the anonymity key used to conceal SQN_MS in AUTS (TS 33.102 §6.3.3). */
     byte[] f5Star(byte[] rand);
 
+    /**
+     * A quintet for {@code rand}, {@code sqn} (6 octets) and {@code amf} (2 octets): f1 and f2..f5
+     * together. Implementations may override it with a faster combined computation.
+     */
+    default UmtsVector quintet(byte[] rand, byte[] sqn, byte[] amf) {
+        AkaOutputs o = f2345(rand);
+        byte[] mac = f1(rand, sqn, amf);
+        return new UmtsVector(rand.clone(), o.res(), o.ck(), o.ik(), UmtsVector.autn(sqn, o.ak(), amf, mac));
+    }
+
     /** The algorithms a subscriber record can name. */
     enum Algorithm {
         /** TS 35.205-35.208, AES-128 kernel. */
