@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         versionProvider = OpenMcim.Version.class,
         description = "OpenMCIM: remote MCIM provisioning and operator change for M2M/IoT devices (3GPP TR 33.812).",
         subcommands = {
+                AkaCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class OpenMcim implements Runnable {

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages OpenMCIM's build and tests need, only those missing (idempotent).
+# Run as root (CI and the README's commands are). Packages for the NextEPC lab are installed by
+# lab/lab.sh, which the lab tests call themselves.
+set -euo pipefail
+
+packages=(
+  openjdk-17-jdk-headless   # Java 17 toolchain
+  maven                     # build
+  tshark                    # dissector checks of every PDU we emit (Diameter, S1AP, NAS)
+  freediameter              # freeDiameterd: independent Diameter peer for the ICF interop tests
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "install-deps: missing packages ${missing[*]}; run as root or install them" >&2
+    exit 1
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # tshark asks whether non-root users may capture; the answer does not matter for root.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
