@@ -1,6 +1,7 @@
 package org.openmcim.aka.kdf;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,7 +115,7 @@ class EapKeyDerivationTest {
         EapAkaKeys fromMk = EapKeyDerivation.eapAkaFromMk(mk);
         assertArrayEquals(fromMk.msk(), keys.msk());
         assertArrayEquals(fromMk.emsk(), keys.emsk());
-        assertTrue(!keys.toString().contains(org.openmcim.aka.Hex.encode(keys.msk())), "no key in toString");
+        assertFalse(keys.toString().contains(org.openmcim.aka.Hex.encode(keys.msk())), "no key in toString");
     }
 
     // ---- negative tests ---------------------------------------------------------------------

@@ -2,6 +2,7 @@ package org.openmcim.aka.kdf;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -142,7 +143,7 @@ class KdfTest {
         assertArrayEquals(concat(v.hex("ck-prime"), v.hex("ik-prime")),
                 kdf.derive(concat(v.hex("ck"), v.hex("ik")), Kdf.FC_CK_IK_PRIME,
                         v.get("network").getBytes(StandardCharsets.US_ASCII), sqnXorAk));
-        assertTrue(!p.toString().contains(org.openmcim.aka.Hex.encode(p.ckPrime())), "no key in toString");
+        assertFalse(p.toString().contains(org.openmcim.aka.Hex.encode(p.ckPrime())), "no key in toString");
     }
 
     // ---- generic form ---------------------------------------------------------------------
