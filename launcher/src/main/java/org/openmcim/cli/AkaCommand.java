@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.openmcim.aka.AuthenticationFunctions;
 import org.openmcim.aka.Hex;
 import org.openmcim.aka.Milenage;
+import org.openmcim.aka.Tuak;
 import org.openmcim.aka.UmtsVector;
 import org.openmcim.aka.XorTestAlgorithm;
 import org.openmcim.aka.kdf.PlmnId;
@@ -40,34 +41,52 @@ final class AkaCommand implements Runnable {
 
     /** The subscriber's key material and algorithm, shared by the subcommands. */
     static final class Subscriber {
-        @Option(names = "--k", required = true, paramLabel = "HEX", description = "subscriber key K (16 bytes)")
+        @Option(names = "--k", required = true, paramLabel = "HEX", description = "subscriber key K (16 bytes; TUAK also 32)")
         String k;
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         OperatorVariant variant;
 
         @Option(names = "--algorithm", defaultValue = "milenage", paramLabel = "ALG",
-                description = "milenage (default) or xor (TS 34.108 test SIMs)")
+                description = "milenage (default), tuak (TS 35.231: --opc/--op are TOPc/TOP, 32 bytes) or xor (TS 34.108 test SIMs)")
         String algorithm;
 
+        @Option(names = "--mac-bits", defaultValue = "64", paramLabel = "N", description = "TUAK MAC length: 64 (default), 128, 256")
+        int macBits;
+        @Option(names = "--res-bits", defaultValue = "64", paramLabel = "N", description = "TUAK RES length: 32, 64 (default), 128, 256")
+        int resBits;
+        @Option(names = "--ck-bits", defaultValue = "128", paramLabel = "N", description = "TUAK CK length: 128 (default), 256")
+        int ckBits;
+        @Option(names = "--ik-bits", defaultValue = "128", paramLabel = "N", description = "TUAK IK length: 128 (default), 256")
+        int ikBits;
+        @Option(names = "--keccak-iterations", defaultValue = "1", paramLabel = "N", description = "TUAK Keccak iterations (default 1)")
+        int keccakIterations;
+
         static final class OperatorVariant {
-            @Option(names = "--opc", paramLabel = "HEX", description = "OPc (16 bytes)")
+            @Option(names = "--opc", paramLabel = "HEX", description = "OPc (16 bytes), or TOPc for TUAK (32 bytes)")
             String opc;
-            @Option(names = "--op", paramLabel = "HEX", description = "OP (16 bytes); OPc is derived from it")
+            @Option(names = "--op", paramLabel = "HEX", description = "OP (16 bytes), or TOP for TUAK; OPc/TOPc is derived from it")
             String op;
         }
 
         AuthenticationFunctions functions() {
-            byte[] key = Hex.decode("K", k, 16);
             switch (algorithm.toLowerCase(java.util.Locale.ROOT)) {
                 case "milenage":
+                    byte[] key = Hex.decode("K", k, 16);
                     return variant.opc != null
                             ? Milenage.withOpc(key, Hex.decode("OPc", variant.opc, 16))
                             : Milenage.withOp(key, Hex.decode("OP", variant.op, 16));
+                case "tuak":
+                    byte[] tuakKey = Hex.decode(k);
+                    Tuak.Builder b = Tuak.builder().key(tuakKey).macBits(macBits).resBits(resBits).ckBits(ckBits)
+                            .ikBits(ikBits).keccakIterations(keccakIterations);
+                    return (variant.opc != null
+                            ? b.topc(Hex.decode("TOPc", variant.opc, Tuak.TOP_BYTES))
+                            : b.top(Hex.decode("TOP", variant.op, Tuak.TOP_BYTES))).build();
                 case "xor":
-                    return new XorTestAlgorithm(key);
+                    return new XorTestAlgorithm(Hex.decode("K", k, 16));
                 default:
-                    throw new IllegalArgumentException("unknown --algorithm '" + algorithm + "' (milenage, xor)");
+                    throw new IllegalArgumentException("unknown --algorithm '" + algorithm + "' (milenage, tuak, xor)");
             }
         }
     }

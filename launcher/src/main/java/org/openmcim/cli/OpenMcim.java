@@ -45,7 +45,7 @@ public final class OpenMcim implements Runnable {
             if (System.getenv("OPENMCIM_DEBUG") != null) {
                 ex.printStackTrace(cmd.getErr());
             }
-            cmd.getErr().println("openmcim " + cmd.getCommandName() + ": " + ex.getMessage());
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
             return ex instanceof IllegalArgumentException ? 2 : 1;
         });
         return cl;
