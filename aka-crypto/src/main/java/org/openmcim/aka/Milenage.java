@@ -13,8 +13,8 @@ import org.openmcim.aka.aes.BitslicedAes128;
  * ({@link #quintet}). Immutable and thread-safe; the expanded key lives inside.
  */
 public final class Milenage implements AuthenticationFunctions {
-    private static final int R1 = 8, R2 = 0, R3 = 4, R4 = 8, R5 = 12; // rotations, in octets
-    private static final int C2 = 1, C3 = 2, C4 = 4, C5 = 8;        // last octet of c2..c5; c1 = 0
+    static final int R1 = 8, R2 = 0, R3 = 4, R4 = 8, R5 = 12; // rotations, in octets
+    static final int C2 = 1, C3 = 2, C4 = 4, C5 = 8;        // last octet of c2..c5; c1 = 0
 
     private final BitslicedAes128 aes;
     private final byte[] opc;
@@ -62,8 +62,8 @@ public final class Milenage implements AuthenticationFunctions {
     public AkaOutputs f2345(byte[] rand) {
         byte[] temp = temp(rand);
         byte[] o2 = new byte[16], o3 = new byte[16], o4 = new byte[16], unused = new byte[16];
-        aes.encrypt4(in(temp, R2, C2), 0, in(temp, R3, C3), 0, in(temp, R4, C4), 0, in(temp, R5, C5), 0,
-                o2, 0, o3, 0, o4, 0, unused, 0);
+        aes.encrypt4(in(temp, opc, R2, C2), 0, in(temp, opc, R3, C3), 0, in(temp, opc, R4, C4), 0,
+                in(temp, opc, R5, C5), 0, o2, 0, o3, 0, o4, 0, unused, 0);
         xorInto(o2, opc);
         xorInto(o3, opc);
         xorInto(o4, opc);
@@ -75,7 +75,7 @@ public final class Milenage implements AuthenticationFunctions {
     public byte[] f5Star(byte[] rand) {
         byte[] temp = temp(rand);
         byte[] o5 = new byte[16];
-        aes.encrypt(in(temp, R5, C5), 0, o5, 0);
+        aes.encrypt(in(temp, opc, R5, C5), 0, o5, 0);
         xorInto(o5, opc);
         return Arrays.copyOf(o5, 6); // §4.1: f5* = OUT5[0..47]
     }
@@ -85,8 +85,13 @@ public final class Milenage implements AuthenticationFunctions {
     public UmtsVector quintet(byte[] rand, byte[] sqn, byte[] amf) {
         byte[] temp = temp(rand);
         byte[] o1 = new byte[16], o2 = new byte[16], o3 = new byte[16], o4 = new byte[16];
-        aes.encrypt4(in1(temp, sqn, amf), 0, in(temp, R2, C2), 0, in(temp, R3, C3), 0, in(temp, R4, C4), 0,
-                o1, 0, o2, 0, o3, 0, o4, 0);
+        aes.encrypt4(in1(temp, opc, sqn, amf), 0, in(temp, opc, R2, C2), 0, in(temp, opc, R3, C3), 0,
+                in(temp, opc, R4, C4), 0, o1, 0, o2, 0, o3, 0, o4, 0);
+        return assemble(rand, sqn, amf, opc, o1, o2, o3, o4);
+    }
+
+    /** OUT1..OUT4 (before the final ⊕ OPc) to a quintet (§4.1 output slicing). */
+    static UmtsVector assemble(byte[] rand, byte[] sqn, byte[] amf, byte[] opc, byte[] o1, byte[] o2, byte[] o3, byte[] o4) {
         xorInto(o1, opc);
         xorInto(o2, opc);
         xorInto(o3, opc);
@@ -107,13 +112,13 @@ public final class Milenage implements AuthenticationFunctions {
     /** OUT1 = E_K(TEMP ⊕ rot(IN1 ⊕ OPc, r1) ⊕ c1) ⊕ OPc, IN1 = SQN ‖ AMF ‖ SQN ‖ AMF. */
     private byte[] out1(byte[] rand, byte[] sqn, byte[] amf) {
         byte[] temp = temp(rand);
-        byte[] x = in1(temp, sqn, amf);
+        byte[] x = in1(temp, opc, sqn, amf);
         aes.encrypt(x, 0, x, 0);
         xorInto(x, opc);
         return x;
     }
 
-    private byte[] in1(byte[] temp, byte[] sqn, byte[] amf) {
+    static byte[] in1(byte[] temp, byte[] opc, byte[] sqn, byte[] amf) {
         checkLength("SQN", sqn, 6);
         checkLength("AMF", amf, 2);
         byte[] in1 = new byte[16];
@@ -128,7 +133,7 @@ public final class Milenage implements AuthenticationFunctions {
     }
 
     /** rot(TEMP ⊕ OPc, r) ⊕ c: rot moves bits towards the most significant end (§4.1). */
-    private byte[] in(byte[] temp, int rotOctets, int lastOctetOfC) {
+    static byte[] in(byte[] temp, byte[] opc, int rotOctets, int lastOctetOfC) {
         byte[] x = new byte[16];
         for (int i = 0; i < 16; i++) {
             int j = (i + rotOctets) & 15;
@@ -138,7 +143,7 @@ public final class Milenage implements AuthenticationFunctions {
         return x;
     }
 
-    private static void xorInto(byte[] acc, byte[] x) {
+    static void xorInto(byte[] acc, byte[] x) {
         for (int i = 0; i < acc.length; i++) {
             acc[i] ^= x[i];
         }

@@ -41,39 +41,53 @@ public final class BitslicedAes128 {
     /** 11 round keys of 8 planes each, in the state layout, replicated into all four lanes. */
     private final long[] roundKeys = new long[88];
 
-    /** Expands a 16-byte key; the instance is then ready for {@link #encrypt4}. */
+    /** Expands a 16-byte key into all four lanes; the instance is then ready for {@link #encrypt4}. */
     public BitslicedAes128 setKey(byte[] key) {
-        if (key.length != 16) {
-            throw new IllegalArgumentException("AES-128 key must be 16 bytes, got " + key.length);
-        }
-        long[] k = new long[8];
-        // The key, viewed as a state, replicated into the four lanes.
-        load(key, 0, key, 0, key, 0, key, 0, k);
-        System.arraycopy(k, 0, roundKeys, 0, 8);
+        return setKeys(key, key, key, key);
+    }
+
+    /**
+     * Expands four keys at once, one per lane: block {@code i} of {@link #encrypt4} is then encrypted
+     * under key {@code i}. Every step of the bitsliced key schedule stays inside its lane, so four
+     * subscribers' keys cost what one does; an HSS answering concurrent requests uses this.
+     */
+    public BitslicedAes128 setKeys(byte[] key0, byte[] key1, byte[] key2, byte[] key3) {
+        checkKey(key0);
+        checkKey(key1);
+        checkKey(key2);
+        checkKey(key3);
+        long[] k = roundKeys;
+        load(key0, 0, key1, 0, key2, 0, key3, 0, k);
         long[] t = new long[8];
         for (int round = 1; round <= 10; round++) {
-            System.arraycopy(k, 0, t, 0, 8);
+            int prev = 8 * (round - 1);
+            System.arraycopy(k, prev, t, 0, 8);
             subBytes(t);
             int rcon = RCON[round - 1];
             for (int b = 0; b < 8; b++) {
                 // FIPS 197 §5.2: temp = SubWord(RotWord(w[i-1])) xor Rcon. RotWord takes row r+1 of
                 // column 3 (rotate planes by one row group), then column 3 moves to column 0.
                 long w = (Long.rotateRight(t[b], 16) >>> 12) & 0x000F_000F_000F_000FL;
+                // Rcon is public, so branching on its bits leaks nothing.
                 if (((rcon >>> b) & 1) != 0) {
                     w ^= 0xFL; // row 0, column 0, all four lanes
                 }
                 // w[i] = w[i-4] xor temp for column 0, then each next column xors in the one before:
                 // a prefix xor along the four columns of every row.
-                long v = k[b] ^ w;
+                long v = k[prev + b] ^ w;
                 v ^= (v << 4) & 0xFFF0_FFF0_FFF0_FFF0L;
                 v ^= (v << 8) & 0xFF00_FF00_FF00_FF00L;
-                k[b] = v;
+                k[prev + 8 + b] = v;
             }
-            System.arraycopy(k, 0, roundKeys, 8 * round, 8);
         }
-        Arrays.fill(k, 0);
         Arrays.fill(t, 0);
         return this;
+    }
+
+    private static void checkKey(byte[] key) {
+        if (key.length != 16) {
+            throw new IllegalArgumentException("AES-128 key must be 16 bytes, got " + key.length);
+        }
     }
 
     /**

@@ -1,8 +1,12 @@
 package org.openmcim.aka.vector;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 import org.openmcim.aka.AuthenticationFunctions;
+import org.openmcim.aka.MilenageBatch;
 import org.openmcim.aka.UmtsVector;
 import org.openmcim.aka.kdf.CkIkPrime;
 import org.openmcim.aka.kdf.Kdf;
@@ -19,6 +23,7 @@ import org.openmcim.aka.sqn.SqnPolicy;
 public final class VectorFactory {
     private final SecureRandom random;
     private final Kdf kdf = new Kdf();
+    private final MilenageBatch batch = new MilenageBatch();
 
     public VectorFactory(SecureRandom random) {
         this.random = random;
@@ -51,6 +56,34 @@ public final class VectorFactory {
         UmtsVector q = f.quintet(rand(), SqnPolicy.toBytes(sqn), withSeparationBit(amf));
         byte[] kasme = kdf.kasme(q.ck(), q.ik(), servingNetwork, q.sqnXorAk());
         return new EutranVector(q.rand(), q.xres(), q.autn(), kasme);
+    }
+
+    /**
+     * E-UTRAN vectors for up to four Milenage subscribers at once (the batched path of
+     * {@link MilenageBatch}); {@code k[i]}, {@code opc[i]} and {@code sqn[i]} belong to subscriber i.
+     * One SecureRandom call supplies every RAND.
+     */
+    public EutranVector[] eutranMilenage(byte[][] k, byte[][] opc, long[] sqn, byte[] amf, PlmnId servingNetwork) {
+        int n = k.length;
+        if (opc.length != n || sqn.length != n) {
+            throw new IllegalArgumentException("k, opc and sqn must have the same length");
+        }
+        byte[] amfE = withSeparationBit(amf);
+        byte[] rands = new byte[16 * n];
+        random.nextBytes(rands);
+        List<MilenageBatch.Request> requests = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            requests.add(new MilenageBatch.Request(k[i], opc[i], Arrays.copyOfRange(rands, 16 * i, 16 * i + 16),
+                    SqnPolicy.toBytes(sqn[i]), amfE));
+        }
+        UmtsVector[] q = batch.quintets(requests);
+        EutranVector[] out = new EutranVector[n];
+        byte[] sn = servingNetwork.toOctets();
+        for (int i = 0; i < n; i++) {
+            out[i] = new EutranVector(q[i].rand(), q[i].xres(), q[i].autn(),
+                    kdf.kasme(q[i].ck(), q[i].ik(), sn, q[i].sqnXorAk()));
+        }
+        return out;
     }
 
     /** EAP-AKA' vector for non-3GPP access: CK'/IK' (TS 33.402 A.2) with the separation bit set (§6.2). */

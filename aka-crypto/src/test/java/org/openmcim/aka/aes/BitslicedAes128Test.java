@@ -74,6 +74,25 @@ class BitslicedAes128Test {
         }
     }
 
+    /** Four different keys, one per lane, against JCE. */
+    @Test
+    void perLaneKeysAgreeWithJce() throws GeneralSecurityException {
+        SplittableRandom rnd = new SplittableRandom(0x4c414e45L);
+        Cipher jce = Cipher.getInstance("AES/ECB/NoPadding");
+        for (int i = 0; i < 500; i++) {
+            byte[][] keys = {bytes(rnd, 16), bytes(rnd, 16), bytes(rnd, 16), bytes(rnd, 16)};
+            byte[] in = bytes(rnd, 64);
+            byte[] out = new byte[64];
+            new BitslicedAes128().setKeys(keys[0], keys[1], keys[2], keys[3])
+                    .encrypt4(in, 0, in, 16, in, 32, in, 48, out, 0, out, 16, out, 32, out, 48);
+            for (int lane = 0; lane < 4; lane++) {
+                jce.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keys[lane], "AES"));
+                assertArrayEquals(jce.doFinal(in, 16 * lane, 16), Arrays.copyOfRange(out, 16 * lane, 16 * lane + 16),
+                        "iteration " + i + " lane " + lane);
+            }
+        }
+    }
+
     @Test
     void encryptInPlaceIsAllowed() throws GeneralSecurityException {
         byte[] key = bytes(new SplittableRandom(1), 16);
