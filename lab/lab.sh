@@ -20,6 +20,7 @@
 #   LAB_UE_POOL   PGW UE address pool                        [10.45.0.1/16]
 #   LAB_TC_TIMER  freeDiameter reconnect timer, seconds      [3]
 #   LAB_SKIP_INSTALL=1  do not call apt-get (packages must be present)
+#   LAB_SHIM_DEBUG=1    the shim logs every emulated SCTP call to log/mme.out
 #
 # The .4/.5 addresses belong to the RO's Diameter peers; the EPC daemons use
 # other loopback addresses so nothing here binds 3868 on them. All of
@@ -166,10 +167,13 @@ start_daemon() {
     local -a env=()
     # Only the MME gets the shim: SGW/PGW use no SCTP at all.
     [ "$d" = mme ] && env=(LD_PRELOAD="$SHIM")
+    # LAB_SHIM_DEBUG=1: the shim logs each emulated SCTP call to mme.out.
+    [ "$d" = mme ] && [ "${LAB_SHIM_DEBUG:-0}" = 1 ] && env+=(SCTP_OVER_TCP_DEBUG=1)
     : >"$WORK/log/$d.out"
     # setsid: own session, so the daemon outlives the calling shell and a
     # terminal hangup; the pid of the exec'd binary is $!.
-    env "${env[@]}" setsid /usr/bin/nextepc-${d}d -f "$WORK/etc/$d.conf" \
+    # -p: keep NextEPC's own pid file out of /var/run/nextepc-<d>d/ (shared).
+    env "${env[@]}" setsid /usr/bin/nextepc-${d}d -f "$WORK/etc/$d.conf" -p "$WORK/run/$d.daemon.pid" \
         </dev/null >>"$WORK/log/$d.out" 2>&1 &
     pid=$!
     printf '%s\n' "$pid" >"$(pidfile "$d")"
@@ -199,7 +203,7 @@ stop_daemon() {
         log "$d (pid $pid) ignored SIGTERM for 5 s; sending SIGKILL"
         kill -KILL "$pid" 2>/dev/null || true
     fi
-    rm -f "$(pidfile "$d")"
+    rm -f "$(pidfile "$d")" "$WORK/run/$d.daemon.pid"
     log "$d stopped (pid $pid)"
 }
 

@@ -70,7 +70,9 @@
 #include <netinet/sctp.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -84,6 +86,25 @@
 /* How long to wait for the rest of a frame once part of it was moved. */
 #define IO_TIMEOUT_MS 10000
 #define S1AP_PPID 18
+
+/* SCTP_OVER_TCP_DEBUG=1: one stderr line per emulated call, to see what an
+ * application really asks of SCTP (the kernel never sees these calls). */
+static void dbg(const char *fmt, ...)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *e = getenv("SCTP_OVER_TCP_DEBUG");
+        on = e && *e && *e != '0';
+    }
+    if (!on)
+        return;
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "sctp-over-tcp[%d]: %s\n", (int)getpid(), line);
+}
 
 enum pending { PEND_NONE, PEND_COMM_UP };
 
@@ -158,6 +179,7 @@ int socket(int domain, int type, int protocol)
             nodelay(fd);
             mark(fd, NULL);
         }
+        dbg("socket(%d, %d, IPPROTO_SCTP) -> TCP fd %d", domain, type, fd);
         return fd;
     }
     int fd = real_socket(domain, type, protocol);
@@ -168,6 +190,8 @@ int socket(int domain, int type, int protocol)
 int close(int fd)
 {
     REAL(close);
+    if (st(fd))
+        dbg("close(%d) (marked)", fd);
     unmark(fd);
     return real_close(fd);
 }
@@ -183,6 +207,7 @@ static int after_accept(int lfd, int nfd)
     }
     nodelay(nfd);
     mark(nfd, l);
+    dbg("accept(%d) -> fd %d (marked)", lfd, nfd);
     /* RFC 6458 6.1.1: the accepted one-to-one socket reports COMM_UP. */
     if (l->assoc_ev)
         fds[nfd].pending = PEND_COMM_UP;
@@ -219,6 +244,7 @@ int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
     struct fdstate *s = st(fd);
     if (!s || level != IPPROTO_SCTP)
         return real_setsockopt(fd, level, name, val, len);
+    dbg("setsockopt(%d, IPPROTO_SCTP, %d, len %u) -> 0 (emulated)", fd, name, (unsigned)len);
     /* Remember what changes our behaviour; everything else (RTO, heartbeat,
      * retransmissions...) has no TCP counterpart worth emulating. */
     if (name == SCTP_EVENTS && val && len >= 2) {
@@ -321,6 +347,7 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
         break;
     }
     *len = need;
+    dbg("getsockopt(%d, IPPROTO_SCTP, %d) -> 0 (emulated, %u bytes)", fd, name, (unsigned)need);
     return 0;
 inval:
     errno = EINVAL;
@@ -442,6 +469,8 @@ int sctp_sendmsg(int s, const void *msg, size_t len, struct sockaddr *to,
             }
         }
     }
+    dbg("sctp_sendmsg(%d, %zu bytes, ppid %u, stream %u) -> framed", s, len, ntohl(ppid),
+        (unsigned)stream_no);
     return (int)len;
 }
 
@@ -490,6 +519,7 @@ static int notify(struct fdstate *s, int fd, void *msg, size_t len, int state, i
     memcpy(msg, &ac, n);
     if (msg_flags)
         *msg_flags = MSG_NOTIFICATION | (n == sizeof ac ? MSG_EOR : 0);
+    dbg("sctp_recvmsg(%d) -> SCTP_ASSOC_CHANGE state %d (notification)", fd, state);
     return (int)n;
 }
 
@@ -574,5 +604,6 @@ int sctp_recvmsg(int s, void *msg, size_t len, struct sockaddr *from,
     }
     if (msg_flags && f->remaining == 0)
         *msg_flags = MSG_EOR;
+    dbg("sctp_recvmsg(%d) -> %d bytes%s", s, (int)n, f->remaining ? "" : " MSG_EOR");
     return (int)n;
 }
