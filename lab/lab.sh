@@ -7,7 +7,8 @@
 #           from config/lab/nextepc/ and start SGW, PGW, MME (idempotent:
 #           daemons already running from our pidfiles are left alone)
 #   down    stop exactly the processes named in our pidfiles
-#   status  show each daemon and its listening sockets
+#   status  show each daemon and its listening sockets (exit 3 if any is
+#           not running)
 #
 # Environment (defaults in brackets):
 #   LAB_WORK   work directory: configs, pidfiles, logs     [<repo>/.lab]

@@ -39,7 +39,11 @@ if "$HERE/lab.sh" status >/dev/null 2>&1; then
 else
     started_lab=1
 fi
-"$HERE/lab.sh" up >/dev/null
+if ! "$HERE/lab.sh" up >/dev/null; then
+    fail "lab.sh up (see $LAB_WORK/log/*.out)"
+    echo "test-shim: $passed passed, $failed failed"
+    exit 1
+fi
 if make -s -C "$HERE/sctp-over-tcp" OUT="$LAB_WORK/shim" check; then
     ok "shim self-test"
 else
