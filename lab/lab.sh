@@ -229,6 +229,8 @@ status() {
 
 up() {
     install_packages
+    # The PGW needs it for pgwtun; without it it runs but cannot set up its path.
+    [ -c /dev/net/tun ] || log "WARNING: no /dev/net/tun: the PGW will log \"Can't establish PGW path\""
     build_shim
     write_configs
     local d
