@@ -11,6 +11,9 @@ packages=(
   freediameter              # freeDiameterd: independent Diameter peer for the ICF interop tests
 )
 
+# python3 drives the lab's scripted S1AP peer; any python3 on PATH will do.
+command -v python3 >/dev/null 2>&1 || packages+=(python3)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
