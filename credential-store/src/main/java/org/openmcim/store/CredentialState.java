@@ -1,0 +1,37 @@
+package org.openmcim.store;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Lifecycle of a PCID credential. ISSUED → ATTACHED → PROVISIONING → RETIRED is the provisioning
+ * path (TR 33.812 steps 1-20: the PCID is retired once the MCIM is installed); EXPIRED (lifetime over,
+ * NOTE 2 of both seeds) and REVOKED (withdrawn by the issuer) end it early. Home subscribers are
+ * ACTIVE or REVOKED.
+ */
+public enum CredentialState {
+    ISSUED, ATTACHED, PROVISIONING, RETIRED, EXPIRED, REVOKED, ACTIVE;
+
+    /** States from which this one may be entered. */
+    public Set<CredentialState> allowedFrom() {
+        switch (this) {
+            case ATTACHED:
+                return EnumSet.of(ISSUED, ATTACHED, PROVISIONING);
+            case PROVISIONING:
+                return EnumSet.of(ATTACHED, PROVISIONING);
+            case RETIRED:
+                return EnumSet.of(ATTACHED, PROVISIONING);
+            case EXPIRED:
+                return EnumSet.of(ISSUED, ATTACHED, PROVISIONING);
+            case REVOKED:
+                return EnumSet.of(ISSUED, ATTACHED, PROVISIONING, ACTIVE);
+            default:
+                return EnumSet.noneOf(CredentialState.class);
+        }
+    }
+
+    /** Whether vectors may be issued in this state. */
+    public boolean servesVectors() {
+        return this == ISSUED || this == ATTACHED || this == PROVISIONING || this == ACTIVE;
+    }
+}

@@ -1,0 +1,70 @@
+package org.openmcim.store;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+
+import org.openmcim.aka.sqn.SqnPolicy;
+
+/**
+ * Where the ICF and the SHO's HSS keep subscriber credentials (issue #4). One interface, two
+ * implementations: {@link InMemoryCredentialStore} for unit tests, a Hazelcast cluster with a
+ * write-through database for everything real.
+ *
+ * <p>Every method may block (a cluster round trip, a database write): callers keep them off Netty
+ * event loops. Every mutation is atomic per subscriber across the cluster and is acknowledged only
+ * once persisted. No method returns or logs key material except {@link #find} and the keys inside
+ * a {@link SqnGrant.Granted}, which exist so the caller can compute vectors.
+ */
+public interface CredentialStore extends AutoCloseable {
+
+    /** The subscriber with keys decrypted, or empty if unknown. */
+    Optional<Subscriber> find(String imsi);
+
+    /**
+     * Atomically (TS 33.102 Annex C, C.1.2): checks the state (and expiry at {@code now}; an
+     * expired PCID is marked EXPIRED), reserves {@code count} consecutive SEQ values with IND
+     * {@code ind}, advances SQN_HE, persists it, and returns the SQNs with the keys. Two members
+     * answering for the same subscriber never hand out the same SQN.
+     */
+    SqnGrant grantVectors(String imsi, SqnPolicy policy, int ind, int count, Instant now);
+
+    /**
+     * Atomically applies a resynchronisation whose MAC-S the caller has verified (§6.3.5): SQN_HE
+     * stays if the next SQN would be accepted, else becomes {@code sqnMs}. Returns the new SQN_HE,
+     * or empty if the subscriber is unknown.
+     */
+    Optional<Long> resync(String imsi, SqnPolicy policy, long sqnMs);
+
+    /**
+     * Moves a subscriber to {@code to} if its current state is one {@code to} allows
+     * ({@link CredentialState#allowedFrom}); returns the previous state, or empty if unknown.
+     *
+     * @throws IllegalStateException if the transition is not allowed (nothing changes)
+     */
+    Optional<CredentialState> transition(String imsi, CredentialState to, Instant at);
+
+    /**
+     * Records the serving node that last registered the subscriber (ULR, TS 29.272 §5.2.1.1): the
+     * ICF sends Cancel-Location there when the PCID is retired.
+     */
+    void recordServingNode(String imsi, ServingNode node);
+
+    Optional<ServingNode> servingNode(String imsi);
+
+    /** Adds new subscribers, all or none: fails without change if any IMSI already exists. */
+    void insertAll(Collection<Subscriber> subscribers);
+
+    /** Removes a subscriber (an SHO withdraws a failed MCIM); returns whether it existed. */
+    boolean delete(String imsi);
+
+    /** Number of subscribers held. */
+    long size();
+
+    @Override
+    void close();
+
+    /** A serving node (MME/SGSN/AAA server) by its Diameter identity. */
+    record ServingNode(String host, String realm, Instant registeredAt) {
+    }
+}

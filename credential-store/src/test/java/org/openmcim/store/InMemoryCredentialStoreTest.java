@@ -1,0 +1,8 @@
+package org.openmcim.store;
+
+class InMemoryCredentialStoreTest extends CredentialStoreContract {
+    @Override
+    protected CredentialStore store() {
+        return new InMemoryCredentialStore();
+    }
+}
