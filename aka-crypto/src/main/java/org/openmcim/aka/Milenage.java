@@ -20,8 +20,8 @@ public final class Milenage implements AuthenticationFunctions {
     private final byte[] opc;
 
     private Milenage(byte[] k, byte[] opc) {
-        this.aes = new BitslicedAes128().setKey(checkLength("K", k, 16));
-        this.opc = checkLength("OPc", opc, 16).clone();
+        this.aes = new BitslicedAes128().setKey(Lengths.require("K", k, 16));
+        this.opc = Lengths.require("OPc", opc, 16).clone();
     }
 
     /** For a subscriber whose OPc is stored (the usual case: OP never leaves the operator's AuC). */
@@ -36,9 +36,9 @@ public final class Milenage implements AuthenticationFunctions {
 
     /** TS 35.206 §4.1: OPc = OP ⊕ E_K(OP). */
     public static byte[] opc(byte[] k, byte[] op) {
-        checkLength("OP", op, 16);
+        Lengths.require("OP", op, 16);
         byte[] out = new byte[16];
-        new BitslicedAes128().setKey(checkLength("K", k, 16)).encrypt(op, 0, out, 0);
+        new BitslicedAes128().setKey(Lengths.require("K", k, 16)).encrypt(op, 0, out, 0);
         xorInto(out, op);
         return out;
     }
@@ -103,7 +103,7 @@ public final class Milenage implements AuthenticationFunctions {
 
     /** TEMP = E_K(RAND ⊕ OPc). */
     private byte[] temp(byte[] rand) {
-        byte[] x = checkLength("RAND", rand, 16).clone();
+        byte[] x = Lengths.require("RAND", rand, 16).clone();
         xorInto(x, opc);
         aes.encrypt(x, 0, x, 0);
         return x;
@@ -119,8 +119,8 @@ public final class Milenage implements AuthenticationFunctions {
     }
 
     static byte[] in1(byte[] temp, byte[] opc, byte[] sqn, byte[] amf) {
-        checkLength("SQN", sqn, 6);
-        checkLength("AMF", amf, 2);
+        Lengths.require("SQN", sqn, 6);
+        Lengths.require("AMF", amf, 2);
         byte[] in1 = new byte[16];
         System.arraycopy(sqn, 0, in1, 0, 6);
         System.arraycopy(amf, 0, in1, 6, 2);
@@ -147,14 +147,6 @@ public final class Milenage implements AuthenticationFunctions {
         for (int i = 0; i < acc.length; i++) {
             acc[i] ^= x[i];
         }
-    }
-
-    static byte[] checkLength(String name, byte[] value, int length) {
-        if (value == null || value.length != length) {
-            throw new IllegalArgumentException(name + " must be " + length + " bytes, got "
-                    + (value == null ? "none" : value.length));
-        }
-        return value;
     }
 
     @Override

@@ -24,11 +24,11 @@ public final class MilenageBatch {
     /** One subscriber's inputs: K, OPc, RAND (16 octets each), SQN (6), AMF (2). */
     public record Request(byte[] k, byte[] opc, byte[] rand, byte[] sqn, byte[] amf) {
         public Request {
-            Milenage.checkLength("K", k, 16);
-            Milenage.checkLength("OPc", opc, 16);
-            Milenage.checkLength("RAND", rand, 16);
-            Milenage.checkLength("SQN", sqn, 6);
-            Milenage.checkLength("AMF", amf, 2);
+            Lengths.require("K", k, 16);
+            Lengths.require("OPc", opc, 16);
+            Lengths.require("RAND", rand, 16);
+            Lengths.require("SQN", sqn, 6);
+            Lengths.require("AMF", amf, 2);
         }
 
         @Override

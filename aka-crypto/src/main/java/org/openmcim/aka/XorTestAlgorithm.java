@@ -23,7 +23,7 @@ public final class XorTestAlgorithm implements AuthenticationFunctions {
 
     /** RES of {@code resLength} octets (4..16, TS 33.102 §6.3.2 allows 32 to 128 bits). */
     public XorTestAlgorithm(byte[] k, int resLength) {
-        this.k = Milenage.checkLength("K", k, 16).clone();
+        this.k = Lengths.require("K", k, 16).clone();
         if (resLength < 4 || resLength > 16) {
             throw new IllegalArgumentException("RES length must be 4..16 octets, got " + resLength);
         }
@@ -39,8 +39,8 @@ public final class XorTestAlgorithm implements AuthenticationFunctions {
     public byte[] f1(byte[] rand, byte[] sqn, byte[] amf) {
         byte[] xdout = xdout(rand);
         byte[] mac = new byte[8];
-        Milenage.checkLength("SQN", sqn, 6);
-        Milenage.checkLength("AMF", amf, 2);
+        Lengths.require("SQN", sqn, 6);
+        Lengths.require("AMF", amf, 2);
         for (int i = 0; i < 6; i++) {
             mac[i] = (byte) (xdout[i] ^ sqn[i]);
         }
@@ -67,7 +67,7 @@ public final class XorTestAlgorithm implements AuthenticationFunctions {
     }
 
     private byte[] xdout(byte[] rand) {
-        Milenage.checkLength("RAND", rand, 16);
+        Lengths.require("RAND", rand, 16);
         byte[] x = new byte[16];
         for (int i = 0; i < 16; i++) {
             x[i] = (byte) (k[i] ^ rand[i]);

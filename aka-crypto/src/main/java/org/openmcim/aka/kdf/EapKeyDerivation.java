@@ -1,5 +1,7 @@
 package org.openmcim.aka.kdf;
 
+import org.openmcim.aka.Lengths;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,8 +55,8 @@ public final class EapKeyDerivation {
      */
     public static EapAkaKeys eapAka(byte[] identity, byte[] ik, byte[] ck) {
         Objects.requireNonNull(identity, "identity");
-        Kdf.checkLength("IK", ik, Kdf.HALF_KEY_BYTES);
-        Kdf.checkLength("CK", ck, Kdf.HALF_KEY_BYTES);
+        Lengths.require("IK", ik, Kdf.HALF_KEY_BYTES);
+        Lengths.require("CK", ck, Kdf.HALF_KEY_BYTES);
         MessageDigest sha1 = digest("SHA-1");
         sha1.update(identity);
         sha1.update(ik);
@@ -65,7 +67,7 @@ public final class EapKeyDerivation {
 
     /** RFC 4187 §7 second half: the keys from a given 20-octet MK (also the EAP-SIM schedule). */
     public static EapAkaKeys eapAkaFromMk(byte[] mk) {
-        Kdf.checkLength("MK", mk, MK_BYTES);
+        Lengths.require("MK", mk, MK_BYTES);
         byte[] stream = Fips186Prf.generate(mk, K_ENCR_BYTES + K_AUT_BYTES + MSK_BYTES + EMSK_BYTES);
         int p = 0;
         byte[] kEncr = Arrays.copyOfRange(stream, p, p += K_ENCR_BYTES);
@@ -94,8 +96,8 @@ public final class EapKeyDerivation {
      */
     public static EapAkaPrimeKeys eapAkaPrime(byte[] identity, byte[] ikPrime, byte[] ckPrime) {
         Objects.requireNonNull(identity, "identity");
-        Kdf.checkLength("IK'", ikPrime, Kdf.HALF_KEY_BYTES);
-        Kdf.checkLength("CK'", ckPrime, Kdf.HALF_KEY_BYTES);
+        Lengths.require("IK'", ikPrime, Kdf.HALF_KEY_BYTES);
+        Lengths.require("CK'", ckPrime, Kdf.HALF_KEY_BYTES);
         byte[] key = new byte[2 * Kdf.HALF_KEY_BYTES];
         System.arraycopy(ikPrime, 0, key, 0, Kdf.HALF_KEY_BYTES);
         System.arraycopy(ckPrime, 0, key, Kdf.HALF_KEY_BYTES, Kdf.HALF_KEY_BYTES);

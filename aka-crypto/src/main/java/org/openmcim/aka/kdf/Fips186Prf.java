@@ -1,5 +1,7 @@
 package org.openmcim.aka.kdf;
 
+import org.openmcim.aka.Lengths;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -35,7 +37,7 @@ public final class Fips186Prf {
      * The output is the concatenation x_0 || x_1 || ... cut to {@code length}.
      */
     public static byte[] generate(byte[] xkey, int length) {
-        Kdf.checkLength("XKEY", xkey, XKEY_BYTES);
+        Lengths.require("XKEY", xkey, XKEY_BYTES);
         if (length < 0) {
             throw new IllegalArgumentException("length must not be negative, got " + length);
         }

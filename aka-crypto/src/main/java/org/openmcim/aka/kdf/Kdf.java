@@ -1,5 +1,7 @@
 package org.openmcim.aka.kdf;
 
+import org.openmcim.aka.Lengths;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -134,10 +136,10 @@ public final class Kdf {
      * {@code out[offset..offset+31]}.
      */
     public void kasme(byte[] ck, byte[] ik, byte[] servingNetworkId, byte[] sqnXorAk, byte[] out, int offset) {
-        checkLength("CK", ck, HALF_KEY_BYTES);
-        checkLength("IK", ik, HALF_KEY_BYTES);
-        checkLength("serving network id", servingNetworkId, PlmnId.OCTETS);
-        checkLength("SQN xor AK", sqnXorAk, SQN_BYTES);
+        Lengths.require("CK", ck, HALF_KEY_BYTES);
+        Lengths.require("IK", ik, HALF_KEY_BYTES);
+        Lengths.require("serving network id", servingNetworkId, PlmnId.OCTETS);
+        Lengths.require("SQN xor AK", sqnXorAk, SQN_BYTES);
         checkOutput(out, offset, KEY_BYTES);
         // Key = CK || IK
         System.arraycopy(ck, 0, ckIk, 0, HALF_KEY_BYTES);
@@ -169,7 +171,7 @@ public final class Kdf {
      * @param uplinkNasCount 0..2^32-1
      */
     public byte[] kEnb(byte[] kasme, long uplinkNasCount) {
-        checkLength("KASME", kasme, KEY_BYTES);
+        Lengths.require("KASME", kasme, KEY_BYTES);
         if (uplinkNasCount < 0 || uplinkNasCount > 0xffff_ffffL) {
             throw new IllegalArgumentException(
                     "uplink NAS COUNT must be 0..4294967295 (32 bits), got " + uplinkNasCount);
@@ -193,8 +195,8 @@ public final class Kdf {
      * @param syncInput 32 bytes
      */
     public byte[] nh(byte[] kasme, byte[] syncInput) {
-        checkLength("KASME", kasme, KEY_BYTES);
-        checkLength("SYNC-input", syncInput, KEY_BYTES);
+        Lengths.require("KASME", kasme, KEY_BYTES);
+        Lengths.require("SYNC-input", syncInput, KEY_BYTES);
         // S = 0x12 || SYNC-input || 0x00 0x20
         s[0] = (byte) FC_NH;
         System.arraycopy(syncInput, 0, s, 1, KEY_BYTES);
@@ -246,7 +248,7 @@ public final class Kdf {
      * @return 16 bytes
      */
     public byte[] algorithmKey(byte[] key, int distinguisher, int algorithmId) {
-        checkLength("KASME/KeNB", key, KEY_BYTES);
+        Lengths.require("KASME/KeNB", key, KEY_BYTES);
         if (distinguisher < NAS_ENC_ALG || distinguisher > UP_INT_ALG) {
             throw new IllegalArgumentException(
                     "algorithm type distinguisher must be 0x01..0x06 (TS 33.401 A.7), got " + distinguisher);
@@ -286,10 +288,10 @@ public final class Kdf {
      * @param sqnXorAk 6 bytes, the first 6 octets of AUTN
      */
     public CkIkPrime ckIkPrime(byte[] ck, byte[] ik, String accessNetworkIdentity, byte[] sqnXorAk) {
-        checkLength("CK", ck, HALF_KEY_BYTES);
-        checkLength("IK", ik, HALF_KEY_BYTES);
+        Lengths.require("CK", ck, HALF_KEY_BYTES);
+        Lengths.require("IK", ik, HALF_KEY_BYTES);
         Objects.requireNonNull(accessNetworkIdentity, "accessNetworkIdentity");
-        checkLength("SQN xor AK", sqnXorAk, SQN_BYTES);
+        Lengths.require("SQN xor AK", sqnXorAk, SQN_BYTES);
         byte[] anid = accessNetworkIdentity.getBytes(StandardCharsets.UTF_8);
         if (anid.length == 0 || anid.length > MAX_PARAM_BYTES) {
             throw new IllegalArgumentException(
@@ -328,14 +330,6 @@ public final class Kdf {
         Arrays.fill(ckIk, (byte) 0);
         Arrays.fill(block, (byte) 0);
         Arrays.fill(s, (byte) 0);
-    }
-
-    static void checkLength(String name, byte[] value, int expected) {
-        Objects.requireNonNull(value, name);
-        if (value.length != expected) {
-            throw new IllegalArgumentException(
-                    name + " must be " + expected + " bytes, got " + value.length);
-        }
     }
 
     private static void checkOctet(String name, int value) {
