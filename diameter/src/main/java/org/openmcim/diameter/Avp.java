@@ -390,9 +390,8 @@ public final class Avp {
 
     /**
      * Grouped (RFC 6733 §4.4): the children. Pre-split when the decoding dictionary knows the AVP as
-     * Grouped; otherwise split here, without a dictionary and at most
-     * {@link DiameterCodec.Config#DEFAULT_MAX_GROUPED_DEPTH} levels deep, throwing
-     * {@link AvpFormatException} (5014) on a malformed child.
+     * Grouped; otherwise (unknown AVPs, Failed-AVP) split here, without a dictionary and checking
+     * lengths only, throwing {@link AvpFormatException} (5014) on a malformed child.
      */
     public List<Avp> grouped() {
         if (children != null) {
@@ -400,7 +399,7 @@ public final class Avp {
         }
         List<Avp> out = new ArrayList<>();
         DiameterCodec.AvpError err = DiameterCodec.parseAvps(buf, off, off + len, null,
-                DiameterCodec.Config.DEFAULT_MAX_GROUPED_DEPTH, 1, out, null, false);
+                DiameterCodec.Config.DEFAULT_MAX_GROUPED_DEPTH, 1, out, null, false, false);
         if (err != null) {
             throw new AvpFormatException(err.resultCode(), err.failedAvp() != null ? err.failedAvp() : this,
                     this + " is not a valid Grouped AVP: " + err.message());

@@ -151,7 +151,7 @@ public final class DiameterCodec {
         List<Avp> avps = new ArrayList<>();
         List<Avp> unsupported = new ArrayList<>(0);
         AvpError err = parseAvps(b, DiameterHeader.SIZE, b.length, dictionary, config.maxGroupedDepth(), 0, avps,
-                unsupported, config.checkMandatoryBit());
+                unsupported, config.checkMandatoryBit(), true);
         if (headerFault != null) {
             return new InvalidMessage(ResultCode.DIAMETER_INVALID_HDR_BITS, headerFault, h, avps, null, false);
         }
@@ -183,10 +183,11 @@ public final class DiameterCodec {
     /**
      * Splits the AVPs in {@code b[start, end)} into {@code out}. Returns null, or the first fault.
      * With a dictionary, known Grouped AVPs are split recursively and known fixed-size formats are
-     * length-checked; unknown AVPs with the 'M' bit go to {@code unsupported}.
+     * length-checked; unknown AVPs with the 'M' bit go to {@code unsupported}. Without
+     * {@code checkFlags} only the structure (lengths) is checked.
      */
     static AvpError parseAvps(byte[] b, int start, int end, Dictionary dict, int maxDepth, int depth, List<Avp> out,
-                              List<Avp> unsupported, boolean checkMandatoryBit) {
+                              List<Avp> unsupported, boolean checkMandatoryBit, boolean checkFlags) {
         int p = start;
         while (p < end) {
             int left = end - p;
@@ -224,13 +225,13 @@ public final class DiameterCodec {
             int dataLen = length - headerLength;
             Avp raw = new Avp(code, flags, vendorId, b, dataOff, dataLen, null, def);
             // RFC 6733 §4.1: "an unrecognized bit SHOULD be considered an error"; §7.1.3 3009.
-            if ((flags & Avp.FLAGS_RESERVED) != 0) {
+            if (checkFlags && (flags & Avp.FLAGS_RESERVED) != 0) {
                 return new AvpError(ResultCode.DIAMETER_INVALID_AVP_BITS,
                         String.format("reserved AVP flag bits 0x%02x set on AVP %s", flags & Avp.FLAGS_RESERVED,
                                 Integer.toUnsignedString(code)), raw);
             }
             // RFC 6733 §4.1.1: "implementations MUST NOT use the value of zero (0) for the Vendor-ID field".
-            if (v && vendorId == 0) {
+            if (checkFlags && v && vendorId == 0) {
                 return new AvpError(ResultCode.DIAMETER_INVALID_AVP_BITS,
                         "'V' bit set with Vendor-ID 0 on AVP " + Integer.toUnsignedString(code), raw);
             }
@@ -250,7 +251,9 @@ public final class DiameterCodec {
                     return new AvpError(ResultCode.DIAMETER_INVALID_AVP_LENGTH,
                             def.name() + " has " + dataLen + " data octets, not an Address of its family", raw);
                 }
-                if (type == AvpType.GROUPED) {
+                // RFC 6733 §7.5: Failed-AVP carries offending AVPs as they were received: not
+                // validated here; Avp.grouped() splits it leniently on demand.
+                if (type == AvpType.GROUPED && !(code == BaseAvpCode.FAILED_AVP && vendorId == 0)) {
                     if (depth + 1 > maxDepth) {
                         // A local bound, not a protocol rule: RFC 6733 §7.1.5 DIAMETER_UNABLE_TO_COMPLY.
                         return new AvpError(ResultCode.DIAMETER_UNABLE_TO_COMPLY,
@@ -259,7 +262,7 @@ public final class DiameterCodec {
                     }
                     List<Avp> kids = new ArrayList<>();
                     AvpError inner = parseAvps(b, dataOff, dataOff + dataLen, dict, maxDepth, depth + 1, kids,
-                            unsupported, checkMandatoryBit);
+                            unsupported, checkMandatoryBit, checkFlags);
                     if (inner != null) {
                         return inner;
                     }
