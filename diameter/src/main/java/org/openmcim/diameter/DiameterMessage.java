@@ -27,6 +27,16 @@ public final class DiameterMessage implements DecodeResult {
         this.unsupportedMandatory = unsupportedMandatory;
     }
 
+    /**
+     * The same message under another hop-by-hop identifier: an answer re-sent for a retransmitted
+     * request (RFC 6733 §6.1.3), or a request a relay forwards on its next hop (§6.1.9).
+     */
+    public DiameterMessage withHopByHop(int hopByHop) {
+        DiameterHeader h = new DiameterHeader(header.version(), header.length(), header.flags(), header.commandCode(),
+                header.applicationId(), hopByHop, header.endToEnd());
+        return new DiameterMessage(h, avps, unsupportedMandatory);
+    }
+
     /** A builder for a request: 'R' set, identifiers 0 until set. */
     public static Builder request(int commandCode, int applicationId) {
         return new Builder(true, commandCode, applicationId);

@@ -1,0 +1,150 @@
+package org.openmcim.icf;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+import org.openmcim.aka.sqn.IndAllocator;
+import org.openmcim.diameter.ApplicationId;
+import org.openmcim.diameter.DiameterCodec;
+import org.openmcim.diameter.dictionary.Dictionary;
+import org.openmcim.icf.config.IcfConfig;
+import org.openmcim.icf.peer.ApplicationHandler;
+import org.openmcim.icf.peer.DiameterMetrics;
+import org.openmcim.icf.peer.DiameterServer;
+import org.openmcim.icf.peer.LocalIdentity;
+import org.openmcim.icf.peer.PeerAuthorizer;
+import org.openmcim.icf.peer.PeerTable;
+import org.openmcim.icf.peer.RequestDispatcher;
+import org.openmcim.icf.s6a.S6aHandler;
+import org.openmcim.icf.s6a.VectorService;
+import org.openmcim.store.CredentialStore;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+
+/**
+ * The ICF (or, in home mode, the SHO's HSS): one Diameter server per configured identity, sharing
+ * the credential store, the vector service and a bounded worker pool. Everything it needs is
+ * injected; nothing is static.
+ */
+public final class IcfServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(IcfServer.class.getName());
+
+    private final EventLoopGroup group;
+    private final ExecutorService workers;
+    private final List<DiameterServer> servers = new ArrayList<>();
+    private final List<InetSocketAddress> bound = new ArrayList<>();
+    private final PeerTable peers = new PeerTable();
+    private final DiameterMetrics metrics;
+
+    /** The applications with a handler, by the configuration's name for them. */
+    private static final Map<IcfConfig.Application, Integer> IMPLEMENTED = Map.of(IcfConfig.Application.S6A, ApplicationId.S6A);
+
+    private IcfServer(IcfConfig config, CredentialStore store, MeterRegistry registry, Clock clock, SecureRandom random)
+            throws InterruptedException {
+        this.metrics = new DiameterMetrics(registry);
+        this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        AtomicInteger n = new AtomicInteger();
+        IcfConfig.Limits limits = config.limits();
+        this.workers = new ThreadPoolExecutor(limits.workerThreads(), limits.workerThreads(), 0, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(limits.maxInFlight()), r -> {
+                    Thread t = new Thread(r, "icf-worker-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        Dictionary dictionary = Dictionary.standard();
+        DiameterCodec codec = new DiameterCodec(dictionary);
+        PeerAuthorizer authorizer = PeerAuthorizer.of(config.peers());
+        VectorService vectors = new VectorService(store, config.sqn().policy(),
+                new IndAllocator(config.sqn().policy(), config.sqn().indByServingNode()), random, clock);
+        long originStateId = clock.instant().getEpochSecond();
+        for (IcfConfig.Identity id : config.identities()) {
+            Set<Integer> served = new HashSet<>();
+            for (IcfConfig.Application app : id.applications()) {
+                Integer appId = IMPLEMENTED.get(app);
+                if (appId == null) {
+                    // Advertise only what is implemented: a CEA must not promise an application.
+                    LOG.warning(() -> id.host() + ": application " + app + " is configured but not implemented yet; not advertised");
+                } else {
+                    served.add(appId);
+                }
+            }
+            LocalIdentity local = new LocalIdentity(id.host(), id.realm(), hostIps(id.listen()), Set.copyOf(served), originStateId,
+                    dictionary);
+            Map<Integer, ApplicationHandler> handlers = new HashMap<>();
+            for (IcfConfig.Application app : id.applications()) {
+                ApplicationHandler h = handlerFor(app, local, vectors, store, config, clock);
+                if (h != null) {
+                    handlers.put(h.applicationId(), h);
+                }
+            }
+            RequestDispatcher dispatcher = new RequestDispatcher(handlers, workers, limits.maxInFlight(), authorizer, metrics, clock);
+            DiameterServer server = new DiameterServer(local, id.listen(), authorizer, dispatcher, peers, codec, config.watchdog(), group);
+            servers.add(server);
+            bound.add(server.start());
+            LOG.info(() -> id.host() + " (realm " + id.realm() + ") listening on " + bound.get(bound.size() - 1));
+        }
+    }
+
+    private static ApplicationHandler handlerFor(IcfConfig.Application app, LocalIdentity local, VectorService vectors,
+                                                 CredentialStore store, IcfConfig config, Clock clock) {
+        switch (app) {
+            case S6A:
+                return new S6aHandler(local, vectors, store, config.profile(), config.limits().maxVectorsPerRequest(),
+                        config::servesLocally, clock);
+            default:
+                return null;
+        }
+    }
+
+    public static IcfServer start(IcfConfig config, CredentialStore store, MeterRegistry registry, Clock clock, SecureRandom random)
+            throws InterruptedException {
+        return new IcfServer(config, store, registry, clock, random);
+    }
+
+    /** Where each identity listens, in configuration order. */
+    public List<InetSocketAddress> boundAddresses() {
+        return List.copyOf(bound);
+    }
+
+    public PeerTable peers() {
+        return peers;
+    }
+
+    public DiameterMetrics metrics() {
+        return metrics;
+    }
+
+    private static List<InetAddress> hostIps(InetSocketAddress listen) {
+        try {
+            InetAddress a = InetAddress.getByName(listen.getHostString());
+            return List.of(a.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : a);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("cannot resolve listen address " + listen.getHostString(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        servers.forEach(DiameterServer::close);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownNow();
+    }
+}

@@ -1,0 +1,193 @@
+package org.openmcim.icf.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.openmcim.aka.sqn.SqnPolicy;
+import org.openmcim.config.ConfigNode;
+
+/**
+ * The ICF/HSS configuration ({@code config/icf.yaml}, {@code config/lab/icf.yaml}), validated at
+ * start-up: every problem names the file and key.
+ *
+ * @param mode       {@code icf}: the RO's Initial Connectivity Function serving PCIDs; {@code home}:
+ *                   the SHO's HSS serving MCIM IMSIs (TR 33.812 step 20 onwards)
+ * @param identities the Diameter identities this node answers as (NextEPC's lab: hss.localdomain
+ *                   for S6a/SWx and pcrf.localdomain for Gx, on separate addresses)
+ * @param peers      the only Origin-Host/Origin-Realm pairs served (DESIGN.md: "the ICF answers
+ *                   only configured Diameter peers/realms")
+ * @param imsiRanges IMSI prefixes (MCC+MNC or longer) served locally
+ * @param sqn        SQN policy (TS 33.102 Annex C) and per-serving-node IND
+ * @param profile    the subscription handed out in ULA (the restricted provisioning APN for PCIDs)
+ * @param limits     back-pressure: requests in flight before 3004 DIAMETER_TOO_BUSY
+ * @param watchdog   Tw of RFC 3539 §3.4.1 (DWR after this much silence)
+ * @param metrics    where the Prometheus endpoint listens, if anywhere
+ */
+public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, List<String> imsiRanges, Sqn sqn,
+                        SubscriptionProfile profile, Limits limits, Duration watchdog, Optional<InetSocketAddress> metrics,
+                        Store store) {
+
+    public enum Mode { ICF, HOME }
+
+    /** The Diameter applications an identity can serve. */
+    public enum Application { S6A, SWX, GX }
+
+    public record Identity(String host, String realm, InetSocketAddress listen, Set<Application> applications) {
+    }
+
+    public record Peer(String host, String realm) {
+    }
+
+    public record Sqn(SqnPolicy policy, Map<String, Integer> indByServingNode) {
+    }
+
+    public record Limits(int maxInFlight, int workerThreads, int maxVectorsPerRequest) {
+    }
+
+    /** Store selection; the store module reads its own section for the Hazelcast details. */
+    public record Store(String type, List<Path> imports) {
+    }
+
+    public static IcfConfig load(Path file) {
+        return from(ConfigNode.load(file));
+    }
+
+    public static IcfConfig from(ConfigNode root) {
+        Mode mode = Mode.valueOf(root.oneOf("mode", "icf", "icf", "home").toUpperCase(java.util.Locale.ROOT));
+
+        List<Identity> identities = new ArrayList<>();
+        Set<String> listenKeys = new HashSet<>();
+        for (ConfigNode n : root.children("identities")) {
+            String host = n.string("host");
+            String realm = n.string("realm");
+            InetSocketAddress listen = n.hostPort("listen");
+            if (!listenKeys.add(listen.getHostString() + ":" + listen.getPort())) {
+                throw n.error("listen", "two identities cannot listen on " + listen.getHostString() + ":" + listen.getPort());
+            }
+            Set<Application> apps = EnumSet.noneOf(Application.class);
+            for (String a : n.strings("applications")) {
+                try {
+                    apps.add(Application.valueOf(a.toUpperCase(java.util.Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw n.error("applications", "unknown application \"" + a + "\" (s6a, swx, gx)");
+                }
+            }
+            if (apps.isEmpty()) {
+                throw n.error("applications", "at least one of s6a, swx, gx");
+            }
+            n.rejectUnknownKeys();
+            identities.add(new Identity(host, realm, listen, Set.copyOf(apps)));
+        }
+        if (identities.isEmpty()) {
+            throw root.error("identities", "at least one Diameter identity is required");
+        }
+
+        List<Peer> peers = new ArrayList<>();
+        for (ConfigNode n : root.children("peers")) {
+            peers.add(new Peer(n.string("host"), n.string("realm")));
+            n.rejectUnknownKeys();
+        }
+        if (peers.isEmpty()) {
+            throw root.error("peers", "at least one allowed peer is required (the ICF answers configured peers only)");
+        }
+
+        List<String> ranges = root.strings("imsi-ranges");
+        for (String r : ranges) {
+            if (!r.matches("[0-9]{5,15}")) {
+                throw root.error("imsi-ranges", "\"" + r + "\" is not an IMSI prefix (5 to 15 digits, MCC+MNC first)");
+            }
+        }
+        if (ranges.isEmpty()) {
+            throw root.error("imsi-ranges", "at least one IMSI prefix served locally is required");
+        }
+
+        Sqn sqn = parseSqn(root.optionalChild("sqn").orElse(null));
+        SubscriptionProfile profile = SubscriptionProfile.from(root.child("subscription-profile"));
+
+        Limits limits;
+        Optional<ConfigNode> ln = root.optionalChild("limits");
+        if (ln.isPresent()) {
+            ConfigNode n = ln.get();
+            limits = new Limits((int) n.integer("max-in-flight", 1, 1_000_000, 10_000),
+                    (int) n.integer("worker-threads", 1, 512, Math.max(2, Runtime.getRuntime().availableProcessors())),
+                    (int) n.integer("max-vectors-per-request", 1, 32, 5));
+            n.rejectUnknownKeys();
+        } else {
+            limits = new Limits(10_000, Math.max(2, Runtime.getRuntime().availableProcessors()), 5);
+        }
+        Duration watchdog = root.duration("watchdog", Duration.ofSeconds(30));
+        if (watchdog.compareTo(Duration.ofSeconds(6)) < 0) {
+            // RFC 3539 §3.4.1: Tw must not be set below 6 seconds.
+            throw root.error("watchdog", "must be at least 6s (RFC 3539 §3.4.1), got " + watchdog.toSeconds() + "s");
+        }
+        Optional<InetSocketAddress> metrics = root.has("metrics") ? Optional.of(root.hostPort("metrics")) : Optional.empty();
+
+        Store store;
+        Optional<ConfigNode> sn = root.optionalChild("store");
+        if (sn.isPresent()) {
+            ConfigNode n = sn.get();
+            String type = n.oneOf("type", "memory", "memory", "hazelcast");
+            List<Path> imports = n.strings("import").stream().map(Path::of).toList();
+            n.rejectUnknownKeys();
+            store = new Store(type, imports);
+        } else {
+            store = new Store("memory", List.of());
+        }
+        root.rejectUnknownKeys();
+        return new IcfConfig(mode, List.copyOf(identities), List.copyOf(peers), List.copyOf(ranges), sqn, profile, limits,
+                watchdog, metrics, store);
+    }
+
+    private static Sqn parseSqn(ConfigNode n) {
+        if (n == null) {
+            return new Sqn(SqnPolicy.DEFAULT, Map.of());
+        }
+        int indBits = (int) n.integer("ind-bits", 0, 10, 5);
+        long delta = n.integer("delta", 1, 1L << 43, 1L << 28);
+        SqnPolicy policy = new SqnPolicy(indBits, delta, Long.MAX_VALUE);
+        Map<String, Integer> ind = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : n.stringMap("ind").entrySet()) {
+            int v;
+            try {
+                v = Integer.parseInt(e.getValue());
+            } catch (NumberFormatException ex) {
+                throw n.error("ind." + e.getKey(), "expected an integer, got \"" + e.getValue() + "\"");
+            }
+            if (v < 0 || v >= policy.indCount()) {
+                throw n.error("ind." + e.getKey(), "IND must be 0.." + (policy.indCount() - 1) + ", got " + v);
+            }
+            ind.put(e.getKey(), v);
+        }
+        n.rejectUnknownKeys();
+        return new Sqn(policy, Map.copyOf(ind));
+    }
+
+    /** Whether {@code imsi} falls in a locally served range. */
+    public boolean servesLocally(String imsi) {
+        for (String r : imsiRanges) {
+            if (imsi.startsWith(r)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The configured peer with this identity, if any. */
+    public boolean isAllowedPeer(String host, String realm) {
+        for (Peer p : peers) {
+            if (p.host().equalsIgnoreCase(host) && p.realm().equalsIgnoreCase(realm)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,24 @@
+package org.openmcim.icf.peer;
+
+import org.openmcim.diameter.DiameterMessage;
+
+/**
+ * Answers the requests of one Diameter application (S6a, SWx, Gx). Called on a worker thread,
+ * never on a Netty event loop, so it may block on the credential store. The peer layer has already
+ * checked the peer, the application, Session-Id and unsupported mandatory AVPs.
+ */
+public interface ApplicationHandler {
+
+    /** The application id this handler serves. */
+    int applicationId();
+
+    /**
+     * The answer to {@code request} from {@code peer}. An unsupported command is answered by
+     * the handler with 3001 DIAMETER_COMMAND_UNSUPPORTED.
+     */
+    DiameterMessage answer(DiameterMessage request, PeerInfo peer);
+
+    /** The peer a request came from, as it identified itself in CER. */
+    record PeerInfo(String host, String realm) {
+    }
+}

@@ -1,0 +1,153 @@
+package org.openmcim.icf.peer;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.openmcim.diameter.Avp;
+import org.openmcim.diameter.AvpFormatException;
+import org.openmcim.diameter.BaseAvpCode;
+import org.openmcim.diameter.DiameterMessage;
+import org.openmcim.diameter.ResultCode;
+
+/**
+ * Gate and hand-off for application requests. On the event loop it does the cheap edge checks —
+ * duplicates (RFC 6733 §6.1.3), the request's origin against the configured peers (5003), the
+ * application (3007), Session-Id (5005), unsupported mandatory AVPs (5001), the in-flight bound
+ * (3004 DIAMETER_TOO_BUSY rather than an unbounded queue) — then runs the handler on a worker.
+ */
+public final class RequestDispatcher {
+    private static final Logger LOG = Logger.getLogger(RequestDispatcher.class.getName());
+
+    private final Map<Integer, ApplicationHandler> handlers;
+    private final Executor workers;
+    private final Semaphore inFlight;
+    private final PeerAuthorizer authorizer;
+    private final DiameterMetrics metrics;
+    private final DuplicateCache duplicates;
+    private final Clock clock;
+
+    public RequestDispatcher(Map<Integer, ApplicationHandler> handlers, Executor workers, int maxInFlight,
+                             PeerAuthorizer authorizer, DiameterMetrics metrics, Clock clock) {
+        this.handlers = Map.copyOf(handlers);
+        this.workers = workers;
+        this.inFlight = new Semaphore(maxInFlight);
+        this.authorizer = authorizer;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.duplicates = new DuplicateCache(65_536, Duration.ofSeconds(60), clock);
+    }
+
+    public DiameterMetrics metrics() {
+        return metrics;
+    }
+
+    void dispatch(DiameterMessage request, ApplicationHandler.PeerInfo peer, LocalIdentity local, Consumer<DiameterMessage> reply) {
+        long start = System.nanoTime();
+        String originHost;
+        String originRealm;
+        try {
+            originHost = request.originHost();
+            originRealm = request.originRealm();
+        } catch (AvpFormatException e) {
+            originHost = null;
+            originRealm = null;
+        }
+        if (originHost == null || originRealm == null) {
+            finish(request, local.failed(request, ResultCode.DIAMETER_MISSING_AVP,
+                    Avp.of(originHost == null ? BaseAvpCode.ORIGIN_HOST : BaseAvpCode.ORIGIN_REALM, 0, Avp.FLAG_MANDATORY, new byte[0]),
+                    "Origin-Host and Origin-Realm are required"), start, reply);
+            return;
+        }
+        DiameterMessage cached = duplicates.find(originHost, request.endToEnd());
+        if (cached != null) {
+            metrics.duplicate();
+            reply.accept(cached.withHopByHop(request.hopByHop()));
+            return;
+        }
+        if (!authorizer.allowed(originHost, originRealm)) {
+            finish(request, local.failed(request, ResultCode.DIAMETER_AUTHORIZATION_REJECTED, null,
+                    "origin " + originHost + " is not a configured peer"), start, reply);
+            return;
+        }
+        ApplicationHandler handler = handlers.get(request.applicationId());
+        if (handler == null || !local.applicationIds().contains(request.applicationId())) {
+            finish(request, local.answer(request, ResultCode.DIAMETER_APPLICATION_UNSUPPORTED).build(), start, reply);
+            return;
+        }
+        if (request.first(BaseAvpCode.SESSION_ID, 0) == null) {
+            // S6a, SWx and Gx are session-based: TS 29.272 §7.2, TS 29.273 §8.2.2, TS 29.212 §5.6.
+            finish(request, local.failed(request, ResultCode.DIAMETER_MISSING_AVP,
+                    Avp.of(BaseAvpCode.SESSION_ID, 0, Avp.FLAG_MANDATORY, new byte[0]), "Session-Id is required"), start, reply);
+            return;
+        }
+        if (!request.unsupportedMandatoryAvps().isEmpty()) {
+            // RFC 6733 §7.1.5 DIAMETER_AVP_UNSUPPORTED with the offending AVP.
+            finish(request, local.failed(request, ResultCode.DIAMETER_AVP_UNSUPPORTED,
+                    request.unsupportedMandatoryAvps().get(0), null), start, reply);
+            return;
+        }
+        if (!inFlight.tryAcquire()) {
+            metrics.tooBusy();
+            finish(request, local.answer(request, ResultCode.DIAMETER_TOO_BUSY).build(), start, reply);
+            return;
+        }
+        String origin = originHost;
+        try {
+            workers.execute(() -> {
+                DiameterMessage answer;
+                try {
+                    answer = handler.answer(request, peer);
+                } catch (RuntimeException e) {
+                    // A handler bug must not leave the peer waiting: 5012, no detail to the wire.
+                    LOG.log(Level.WARNING, "handler failed on command " + request.commandCode(), e);
+                    answer = local.answer(request, ResultCode.DIAMETER_UNABLE_TO_COMPLY).build();
+                } finally {
+                    inFlight.release();
+                }
+                duplicates.put(origin, request.endToEnd(), answer);
+                finish(request, answer, start, reply);
+            });
+        } catch (RejectedExecutionException e) {
+            inFlight.release();
+            metrics.tooBusy();
+            finish(request, local.answer(request, ResultCode.DIAMETER_TOO_BUSY).build(), start, reply);
+        }
+    }
+
+    private void finish(DiameterMessage request, DiameterMessage answer, long startNanos, Consumer<DiameterMessage> reply) {
+        metrics.request(request.applicationId(), request.commandCode(), resultOf(answer), Duration.ofNanos(System.nanoTime() - startNanos));
+        reply.accept(answer);
+    }
+
+    /** Result-Code, or the Experimental-Result-Code inside Experimental-Result. */
+    static long resultOf(DiameterMessage answer) {
+        try {
+            Avp rc = answer.first(BaseAvpCode.RESULT_CODE, 0);
+            if (rc != null) {
+                return rc.unsigned32();
+            }
+            Avp er = answer.first(BaseAvpCode.EXPERIMENTAL_RESULT, 0);
+            if (er != null) {
+                for (Avp c : er.grouped()) {
+                    if (c.code() == BaseAvpCode.EXPERIMENTAL_RESULT_CODE) {
+                        return c.unsigned32();
+                    }
+                }
+            }
+        } catch (AvpFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+}

@@ -1,0 +1,194 @@
+package org.openmcim.icf.s6a;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import org.openmcim.aka.AuthenticationFunctions;
+import org.openmcim.aka.AuthenticationFunctions.Algorithm;
+import org.openmcim.aka.Milenage;
+import org.openmcim.aka.Tuak;
+import org.openmcim.aka.UmtsVector;
+import org.openmcim.aka.XorTestAlgorithm;
+import org.openmcim.aka.kdf.PlmnId;
+import org.openmcim.aka.sqn.Auts;
+import org.openmcim.aka.sqn.IndAllocator;
+import org.openmcim.aka.sqn.SqnPolicy;
+import org.openmcim.aka.vector.EapAkaPrimeVector;
+import org.openmcim.aka.vector.EutranVector;
+import org.openmcim.aka.vector.GeranTriplet;
+import org.openmcim.aka.vector.GsmConversion;
+import org.openmcim.aka.vector.VectorFactory;
+import org.openmcim.store.CredentialStore;
+import org.openmcim.store.SqnGrant;
+import org.openmcim.store.Subscriber;
+
+/**
+ * The HSS/AuC behaviour behind AIR and MAR (TR 33.812 steps 2-4): verify a resynchronisation,
+ * reserve SQNs atomically in the store, compute the vectors. No Diameter here: callers translate
+ * requests and outcomes. Blocking (store calls): runs on worker threads.
+ */
+public final class VectorService {
+    private final CredentialStore store;
+    private final SqnPolicy policy;
+    private final IndAllocator inds;
+    private final Clock clock;
+    private final ThreadLocal<VectorFactory> factories;
+
+    public VectorService(CredentialStore store, SqnPolicy policy, IndAllocator inds, SecureRandom random, Clock clock) {
+        this.store = store;
+        this.policy = policy;
+        this.inds = inds;
+        this.clock = clock;
+        // VectorFactory reuses digests and a key schedule: one per worker thread.
+        this.factories = ThreadLocal.withInitial(() -> new VectorFactory(random));
+    }
+
+    /** What was asked for, from which serving node, in which serving network. */
+    public record Request(String imsi, String servingNode, PlmnId servingNetwork, int eutran, int utran, int geran,
+                          Optional<Resync> resync) {
+    }
+
+    /** Re-Synchronization-Info: RAND ‖ AUTS (TS 29.272 §7.3.15). */
+    public record Resync(byte[] rand, byte[] auts) {
+    }
+
+    public sealed interface Outcome permits Vectors, EapVectors, Refused {
+    }
+
+    public record EapVectors(List<EapAkaPrimeVector> vectors) implements Outcome {
+    }
+
+    public record Vectors(List<EutranVector> eutran, List<UmtsVector> utran, List<GeranTriplet> geran) implements Outcome {
+    }
+
+    /** Why no vectors: each maps to one Diameter result in the caller. */
+    public record Refused(Reason reason, String detail) implements Outcome {
+    }
+
+    public enum Reason {
+        /** No such IMSI: 5001 DIAMETER_ERROR_USER_UNKNOWN. */
+        UNKNOWN_USER,
+        /** Expired, retired or revoked PCID: 5420 DIAMETER_ERROR_UNKNOWN_EPS_SUBSCRIPTION. */
+        NO_SUBSCRIPTION,
+        /** AUTS did not verify, SEQ exhausted or store failure: 4181 DIAMETER_AUTHENTICATION_DATA_UNAVAILABLE. */
+        UNAVAILABLE
+    }
+
+    public Outcome authenticationInfo(Request r) {
+        Object granted = grant(r.imsi(), r.servingNode(), r.eutran() + r.utran() + r.geran(), r.resync());
+        if (granted instanceof Refused refused) {
+            return refused;
+        }
+        SqnGrant.Granted g = (SqnGrant.Granted) granted;
+        Subscriber s = g.subscriber();
+        VectorFactory factory = factories.get();
+        long[] sqns = g.sqns();
+        List<EutranVector> eutran = new ArrayList<>(r.eutran());
+        if (r.eutran() > 0) {
+            long[] eSqns = Arrays.copyOfRange(sqns, 0, r.eutran());
+            if (s.algorithm() == Algorithm.MILENAGE) {
+                // Up to four vectors per batch share one key schedule and one TEMP call.
+                for (int from = 0; from < eSqns.length; from += 4) {
+                    int n = Math.min(4, eSqns.length - from);
+                    byte[][] k = new byte[n][];
+                    byte[][] opc = new byte[n][];
+                    Arrays.fill(k, s.k());
+                    Arrays.fill(opc, s.opc());
+                    eutran.addAll(List.of(factory.eutranMilenage(k, opc, Arrays.copyOfRange(eSqns, from, from + n), s.amf(),
+                            r.servingNetwork())));
+                }
+            } else {
+                AuthenticationFunctions f = functions(s);
+                for (long sqn : eSqns) {
+                    eutran.add(factory.eutran(f, sqn, s.amf(), r.servingNetwork()));
+                }
+            }
+        }
+        List<UmtsVector> utran = new ArrayList<>(r.utran());
+        List<GeranTriplet> geran = new ArrayList<>(r.geran());
+        if (r.utran() + r.geran() > 0) {
+            AuthenticationFunctions f = functions(s);
+            // TS 33.102 Annex H: UTRAN/GERAN vectors carry the separation bit cleared.
+            byte[] amf = {(byte) (s.amf()[0] & 0x7F), s.amf()[1]};
+            for (int i = 0; i < r.utran(); i++) {
+                utran.add(factory.utran(f, sqns[r.eutran() + i], amf));
+            }
+            for (int i = 0; i < r.geran(); i++) {
+                UmtsVector q = factory.utran(f, sqns[r.eutran() + r.utran() + i], amf);
+                geran.add(new GeranTriplet(q.rand(), GsmConversion.c2(q.xres()), GsmConversion.c3(q.ck(), q.ik())));
+            }
+        }
+        return new Vectors(eutran, utran, geran);
+    }
+
+    /** EAP-AKA' vectors for SWx MAR (TS 33.402 §6.2): CK'/IK' bound to the access network identity. */
+    public Outcome eapAkaPrime(String imsi, String servingNode, String accessNetworkIdentity, int count, Optional<Resync> resync) {
+        Object granted = grant(imsi, servingNode, count, resync);
+        if (granted instanceof Refused refused) {
+            return refused;
+        }
+        SqnGrant.Granted g = (SqnGrant.Granted) granted;
+        AuthenticationFunctions f = functions(g.subscriber());
+        List<EapAkaPrimeVector> out = new ArrayList<>(count);
+        for (long sqn : g.sqns()) {
+            out.add(factories.get().eapAkaPrime(f, sqn, g.subscriber().amf(), accessNetworkIdentity));
+        }
+        return new EapVectors(out);
+    }
+
+    /** Resync if asked, then reserve SQNs: a {@link SqnGrant.Granted} or a {@link Refused}. */
+    private Object grant(String imsi, String servingNode, int count, Optional<Resync> resync) {
+        if (resync.isPresent()) {
+            Optional<Refused> failed = resync(imsi, resync.get());
+            if (failed.isPresent()) {
+                return failed.get();
+            }
+        }
+        SqnGrant grant = store.grantVectors(imsi, policy, inds.indFor(servingNode), count, clock.instant());
+        if (grant instanceof SqnGrant.Unknown) {
+            return new Refused(Reason.UNKNOWN_USER, "unknown IMSI");
+        }
+        if (grant instanceof SqnGrant.NotServing ns) {
+            return new Refused(Reason.NO_SUBSCRIPTION, "credential is " + ns.state());
+        }
+        if (grant instanceof SqnGrant.Unavailable u) {
+            return new Refused(Reason.UNAVAILABLE, u.reason());
+        }
+        return grant;
+    }
+
+    /**
+     * TS 33.102 §6.3.5: verify MAC-S in AUTS with the subscriber's keys; only a verified AUTS moves
+     * SQN_HE (to SQN_MS, unless the next SQN would be accepted anyway).
+     */
+    private Optional<Refused> resync(String imsi, Resync resync) {
+        Optional<Subscriber> s = store.find(imsi);
+        if (s.isEmpty()) {
+            return Optional.of(new Refused(Reason.UNKNOWN_USER, "unknown IMSI"));
+        }
+        OptionalLong sqnMs = Auts.recover(functions(s.get()), resync.rand(), resync.auts());
+        if (sqnMs.isEmpty()) {
+            return Optional.of(new Refused(Reason.UNAVAILABLE, "AUTS does not verify"));
+        }
+        store.resync(imsi, policy, sqnMs.getAsLong());
+        return Optional.empty();
+    }
+
+    static AuthenticationFunctions functions(Subscriber s) {
+        switch (s.algorithm()) {
+            case MILENAGE:
+                return Milenage.withOpc(s.k(), s.opc());
+            case TUAK:
+                return Tuak.builder().key(s.k()).topc(s.opc()).build();
+            case XOR:
+                return new XorTestAlgorithm(s.k());
+            default:
+                throw new IllegalStateException("algorithm " + s.algorithm());
+        }
+    }
+}
