@@ -1,0 +1,34 @@
+package org.openmcim.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.Test;
+import org.openmcim.metrics.PrometheusEndpoint;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+class PrometheusEndpointTest {
+    @Test
+    void scrapesTheRegistryOverHttp() throws Exception {
+        PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
+        registry.counter("diameter.too_busy").increment(3);
+        try (PrometheusEndpoint e = PrometheusEndpoint.start(registry, new InetSocketAddress("127.0.0.1", 0))) {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + e.address().getPort();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            assertTrue(r.body().contains("diameter_too_busy_total 3.0"), r.body());
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(405, post.statusCode());
+        }
+    }
+}
