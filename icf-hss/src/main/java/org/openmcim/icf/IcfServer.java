@@ -30,6 +30,7 @@ import org.openmcim.icf.peer.LocalIdentity;
 import org.openmcim.icf.peer.PeerAuthorizer;
 import org.openmcim.icf.peer.PeerTable;
 import org.openmcim.icf.peer.RequestDispatcher;
+import org.openmcim.icf.s6a.PcidRetirement;
 import org.openmcim.icf.s6a.S6aHandler;
 import org.openmcim.icf.s6a.VectorService;
 import org.openmcim.store.CredentialStore;
@@ -53,6 +54,7 @@ public final class IcfServer implements AutoCloseable {
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final PeerTable peers = new PeerTable();
     private final DiameterMetrics metrics;
+    private PcidRetirement retirement;
 
     /** The applications with a handler, by the configuration's name for them. */
     private static final Map<IcfConfig.Application, Integer> IMPLEMENTED = Map.of(IcfConfig.Application.S6A, ApplicationId.S6A);
@@ -88,6 +90,9 @@ public final class IcfServer implements AutoCloseable {
             }
             LocalIdentity local = new LocalIdentity(id.host(), id.realm(), hostIps(id.listen()), Set.copyOf(served), originStateId,
                     dictionary);
+            if (served.contains(ApplicationId.S6A) && retirement == null) {
+                retirement = new PcidRetirement(store, peers, local, clock);
+            }
             Map<Integer, ApplicationHandler> handlers = new HashMap<>();
             for (IcfConfig.Application app : id.applications()) {
                 ApplicationHandler h = handlerFor(app, local, vectors, store, config, clock);
@@ -117,6 +122,11 @@ public final class IcfServer implements AutoCloseable {
     public static IcfServer start(IcfConfig config, CredentialStore store, MeterRegistry registry, Clock clock, SecureRandom random)
             throws InterruptedException {
         return new IcfServer(config, store, registry, clock, random);
+    }
+
+    /** Retires PCIDs and sends Cancel-Location; null if no identity serves S6a. */
+    public PcidRetirement pcidRetirement() {
+        return retirement;
     }
 
     /** Where each identity listens, in configuration order. */

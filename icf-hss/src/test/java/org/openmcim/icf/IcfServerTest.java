@@ -335,6 +335,30 @@ class IcfServerTest {
         }
     }
 
+    /** Retirement: CLR to the MME that registered the PCID (TS 29.272 §5.2.1.2), then 5420 on AIR. */
+    @Test
+    void retiringAPcidSendsCancelLocationToItsMme() throws Exception {
+        try (DiameterTestClient c = openMme()) {
+            c.exchange(c.s6aRequest(CommandCode.UPDATE_LOCATION, IMSI)
+                    .add(Avp.enumerated(c.d.avp("RAT-Type"), 1004), Avp.unsigned32(c.d.avp("ULR-Flags"), 0x22),
+                            Avp.octetString(c.d.avp("Visited-PLMN-Id"), VISITED)).build());
+            var outcome = icf.pcidRetirement().retire(IMSI);
+            DiameterMessage clr = c.receive();
+            assertEquals(CommandCode.CANCEL_LOCATION, clr.commandCode());
+            assertTrue(clr.isRequest());
+            assertEquals(IMSI, clr.first(c.d.avp("User-Name")).utf8String());
+            assertEquals(2, clr.first(c.d.avp("Cancellation-Type")).enumerated());
+            assertEquals("mme.localdomain", clr.first(c.d.avp("Destination-Host")).diameterIdentity());
+            c.send(DiameterMessage.answerTo(clr).add(Avp.unsigned32(c.d.avp("Result-Code"), ResultCode.DIAMETER_SUCCESS),
+                    c.originHost(), c.originRealm()).build());
+            var result = outcome.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(org.openmcim.icf.s6a.PcidRetirement.Cancellation.ANSWERED, result.cancellation());
+            assertEquals(ResultCode.DIAMETER_SUCCESS, result.resultCode());
+            assertEquals(ExperimentalResultCode.DIAMETER_ERROR_UNKNOWN_EPS_SUBSCRIPTION,
+                    experimentalCode(c.exchange(c.air(IMSI, 1, VISITED, null))));
+        }
+    }
+
     @Test
     void metricsCountByCommandAndResult() throws Exception {
         try (DiameterTestClient c = openMme()) {
