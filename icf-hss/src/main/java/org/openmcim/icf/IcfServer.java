@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +28,8 @@ import org.openmcim.icf.peer.ApplicationHandler;
 import org.openmcim.icf.peer.DiameterMetrics;
 import org.openmcim.icf.peer.DiameterServer;
 import org.openmcim.icf.peer.LocalIdentity;
+import org.openmcim.icf.peer.OutboundPeer;
+import org.openmcim.icf.routing.ImsiRelay;
 import org.openmcim.icf.peer.PeerAuthorizer;
 import org.openmcim.icf.peer.PeerTable;
 import org.openmcim.icf.peer.RequestDispatcher;
@@ -53,6 +56,7 @@ public final class IcfServer implements AutoCloseable {
     private final List<DiameterServer> servers = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final PeerTable peers = new PeerTable();
+    private final List<OutboundPeer> outbound = new ArrayList<>();
     private final DiameterMetrics metrics;
     private PcidRetirement retirement;
 
@@ -100,12 +104,28 @@ public final class IcfServer implements AutoCloseable {
                     handlers.put(h.applicationId(), h);
                 }
             }
+            if (handlers.containsKey(ApplicationId.S6A) && !config.routes().isEmpty()) {
+                handlers.put(ApplicationId.S6A, new ImsiRelay(handlers.get(ApplicationId.S6A), local, relayRoutes(local, codec, config),
+                        Duration.ofSeconds(5)));
+            }
             RequestDispatcher dispatcher = new RequestDispatcher(handlers, workers, limits.maxInFlight(), authorizer, metrics, clock);
             DiameterServer server = new DiameterServer(local, id.listen(), authorizer, dispatcher, peers, codec, config.watchdog(), group);
             servers.add(server);
             bound.add(server.start());
             LOG.info(() -> id.host() + " (realm " + id.realm() + ") listening on " + bound.get(bound.size() - 1));
         }
+    }
+
+    /** One outbound connection per home HSS, opened from the identity that serves S6a. */
+    private List<ImsiRelay.Route> relayRoutes(LocalIdentity local, DiameterCodec codec, IcfConfig config) {
+        List<ImsiRelay.Route> routes = new ArrayList<>();
+        for (IcfConfig.Route r : config.routes()) {
+            OutboundPeer peer = new OutboundPeer(local, r.host(), r.connect(), codec, group, config.watchdog(), config.reconnect());
+            outbound.add(peer);
+            peer.start();
+            routes.add(new ImsiRelay.Route(r.imsiPrefix(), peer));
+        }
+        return routes;
     }
 
     private static ApplicationHandler handlerFor(IcfConfig.Application app, LocalIdentity local, VectorService vectors,
@@ -127,6 +147,11 @@ public final class IcfServer implements AutoCloseable {
     /** Retires PCIDs and sends Cancel-Location; null if no identity serves S6a. */
     public PcidRetirement pcidRetirement() {
         return retirement;
+    }
+
+    /** Whether every relay connection to a home HSS has completed its capabilities exchange. */
+    public boolean relaysOpen() {
+        return outbound.stream().allMatch(OutboundPeer::isOpen);
     }
 
     /** Where each identity listens, in configuration order. */
@@ -153,6 +178,7 @@ public final class IcfServer implements AutoCloseable {
 
     @Override
     public void close() {
+        outbound.forEach(OutboundPeer::close);
         servers.forEach(DiameterServer::close);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownNow();

@@ -34,7 +34,7 @@ import org.openmcim.config.ConfigNode;
  */
 public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, List<String> imsiRanges, Sqn sqn,
                         SubscriptionProfile profile, Limits limits, Duration watchdog, Optional<InetSocketAddress> metrics,
-                        Store store) {
+                        Store store, List<Route> routes, Duration reconnect) {
 
     public enum Mode { ICF, HOME }
 
@@ -45,6 +45,10 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
     }
 
     public record Peer(String host, String realm) {
+    }
+
+    /** IMSIs starting with {@code imsiPrefix} are relayed to the home HSS {@code host} at {@code connect}. */
+    public record Route(String imsiPrefix, String host, String realm, InetSocketAddress connect) {
     }
 
     public record Sqn(SqnPolicy policy, Map<String, Integer> indByServingNode) {
@@ -142,9 +146,24 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
         } else {
             store = new Store("memory", List.of());
         }
+        List<Route> routes = new ArrayList<>();
+        for (ConfigNode n : root.children("routes")) {
+            String prefix = n.string("imsi-prefix");
+            if (!prefix.matches("[0-9]{5,15}")) {
+                throw n.error("imsi-prefix", "\"" + prefix + "\" is not an IMSI prefix (5 to 15 digits)");
+            }
+            for (String r : ranges) {
+                if (prefix.startsWith(r) || r.startsWith(prefix)) {
+                    throw n.error("imsi-prefix", prefix + " overlaps the locally served range " + r);
+                }
+            }
+            routes.add(new Route(prefix, n.string("host"), n.string("realm"), n.hostPort("connect")));
+            n.rejectUnknownKeys();
+        }
+        Duration reconnect = root.duration("reconnect", Duration.ofSeconds(5));
         root.rejectUnknownKeys();
         return new IcfConfig(mode, List.copyOf(identities), List.copyOf(peers), List.copyOf(ranges), sqn, profile, limits,
-                watchdog, metrics, store);
+                watchdog, metrics, store, List.copyOf(routes), reconnect);
     }
 
     private static Sqn parseSqn(ConfigNode n) {
