@@ -126,6 +126,17 @@ public final class HazelcastCredentialStore implements CredentialStore {
         return map.remove(imsi) != null;
     }
 
+    /** getAll in chunks: values stay encrypted, read through from the database if not in memory. */
+    @Override
+    public Set<String> existing(Collection<String> imsis) {
+        Set<String> found = new HashSet<>();
+        List<String> all = List.copyOf(imsis);
+        for (int from = 0; from < all.size(); from += 10_000) {
+            found.addAll(map.getAll(new HashSet<>(all.subList(from, Math.min(all.size(), from + 10_000)))).keySet());
+        }
+        return found;
+    }
+
     @Override
     public long size() {
         return map.size();
