@@ -149,6 +149,12 @@ public final class SubscriberTable {
         });
     }
 
+    /** Which of {@code imsis} have a row (IN queries of 1000). */
+    public java.util.Set<String> existing(Collection<String> imsis) {
+        List<String> all = List.copyOf(imsis);
+        return pool.with(c -> new java.util.HashSet<>(existing(c, all, Integer.MAX_VALUE)));
+    }
+
     private List<String> existing(Connection c, List<String> imsis, int max) throws SQLException {
         List<String> found = new ArrayList<>();
         for (int from = 0; from < imsis.size() && found.size() < max; from += IN_CHUNK) {
