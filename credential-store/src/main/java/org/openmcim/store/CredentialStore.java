@@ -61,6 +61,20 @@ public interface CredentialStore extends AutoCloseable {
     /** Number of subscribers held. */
     long size();
 
+    /**
+     * Which of {@code imsis} are held (import checks, CHTIF collision checks); no keys are
+     * decrypted. The default asks {@link #find} per IMSI; implementations batch it.
+     */
+    default java.util.Set<String> existing(Collection<String> imsis) {
+        java.util.Set<String> found = new java.util.HashSet<>();
+        for (String imsi : imsis) {
+            if (find(imsi).isPresent()) {
+                found.add(imsi);
+            }
+        }
+        return found;
+    }
+
     @Override
     void close();
 

@@ -1,0 +1,161 @@
+package org.openmcim.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import com.hazelcast.map.LocalMapStats;
+
+import org.openmcim.aka.Hex;
+import org.openmcim.aka.sqn.SqnPolicy;
+import org.openmcim.store.KeyCipher;
+import org.openmcim.store.SqnGrant;
+import org.openmcim.store.batch.BatchImporter;
+import org.openmcim.store.hazelcast.ClusterSettings;
+import org.openmcim.store.hazelcast.DatabaseSettings;
+import org.openmcim.store.hazelcast.StoreMember;
+
+/**
+ * Credential-store load tool (issue #4 benchmark; a main class rather than JMH because one import
+ * of a million PCIDs is a single long operation, not a loop to sample). Prints:
+ * <ol>
+ * <li>import: a supplier CSV of N PCIDs through {@link BatchImporter} (parse, duplicate check
+ * against the store, AES-GCM of K and OPc, one JDBC transaction, load into the cluster);</li>
+ * <li>memory: Hazelcast's own owned/backup entry memory cost (BINARY format) per PCID per copy;</li>
+ * <li>grant latency: grantVectors (entry processor + write-through) p50/p99/p99.9 from one client
+ * thread on member 1, random PCIDs, after a warm-up.</li>
+ * </ol>
+ * Two members in this JVM, H2 file database in a temporary directory (or --db URL --user U --password P).
+ *
+ * <pre>java -Xmx6g -cp bench/target/benchmarks.jar org.openmcim.bench.StoreLoad [--count 1000000] [--grants 20000]</pre>
+ */
+public final class StoreLoad {
+    private StoreLoad() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = 1_000_000;
+        int grants = 20_000;
+        String dbUrl = null;
+        String dbUser = "sa";
+        String dbPassword = "";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--count" -> count = Integer.parseInt(args[++i]);
+                case "--grants" -> grants = Integer.parseInt(args[++i]);
+                case "--db" -> dbUrl = args[++i];
+                case "--user" -> dbUser = args[++i];
+                case "--password" -> dbPassword = args[++i];
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        Path dir = Files.createTempDirectory("storeload");
+        if (dbUrl == null) {
+            dbUrl = "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath();
+        }
+        SecureRandom random = new SecureRandom();
+        byte[] kek = new byte[32];
+        random.nextBytes(kek);
+        KeyCipher cipher = new KeyCipher(kek, random);
+        int p1 = freePort();
+        int p2 = freePort();
+        List<String> members = List.of("127.0.0.1:" + p1, "127.0.0.1:" + p2);
+        Map<String, String> props = Map.of("hazelcast.wait.seconds.before.join", "0");
+        DatabaseSettings db = new DatabaseSettings(dbUrl, dbUser, dbPassword, 4, "subscriber_load");
+
+        Path csv = dir.resolve("batch.csv");
+        long t = System.nanoTime();
+        List<String> imsis = writeBatch(csv, count, random);
+        System.out.printf("generated %,d-line supplier CSV in %.1f s (not part of the import figure)%n", count,
+                (System.nanoTime() - t) / 1e9);
+
+        try (StoreMember m1 = StoreMember.start(new ClusterSettings("load", "127.0.0.1", p1, members, 1, props), db, cipher);
+             StoreMember m2 = StoreMember.start(new ClusterSettings("load", "127.0.0.1", p2, members, 1, props), db, cipher)) {
+            BatchImporter importer = new BatchImporter(m1.store(), Clock.systemUTC(),
+                    BatchImporter.Defaults.of("chtif-load", "provisioning"));
+            t = System.nanoTime();
+            BatchImporter.Report r;
+            try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.US_ASCII)) {
+                r = importer.importCsv(in);
+            }
+            double importS = (System.nanoTime() - t) / 1e9;
+            if (!r.ok()) {
+                throw new IllegalStateException("import failed: " + r.errors().subList(0, Math.min(5, r.errors().size())));
+            }
+            System.out.printf("import: %,d PCIDs in %.1f s (%,.0f PCIDs/s); store size %,d%n", r.imported(), importS,
+                    r.imported() / importS, m2.store().size());
+
+            long owned = 0;
+            long backup = 0;
+            long ownedEntries = 0;
+            long backupEntries = 0;
+            for (StoreMember m : List.of(m1, m2)) {
+                LocalMapStats s = m.hazelcast().getMap(StoreMember.MAP_NAME).getLocalMapStats();
+                owned += s.getOwnedEntryMemoryCost();
+                backup += s.getBackupEntryMemoryCost();
+                ownedEntries += s.getOwnedEntryCount();
+                backupEntries += s.getBackupEntryCount();
+            }
+            System.out.printf("memory: owned %,d B for %,d entries = %.0f B/PCID; backup %,d B for %,d entries = %.0f B/PCID%n",
+                    owned, ownedEntries, (double) owned / ownedEntries, backup, backupEntries,
+                    (double) backup / backupEntries);
+
+            SqnPolicy policy = SqnPolicy.DEFAULT;
+            Instant now = Instant.now();
+            for (int i = 0; i < grants / 4; i++) { // warm-up
+                m1.store().grantVectors(imsis.get(random.nextInt(imsis.size())), policy, i & 31, 1, now);
+            }
+            long[] ns = new long[grants];
+            for (int i = 0; i < grants; i++) {
+                String imsi = imsis.get(random.nextInt(imsis.size()));
+                long s = System.nanoTime();
+                SqnGrant g = m1.store().grantVectors(imsi, policy, i & 31, 1, now);
+                ns[i] = System.nanoTime() - s;
+                if (!(g instanceof SqnGrant.Granted)) {
+                    throw new IllegalStateException("grant failed: " + g);
+                }
+            }
+            Arrays.sort(ns);
+            System.out.printf("grantVectors (EP + write-through, 1 thread, member 1 of 2): p50 %.0f µs, p99 %.0f µs, "
+                    + "p99.9 %.0f µs over %,d calls%n", ns[grants / 2] / 1e3, ns[(int) (grants * 0.99)] / 1e3,
+                    ns[(int) (grants * 0.999)] / 1e3, grants);
+        }
+    }
+
+    private static List<String> writeBatch(Path csv, int count, SecureRandom random) throws IOException {
+        List<String> imsis = new ArrayList<>(count);
+        byte[] k = new byte[16];
+        byte[] opc = new byte[16];
+        try (Writer w = Files.newBufferedWriter(csv, StandardCharsets.US_ASCII)) {
+            w.write("imsi,k,opc,amf,sqn,algorithm,lifetime\n");
+            for (int i = 0; i < count; i++) {
+                String imsi = String.format("00101%010d", i);
+                random.nextBytes(k);
+                random.nextBytes(opc);
+                w.write(imsi + "," + Hex.encode(k) + "," + Hex.encode(opc) + ",8000,000000000000,MILENAGE,"
+                        + Duration.ofDays(365) + "\n");
+                imsis.add(imsi);
+            }
+        }
+        return imsis;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

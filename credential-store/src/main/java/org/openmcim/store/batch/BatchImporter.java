@@ -1,0 +1,207 @@
+package org.openmcim.store.batch;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import org.openmcim.aka.AuthenticationFunctions.Algorithm;
+import org.openmcim.store.CredentialState;
+import org.openmcim.store.CredentialStore;
+import org.openmcim.store.Imsi;
+import org.openmcim.store.Subscriber;
+import org.openmcim.store.SubscriberKind;
+
+/**
+ * Imports a supplier's PCID batch (the CCIF/CHTIF side of the IoT seed: credentials generated
+ * by the M2ME supplier and handed to the registration operator). CSV, one subscriber per line,
+ * header required: {@code imsi,k,opc} and optionally {@code amf,sqn,algorithm,lifetime}, in any
+ * order. K, OPc, AMF and SQN are hex (SQN up to 12 digits, 48 bits); lifetime is an ISO-8601
+ * duration such as {@code P365D}. No quoting: none of the fields can contain a comma.
+ *
+ * <p>All or nothing: every bad line is reported with its line number, and if there is any,
+ * nothing from the file is stored; otherwise one {@link CredentialStore#insertAll}.
+ */
+public final class BatchImporter {
+    static final List<String> REQUIRED = List.of("imsi", "k", "opc");
+    static final List<String> OPTIONAL = List.of("amf", "sqn", "algorithm", "lifetime");
+
+    private final CredentialStore store;
+    private final Clock clock;
+    private final Defaults defaults;
+
+    /** Values for columns a file leaves out, and the record fields a file never carries. */
+    public record Defaults(byte[] amf, Algorithm algorithm, Duration lifetime, String issuer, String profile) {
+        public Defaults {
+            Objects.requireNonNull(amf, "amf");
+            Objects.requireNonNull(algorithm, "algorithm");
+        }
+
+        public static Defaults of(String issuer, String profile) {
+            return new Defaults(new byte[] {(byte) 0x80, 0}, Algorithm.MILENAGE, Duration.ofDays(365), issuer, profile);
+        }
+    }
+
+    /** What happened: how many were stored, or why none were. */
+    public record Report(int imported, List<LineError> errors) {
+        public boolean ok() {
+            return errors.isEmpty();
+        }
+    }
+
+    public BatchImporter(CredentialStore store, Clock clock, Defaults defaults) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.defaults = Objects.requireNonNull(defaults, "defaults");
+    }
+
+    public Report importCsv(BufferedReader in) throws IOException {
+        List<LineError> errors = new ArrayList<>();
+        String header = in.readLine();
+        if (header == null) {
+            return new Report(0, List.of(new LineError(1, "empty file: expected a header with imsi,k,opc")));
+        }
+        Map<String, Integer> col = new HashMap<>();
+        String[] names = header.strip().split(",", -1);
+        for (int i = 0; i < names.length; i++) {
+            String n = names[i].strip().toLowerCase(Locale.ROOT);
+            if (!REQUIRED.contains(n) && !OPTIONAL.contains(n)) {
+                errors.add(new LineError(1, "unknown column '" + names[i].strip() + "' (known: imsi,k,opc,amf,sqn,algorithm,lifetime)"));
+            } else if (col.put(n, i) != null) {
+                errors.add(new LineError(1, "column '" + n + "' appears twice"));
+            }
+        }
+        for (String r : REQUIRED) {
+            if (!col.containsKey(r)) {
+                errors.add(new LineError(1, "missing required column '" + r + "'"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            return new Report(0, errors);
+        }
+
+        Map<String, Integer> firstLine = new HashMap<>();
+        LinkedHashMap<String, Subscriber> batch = new LinkedHashMap<>();
+        Map<String, Integer> lineOf = new HashMap<>();
+        int lineNo = 1;
+        String line;
+        while ((line = in.readLine()) != null) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split(",", -1);
+            if (f.length != names.length) {
+                errors.add(new LineError(lineNo, "expected " + names.length + " fields, found " + f.length));
+                continue;
+            }
+            List<String> problems = new ArrayList<>();
+            Subscriber s = parse(f, col, problems);
+            String imsi = f[col.get("imsi")].strip();
+            Integer dup = firstLine.putIfAbsent(imsi, lineNo);
+            if (dup != null && Imsi.isValid(imsi)) {
+                problems.add("IMSI " + imsi + " duplicates line " + dup);
+            }
+            if (!problems.isEmpty()) {
+                errors.add(new LineError(lineNo, String.join("; ", problems)));
+            } else if (s != null) {
+                batch.put(s.imsi(), s);
+                lineOf.put(s.imsi(), lineNo);
+            }
+        }
+        if (lineNo == 1) {
+            errors.add(new LineError(1, "no subscriber lines after the header"));
+        }
+        Set<String> existing = store.existing(batch.keySet());
+        for (String imsi : existing) {
+            errors.add(new LineError(lineOf.get(imsi), "IMSI " + imsi + " already exists in the store"));
+        }
+        if (!errors.isEmpty()) {
+            errors.sort((a, b) -> Integer.compare(a.line(), b.line()));
+            return new Report(0, errors);
+        }
+        try {
+            store.insertAll(batch.values());
+        } catch (IllegalArgumentException e) {
+            // Someone stored one of these IMSIs between the check and the insert: still nothing stored.
+            return new Report(0, List.of(new LineError(0, e.getMessage())));
+        }
+        return new Report(batch.size(), List.of());
+    }
+
+    private Subscriber parse(String[] f, Map<String, Integer> col, List<String> problems) {
+        String imsi = f[col.get("imsi")].strip();
+        if (!Imsi.isValid(imsi)) {
+            problems.add("IMSI must be 14 or 15 decimal digits, got '" + imsi + "'");
+        }
+        Algorithm algorithm = defaults.algorithm();
+        if (col.containsKey("algorithm")) {
+            String a = f[col.get("algorithm")].strip();
+            try {
+                algorithm = Algorithm.valueOf(a.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problems.add("unknown algorithm '" + a + "' (MILENAGE, TUAK or XOR)");
+                algorithm = null;
+            }
+        }
+        // Lengths by algorithm (TS 35.206 Milenage K/OPc 128 bits; TS 35.231 TUAK K 128/256, TOPc 256).
+        byte[] k = hex(f[col.get("k")], "K", algorithm == Algorithm.TUAK ? new int[] {16, 32} : new int[] {16}, problems);
+        byte[] opc = hex(f[col.get("opc")], "OPc", algorithm == Algorithm.TUAK ? new int[] {32} : new int[] {16}, problems);
+        byte[] amf = col.containsKey("amf") ? hex(f[col.get("amf")], "AMF", new int[] {2}, problems) : defaults.amf().clone();
+        long sqn = 0;
+        if (col.containsKey("sqn")) {
+            String t = f[col.get("sqn")].strip();
+            if (!t.matches("[0-9a-fA-F]{1,12}")) {
+                problems.add("SQN must be 1-12 hex digits (48 bits), got '" + t + "'");
+            } else {
+                sqn = Long.parseLong(t, 16);
+            }
+        }
+        Duration lifetime = defaults.lifetime();
+        if (col.containsKey("lifetime")) {
+            String t = f[col.get("lifetime")].strip();
+            try {
+                lifetime = Duration.parse(t);
+                if (lifetime.isNegative() || lifetime.isZero()) {
+                    problems.add("lifetime must be positive, got '" + t + "'");
+                }
+            } catch (DateTimeParseException e) {
+                problems.add("lifetime must be an ISO-8601 duration such as P365D, got '" + t + "'");
+            }
+        }
+        if (!problems.isEmpty() || algorithm == null) {
+            return null;
+        }
+        return new Subscriber(imsi, SubscriberKind.PCID, algorithm, k, opc, amf, sqn, CredentialState.ISSUED,
+                clock.instant(), lifetime, defaults.issuer(), defaults.profile(), null);
+    }
+
+    /** Hex of one of the allowed byte lengths; the message never repeats a key's value. */
+    private static byte[] hex(String field, String name, int[] lengths, List<String> problems) {
+        String t = field.strip();
+        if (!t.matches("[0-9a-fA-F]*") || t.length() % 2 != 0) {
+            problems.add(name + " is not hex");
+            return null;
+        }
+        for (int len : lengths) {
+            if (t.length() == 2 * len) {
+                return org.openmcim.aka.Hex.decode(t);
+            }
+        }
+        StringBuilder want = new StringBuilder();
+        for (int len : lengths) {
+            want.append(want.length() == 0 ? "" : " or ").append(len);
+        }
+        problems.add(name + " must be " + want + " bytes, got " + t.length() / 2.0 + "");
+        return null;
+    }
+}

@@ -1,0 +1,134 @@
+package org.openmcim.store.batch;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import org.openmcim.aka.AuthenticationFunctions.Algorithm;
+import org.openmcim.aka.Hex;
+import org.openmcim.store.CredentialState;
+import org.openmcim.store.CredentialStore;
+import org.openmcim.store.Subscriber;
+import org.openmcim.store.SubscriberKind;
+
+/**
+ * The CHTIF's batch issuance (IoT seed, "Call Home Triple Issuing Function", pre-provisioned
+ * mode): N PCIDs in IMSI format under the given MCC+MNC prefixes (TS 23.003 §2.2), each with a
+ * fresh K and OPc from the injected SecureRandom, stored all or nothing, then written as the
+ * supplier's batch CSV ({@code imsi,k,opc,amf,sqn,algorithm,lifetime}) so the devices can be
+ * personalised with the same credentials.
+ */
+public final class PcidIssuer {
+    public static final String CSV_HEADER = "imsi,k,opc,amf,sqn,algorithm,lifetime";
+    private static final int MAX_ATTEMPTS = 3;
+
+    private final CredentialStore store;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    public PcidIssuer(CredentialStore store, SecureRandom random, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.random = Objects.requireNonNull(random, "random");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** What to issue; {@code ranges} are MCC+MNC prefixes of 5 or 6 digits, used in turn. */
+    public record Request(int count, List<String> ranges, byte[] amf, Duration lifetime, String issuer, String profile) {
+        public Request {
+            if (count < 1 || count > 10_000_000) {
+                throw new IllegalArgumentException("count must be 1..10000000, got " + count);
+            }
+            if (ranges == null || ranges.isEmpty()) {
+                throw new IllegalArgumentException("at least one MCC+MNC range is needed");
+            }
+            for (String r : ranges) {
+                if (r == null || !r.matches("\\d{5,6}")) {
+                    throw new IllegalArgumentException("range must be MCC+MNC, 5 or 6 digits (TS 23.003 §2.2), got '" + r + "'");
+                }
+            }
+            ranges = List.copyOf(ranges);
+            if (amf == null || amf.length != 2) {
+                throw new IllegalArgumentException("AMF must be 2 bytes");
+            }
+        }
+    }
+
+    /**
+     * Issues and stores the PCIDs (MILENAGE, SQN 0, state ISSUED). MSINs are random, so a draw may
+     * hit an IMSI that exists: such IMSIs are redrawn before the insert.
+     */
+    public List<Subscriber> issue(Request req) {
+        for (int attempt = 1; ; attempt++) {
+            Map<String, Subscriber> batch = new LinkedHashMap<>();
+            int i = 0;
+            while (batch.size() < req.count()) {
+                String range = req.ranges().get(i++ % req.ranges().size());
+                String imsi = range + msin(15 - range.length());
+                if (batch.containsKey(imsi)) {
+                    continue;
+                }
+                batch.put(imsi, newPcid(imsi, req));
+            }
+            Set<String> taken = store.existing(batch.keySet());
+            while (!taken.isEmpty()) {
+                for (String imsi : taken) {
+                    batch.remove(imsi);
+                }
+                List<String> fresh = new ArrayList<>();
+                while (batch.size() < req.count()) {
+                    String range = req.ranges().get(i++ % req.ranges().size());
+                    String imsi = range + msin(15 - range.length());
+                    if (!batch.containsKey(imsi)) {
+                        batch.put(imsi, newPcid(imsi, req));
+                        fresh.add(imsi);
+                    }
+                }
+                taken = store.existing(fresh);
+            }
+            try {
+                store.insertAll(batch.values());
+                return List.copyOf(batch.values());
+            } catch (IllegalArgumentException e) {
+                if (attempt == MAX_ATTEMPTS) {
+                    throw e; // someone keeps issuing into the same ranges at the same time
+                }
+            }
+        }
+    }
+
+    private Subscriber newPcid(String imsi, Request req) {
+        byte[] k = new byte[16];
+        byte[] opc = new byte[16];
+        random.nextBytes(k);
+        random.nextBytes(opc);
+        return new Subscriber(imsi, SubscriberKind.PCID, Algorithm.MILENAGE, k, opc, req.amf().clone(), 0,
+                CredentialState.ISSUED, clock.instant(), req.lifetime(), req.issuer(), req.profile(), null);
+    }
+
+    private String msin(int digits) {
+        char[] c = new char[digits];
+        for (int d = 0; d < digits; d++) {
+            c[d] = (char) ('0' + random.nextInt(10));
+        }
+        return new String(c);
+    }
+
+    /** The supplier's batch file: this carries clear K/OPc, so the caller writes it owner-only. */
+    public static void writeCsv(List<Subscriber> subs, Writer out) throws IOException {
+        out.write(CSV_HEADER);
+        out.write('\n');
+        for (Subscriber s : subs) {
+            out.write(s.imsi() + "," + Hex.encode(s.k()) + "," + Hex.encode(s.opc()) + "," + Hex.encode(s.amf()) + ","
+                    + String.format("%012x", s.sqnHe()) + "," + s.algorithm() + ","
+                    + (s.lifetime() == null ? "" : s.lifetime().toString()) + "\n");
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package org.openmcim.store.hazelcast;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import com.hazelcast.map.IMap;
+
+import org.openmcim.aka.sqn.SqnPolicy;
+import org.openmcim.store.CredentialState;
+import org.openmcim.store.CredentialStore;
+import org.openmcim.store.KeyCipher;
+import org.openmcim.store.SqnGrant;
+import org.openmcim.store.Subscriber;
+import org.openmcim.store.jdbc.StoreUnavailableException;
+import org.openmcim.store.jdbc.SubscriberTable;
+
+/**
+ * The real {@link CredentialStore}: a Hazelcast IMap of {@link StoredSubscriber} (keys encrypted)
+ * with a write-through MapStore. Every read-modify-write is an entry processor run on the
+ * partition owner ({@link Processors}); this member decrypts K/OPc only for its own caller.
+ * Obtain one from {@link StoreMember#store()}.
+ */
+public final class HazelcastCredentialStore implements CredentialStore {
+    private final IMap<String, StoredSubscriber> map;
+    private final SubscriberTable table;
+    private final KeyCipher cipher;
+
+    HazelcastCredentialStore(IMap<String, StoredSubscriber> map, SubscriberTable table, KeyCipher cipher) {
+        this.map = map;
+        this.table = table;
+        this.cipher = cipher;
+    }
+
+    @Override
+    public Optional<Subscriber> find(String imsi) {
+        StoredSubscriber s = map.get(imsi);
+        return s == null ? Optional.empty() : Optional.of(s.decrypt(cipher));
+    }
+
+    @Override
+    public SqnGrant grantVectors(String imsi, SqnPolicy policy, int ind, int count, Instant now) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1, got " + count);
+        }
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(now, "now");
+        Processors.GrantResult r;
+        try {
+            r = map.executeOnKey(imsi, new Processors.Grant(policy, ind, count, now));
+        } catch (RuntimeException e) {
+            // Nothing was acknowledged: the entry keeps its old SQN (the failed store fails the
+            // operation before the in-memory record changes). TS 29.272: 4181 to the MME.
+            return new SqnGrant.Unavailable(imsi, "store could not persist the new SQN: " + reason(e));
+        }
+        if (r == null) {
+            return new SqnGrant.Unknown(imsi);
+        }
+        return switch (r.outcome) {
+            case Processors.GrantResult.GRANTED -> new SqnGrant.Granted(r.record.decrypt(cipher), r.sqns);
+            case Processors.GrantResult.NOT_SERVING -> new SqnGrant.NotServing(imsi, r.record.state());
+            default -> new SqnGrant.Unavailable(imsi, r.reason);
+        };
+    }
+
+    @Override
+    public Optional<Long> resync(String imsi, SqnPolicy policy, long sqnMs) {
+        return Optional.ofNullable(map.executeOnKey(imsi, new Processors.Resync(policy, sqnMs)));
+    }
+
+    @Override
+    public Optional<CredentialState> transition(String imsi, CredentialState to, Instant at) {
+        Objects.requireNonNull(to, "to");
+        String r = map.executeOnKey(imsi, new Processors.Transition(to));
+        if (r == null) {
+            return Optional.empty();
+        }
+        CredentialState previous = CredentialState.valueOf(r.substring(r.indexOf(':') + 1));
+        if (r.startsWith("refused:")) {
+            throw new IllegalStateException(imsi + ": " + previous + " → " + to + " is not allowed");
+        }
+        return Optional.of(previous);
+    }
+
+    @Override
+    public void recordServingNode(String imsi, ServingNode node) {
+        Objects.requireNonNull(node, "node");
+        map.executeOnKey(imsi, new Processors.RecordServingNode(node));
+    }
+
+    @Override
+    public Optional<ServingNode> servingNode(String imsi) {
+        StoredSubscriber s = map.get(imsi);
+        return s == null ? Optional.empty() : Optional.ofNullable(s.servingNode());
+    }
+
+    /**
+     * All or nothing: the rows are committed to the database in one transaction (which fails
+     * whole if any IMSI exists), and only then loaded into the cluster. Until the load finishes a
+     * lookup of a new IMSI reads it through from the database, so it is never "unknown" after
+     * this returns.
+     */
+    @Override
+    public void insertAll(Collection<Subscriber> subscribers) {
+        Set<String> seen = new HashSet<>();
+        List<StoredSubscriber> rows = new ArrayList<>(subscribers.size());
+        for (Subscriber s : subscribers) {
+            if (!seen.add(s.imsi())) {
+                throw new IllegalArgumentException("IMSI " + s.imsi() + " appears twice in the batch");
+            }
+        }
+        // AES-GCM per key, spread over the cores (a CHTIF batch is up to millions of PCIDs).
+        rows.addAll(subscribers.parallelStream().map(s -> StoredSubscriber.encrypt(s, cipher)).toList());
+        table.insertAll(rows);
+        map.loadAll(seen, false);
+    }
+
+    @Override
+    public boolean delete(String imsi) {
+        return map.remove(imsi) != null;
+    }
+
+    /**
+     * Asks the database, not the map: under write-through every acknowledged record is a row, and
+     * one IN query per thousand IMSIs is far cheaper than read-through misses on every partition.
+     */
+    @Override
+    public Set<String> existing(Collection<String> imsis) {
+        return table.existing(imsis);
+    }
+
+    @Override
+    public long size() {
+        return map.size();
+    }
+
+    /** The store does not own the member; {@link StoreMember#close()} shuts it down. */
+    @Override
+    public void close() {
+        // nothing of its own
+    }
+
+    /** The first store-level reason in the chain (our own messages: no key material). */
+    private static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StoreUnavailableException) {
+                return t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,104 @@
+package org.openmcim.store.hazelcast;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.openmcim.aka.sqn.SqnPolicy;
+import org.openmcim.store.CredentialState;
+import org.openmcim.store.CredentialStore;
+import org.openmcim.store.CredentialStoreContract;
+import org.openmcim.store.SqnGrant;
+import org.openmcim.store.Subscriber;
+
+/**
+ * The contract on a real two-member cluster with an H2 file database. The store under test sends
+ * each call alternately through member 1's and member 2's store, so every test, the concurrent
+ * grants included, runs across both members: four threads, two members, one PCID.
+ */
+class HazelcastCredentialStoreTest extends CredentialStoreContract {
+    @TempDir
+    Path dir;
+    private TestCluster cluster;
+
+    @Override
+    protected CredentialStore store() {
+        cluster = TestCluster.start(2, TestCluster.h2(dir, "contract"), TestCluster.randomCipher());
+        return new Alternating(cluster.member(0).store(), cluster.member(1).store());
+    }
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** Both members' real stores; each call goes to the next one in turn. */
+    static final class Alternating implements CredentialStore {
+        private final CredentialStore[] stores;
+        private final AtomicInteger next = new AtomicInteger();
+
+        Alternating(CredentialStore... stores) {
+            this.stores = stores;
+        }
+
+        private CredentialStore pick() {
+            return stores[Math.floorMod(next.getAndIncrement(), stores.length)];
+        }
+
+        @Override
+        public Optional<Subscriber> find(String imsi) {
+            return pick().find(imsi);
+        }
+
+        @Override
+        public SqnGrant grantVectors(String imsi, SqnPolicy policy, int ind, int count, Instant now) {
+            return pick().grantVectors(imsi, policy, ind, count, now);
+        }
+
+        @Override
+        public Optional<Long> resync(String imsi, SqnPolicy policy, long sqnMs) {
+            return pick().resync(imsi, policy, sqnMs);
+        }
+
+        @Override
+        public Optional<CredentialState> transition(String imsi, CredentialState to, Instant at) {
+            return pick().transition(imsi, to, at);
+        }
+
+        @Override
+        public void recordServingNode(String imsi, ServingNode node) {
+            pick().recordServingNode(imsi, node);
+        }
+
+        @Override
+        public Optional<ServingNode> servingNode(String imsi) {
+            return pick().servingNode(imsi);
+        }
+
+        @Override
+        public void insertAll(Collection<Subscriber> subscribers) {
+            pick().insertAll(subscribers);
+        }
+
+        @Override
+        public boolean delete(String imsi) {
+            return pick().delete(imsi);
+        }
+
+        @Override
+        public long size() {
+            return pick().size();
+        }
+
+        @Override
+        public void close() {
+            // the cluster is closed after each test
+        }
+    }
+}
