@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 AkaCommand.class,
                 DemoCommand.class,
+                org.openmcim.icf.IcfCommand.class,
+                org.openmcim.store.cli.PcidCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class OpenMcim implements Runnable {
@@ -46,7 +48,9 @@ public final class OpenMcim implements Runnable {
                 ex.printStackTrace(cmd.getErr());
             }
             cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
-            return ex instanceof IllegalArgumentException ? 2 : 1;
+            // Bad input (arguments, configuration) exits 2; everything else 1.
+            return ex instanceof IllegalArgumentException || ex instanceof org.openmcim.config.ConfigException
+                    || ex.getClass().getSimpleName().equals("ConfigException") ? 2 : 1;
         });
         return cl;
     }

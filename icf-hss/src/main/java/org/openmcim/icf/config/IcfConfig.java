@@ -57,8 +57,11 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
     public record Limits(int maxInFlight, int workerThreads, int maxVectorsPerRequest) {
     }
 
-    /** Store selection; the store module reads its own section for the Hazelcast details. */
-    public record Store(String type, List<Path> imports) {
+    /**
+     * Store selection: {@code memory} (a lab; supplier CSV files from {@code imports} loaded at start)
+     * or {@code hazelcast}, whose cluster, database and KEK come from the store file {@code config}.
+     */
+    public record Store(String type, List<Path> imports, Optional<Path> config) {
     }
 
     public static IcfConfig load(Path file) {
@@ -141,10 +144,14 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
             ConfigNode n = sn.get();
             String type = n.oneOf("type", "memory", "memory", "hazelcast");
             List<Path> imports = n.strings("import").stream().map(Path::of).toList();
+            Optional<Path> storeFile = n.optionalString("config").map(Path::of);
+            if (type.equals("hazelcast") && storeFile.isEmpty()) {
+                throw n.error("config", "required for type hazelcast: the store file (e.g. config/store.yaml)");
+            }
             n.rejectUnknownKeys();
-            store = new Store(type, imports);
+            store = new Store(type, imports, storeFile);
         } else {
-            store = new Store("memory", List.of());
+            store = new Store("memory", List.of(), Optional.empty());
         }
         List<Route> routes = new ArrayList<>();
         for (ConfigNode n : root.children("routes")) {

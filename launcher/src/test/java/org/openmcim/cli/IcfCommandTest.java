@@ -1,0 +1,71 @@
+package org.openmcim.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code openmcim icf}: configuration checked before anything listens, errors name file and key. */
+class IcfCommandTest {
+    static Path repo() {
+        Path p = Path.of("").toAbsolutePath();
+        while (!p.resolve("config").toFile().isDirectory()) {
+            p = p.getParent();
+        }
+        return p;
+    }
+
+    @Test
+    void shippedConfigsPassTheCheck() {
+        for (String f : new String[] {"config/icf.yaml", "config/lab/icf.yaml"}) {
+            AkaCommandTest.Run r = AkaCommandTest.run("icf", "--config", repo().resolve(f).toString(), "--check");
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().contains("configuration OK"), r.out());
+        }
+    }
+
+    @Test
+    void badConfigExitsTwoNamingTheKey(@TempDir Path dir) throws Exception {
+        String yaml = Files.readString(repo().resolve("config/icf.yaml")).replace("listen: 127.0.0.1:3868", "listen: 3868");
+        Path f = dir.resolve("icf.yaml");
+        Files.writeString(f, yaml);
+        AkaCommandTest.Run r = AkaCommandTest.run("icf", "--config", f.toString(), "--check");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("identities[0].listen: expected HOST:PORT, got \"3868\""), r.err());
+    }
+
+    @Test
+    void importWithBadLinesImportsNothingAndSaysWhere(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("batch.csv"), """
+                imsi,k,opc
+                001010000000001,465b5ce8b199b49faa5f0a2ee238a6bc,cd63cb71954a9f4e48a5994e37a02baf
+                00101000000000x,465b5ce8b199b49faa5f0a2ee238a6bc,cd63cb71954a9f4e48a5994e37a02baf
+                """);
+        String yaml = Files.readString(repo().resolve("config/icf.yaml")).replace("import: []", "import: [batch.csv]");
+        Path f = dir.resolve("icf.yaml");
+        Files.writeString(f, yaml);
+        AkaCommandTest.Run r = AkaCommandTest.run("icf", "--config", f.toString(), "--check");
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("batch.csv:3:"), r.err());
+        assertTrue(r.err().contains("nothing imported"), r.err());
+    }
+
+    @Test
+    void goodImportIsCounted(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("batch.csv"), """
+                imsi,k,opc
+                001010000000001,465b5ce8b199b49faa5f0a2ee238a6bc,cd63cb71954a9f4e48a5994e37a02baf
+                001010000000002,0396eb317b6d1c36f19c1c84cd6ffd16,53c15671c60a4b731c55b4a441c0bde2
+                """);
+        String yaml = Files.readString(repo().resolve("config/icf.yaml")).replace("import: []", "import: [batch.csv]");
+        Path f = dir.resolve("icf.yaml");
+        Files.writeString(f, yaml);
+        AkaCommandTest.Run r = AkaCommandTest.run("icf", "--config", f.toString(), "--check");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("imported 2 subscriber(s)"), r.out());
+    }
+}
