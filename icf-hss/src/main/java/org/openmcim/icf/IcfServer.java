@@ -108,7 +108,7 @@ public final class IcfServer implements AutoCloseable {
                 handlers.put(ApplicationId.S6A, new ImsiRelay(handlers.get(ApplicationId.S6A), local, relayRoutes(local, codec, config),
                         Duration.ofSeconds(5)));
             }
-            RequestDispatcher dispatcher = new RequestDispatcher(handlers, workers, limits.maxInFlight(), authorizer, metrics, clock);
+            RequestDispatcher dispatcher = new RequestDispatcher(handlers, workers, limits.maxInFlight(), authorizer, metrics, clock, codec);
             DiameterServer server = new DiameterServer(local, id.listen(), authorizer, dispatcher, peers, codec, config.watchdog(), group);
             servers.add(server);
             bound.add(server.start());

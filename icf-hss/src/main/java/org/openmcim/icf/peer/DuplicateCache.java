@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.openmcim.diameter.DiameterCodec;
 import org.openmcim.diameter.DiameterMessage;
 
 /**
@@ -22,10 +23,13 @@ final class DuplicateCache {
     private record Key(String originHost, int endToEnd) {
     }
 
-    private record Entry(DiameterMessage answer, long storedAtMillis) {
+    private record Entry(byte[] answer, long storedAtMillis) {
     }
 
-    DuplicateCache(int capacity, Duration maxAge, Clock clock) {
+    private final DiameterCodec codec;
+
+    DuplicateCache(int capacity, Duration maxAge, Clock clock, DiameterCodec codec) {
+        this.codec = codec;
         this.capacity = capacity;
         this.maxAge = maxAge;
         this.clock = clock;
@@ -37,15 +41,23 @@ final class DuplicateCache {
         };
     }
 
-    synchronized DiameterMessage find(String originHost, int endToEnd) {
-        Entry e = entries.get(new Key(originHost.toLowerCase(java.util.Locale.ROOT), endToEnd));
+    DiameterMessage find(String originHost, int endToEnd) {
+        Entry e;
+        synchronized (this) {
+            e = entries.get(new Key(originHost.toLowerCase(java.util.Locale.ROOT), endToEnd));
+        }
         if (e == null || clock.millis() - e.storedAtMillis() > maxAge.toMillis()) {
             return null;
         }
-        return e.answer();
+        return codec.decode(e.answer()) instanceof DiameterMessage m ? m : null;
     }
 
-    synchronized void put(String originHost, int endToEnd, DiameterMessage answer) {
-        entries.put(new Key(originHost.toLowerCase(java.util.Locale.ROOT), endToEnd), new Entry(answer, clock.millis()));
+    void put(String originHost, int endToEnd, DiameterMessage answer) {
+        byte[] encoded = codec.encode(answer);
+        Entry e = new Entry(encoded, clock.millis());
+        Key k = new Key(originHost.toLowerCase(java.util.Locale.ROOT), endToEnd);
+        synchronized (this) {
+            entries.put(k, e);
+        }
     }
 }

@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 import org.openmcim.diameter.Avp;
 import org.openmcim.diameter.AvpFormatException;
 import org.openmcim.diameter.BaseAvpCode;
+import org.openmcim.diameter.DiameterCodec;
 import org.openmcim.diameter.DiameterMessage;
 import org.openmcim.diameter.ResultCode;
 
@@ -34,14 +35,14 @@ public final class RequestDispatcher {
     private final Clock clock;
 
     public RequestDispatcher(Map<Integer, ApplicationHandler> handlers, Executor workers, int maxInFlight,
-                             PeerAuthorizer authorizer, DiameterMetrics metrics, Clock clock) {
+                             PeerAuthorizer authorizer, DiameterMetrics metrics, Clock clock, DiameterCodec codec) {
         this.handlers = Map.copyOf(handlers);
         this.workers = workers;
         this.inFlight = new Semaphore(maxInFlight);
         this.authorizer = authorizer;
         this.metrics = metrics;
         this.clock = clock;
-        this.duplicates = new DuplicateCache(65_536, Duration.ofSeconds(60), clock);
+        this.duplicates = new DuplicateCache(65_536, Duration.ofSeconds(60), clock, codec);
     }
 
     public DiameterMetrics metrics() {
