@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 org.openmcim.icf.IcfCommand.class,
                 org.openmcim.store.cli.PcidCommand.class,
+                org.openmcim.pki.PkiCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class OpenMcim implements Runnable {
