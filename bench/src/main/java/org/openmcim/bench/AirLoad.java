@@ -31,7 +31,15 @@ import org.openmcim.diameter.dictionary.Dictionary;
 import org.openmcim.diameter.netty.DiameterPipeline;
 import org.openmcim.icf.IcfServer;
 import org.openmcim.icf.config.IcfConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.openmcim.store.CredentialState;
+import org.openmcim.store.CredentialStore;
+import org.openmcim.store.KeyCipher;
+import org.openmcim.store.hazelcast.ClusterSettings;
+import org.openmcim.store.hazelcast.DatabaseSettings;
+import org.openmcim.store.hazelcast.StoreMember;
 import org.openmcim.store.InMemoryCredentialStore;
 import org.openmcim.store.Subscriber;
 import org.openmcim.store.SubscriberKind;
@@ -70,6 +78,7 @@ public final class AirLoad {
     private final Recorder latency = new Recorder(3);
     private final LongAdder answered = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final java.util.concurrent.ConcurrentHashMap<Long, LongAdder> failures = new java.util.concurrent.ConcurrentHashMap<>();
     private byte[][] templates;
 
     public static void main(String[] args) throws Exception {
@@ -80,6 +89,8 @@ public final class AirLoad {
         int seconds = 20;
         int subscribers = 100_000;
         int warmup = 5;
+        String storeKind = "memory";
+        int workers = 2;
         for (int i = 0; i < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -90,14 +101,39 @@ public final class AirLoad {
                 case "--seconds" -> seconds = Integer.parseInt(v);
                 case "--subscribers" -> subscribers = Integer.parseInt(v);
                 case "--warmup" -> warmup = Integer.parseInt(v);
+                case "--store" -> storeKind = v;
+                case "--workers" -> workers = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        new AirLoad().run(mode, connections, window, rate, seconds, subscribers, warmup);
+        new AirLoad().run(mode, connections, window, rate, seconds, subscribers, warmup, storeKind, workers);
     }
 
-    private void run(String mode, int connections, int window, int rate, int seconds, int subscribers, int warmup) throws Exception {
-        InMemoryCredentialStore store = new InMemoryCredentialStore();
+    private void run(String mode, int connections, int window, int rate, int seconds, int subscribers, int warmup, String storeKind,
+                     int workers)
+            throws Exception {
+        List<StoreMember> members = new ArrayList<>();
+        CredentialStore store;
+        if (storeKind.equals("hazelcast")) {
+            // Two members on loopback (backup count 1, write-through to an H2 file database): the
+            // ICF embeds the first; every SQN grant is an entry processor with a synchronous backup
+            // and a database write before it is answered.
+            Path dbDir = Files.createTempDirectory("airload-store");
+            SecureRandom rnd = new SecureRandom();
+            byte[] kek = new byte[KeyCipher.KEK_BYTES];
+            rnd.nextBytes(kek);
+            KeyCipher cipher = new KeyCipher(kek, rnd);
+            List<Integer> ports = List.of(freePort(), freePort());
+            List<String> addresses = ports.stream().map(p -> "127.0.0.1:" + p).toList();
+            DatabaseSettings db = new DatabaseSettings("jdbc:h2:file:" + dbDir.resolve("store").toAbsolutePath(), "sa", "", 8, "subscriber");
+            for (int port : ports) {
+                members.add(StoreMember.start(new ClusterSettings("airload", "127.0.0.1", port, addresses, 1,
+                        Map.of("hazelcast.logging.type", "none")), db, cipher));
+            }
+            store = members.get(0).store();
+        } else {
+            store = new InMemoryCredentialStore();
+        }
         SplittableRandom r = new SplittableRandom(33812);
         List<Subscriber> subs = new ArrayList<>(subscribers);
         for (int i = 0; i < subscribers; i++) {
@@ -111,17 +147,14 @@ public final class AirLoad {
                     new byte[] {(byte) 0x80, 0}, 0, CredentialState.ISSUED, Instant.now(), null, "bench", "provisioning", null));
         }
         store.insertAll(subs);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         String yaml = """
                 identities: [{host: hss.localdomain, realm: localdomain, listen: 127.0.0.1:%d, applications: [s6a]}]
                 peers: [{host: mme.localdomain, realm: localdomain}]
                 imsi-ranges: ["00101"]
                 subscription-profile: {apn: provisioning, arp: {}, ambr: {uplink: 1000000, downlink: 1000000}}
-                limits: {max-in-flight: 100000, worker-threads: 2}
-                """.formatted(port);
+                limits: {max-in-flight: 100000, worker-threads: %d}
+                """.formatted(port, workers);
         IcfConfig config = IcfConfig.from(ConfigNode.parse("bench", new StringReader(yaml)));
         templates = new byte[subscribers][];
         for (int i = 0; i < subscribers; i++) {
@@ -137,8 +170,8 @@ public final class AirLoad {
                 for (Conn c : conns) {
                     c.open.await(5, TimeUnit.SECONDS);
                 }
-                System.out.printf("AIR load: mode %s, %d connection(s), %s, %d subscribers, warm-up %d s, measure %d s, %d cores%n",
-                        mode, connections, mode.equals("closed") ? "window " + window + " per connection" : rate + " AIR/s offered",
+                System.out.printf("AIR load: %s store, %d workers, mode %s, %d connection(s), %s, %d subscribers, warm-up %d s, measure %d s, %d cores%n",
+                        storeKind, workers, mode, connections, mode.equals("closed") ? "window " + window + " per connection" : rate + " AIR/s offered",
                         subscribers, warmup, seconds, Runtime.getRuntime().availableProcessors());
                 long cpuBefore = processCpuNanos();
                 if (mode.equals("closed")) {
@@ -158,6 +191,9 @@ public final class AirLoad {
                 Histogram h = latency.getIntervalHistogram();
                 double perSecond = answered.sum() * 1e9 / elapsed;
                 System.out.printf("answered %,d AIA (%,d failed) in %.1f s: %,.0f AIR/s%n", answered.sum(), failed.sum(), elapsed / 1e9, perSecond);
+                if (!failures.isEmpty()) {
+                    System.out.println("failures by Result-Code (-1: Experimental-Result): " + failures);
+                }
                 System.out.printf("latency ms: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f%n",
                         h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
                         h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
@@ -167,6 +203,14 @@ public final class AirLoad {
             } finally {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             }
+        } finally {
+            members.forEach(StoreMember::close);
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
         }
     }
 
@@ -276,10 +320,12 @@ public final class AirLoad {
             }
             long now = System.nanoTime();
             latency.recordValue(now - sentAt[m.hopByHop() & (sentAt.length - 1)]);
-            if (m.resultCode() == 2001) {
+            long rc = m.resultCode();
+            if (rc == 2001) {
                 answered.increment();
             } else {
                 failed.increment();
+                failures.computeIfAbsent(rc, x -> new LongAdder()).increment();
             }
             if (closedLoop) {
                 send(now);
