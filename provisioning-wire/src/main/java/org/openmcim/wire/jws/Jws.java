@@ -1,0 +1,224 @@
+package org.openmcim.wire.jws;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.openmcim.pki.Credential;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * JSON Web Signature (RFC 7515) with ES256 only (RFC 7518 §3.4: ECDSA P-256 SHA-256, signature as
+ * the raw 64-octet R ‖ S, not DER), in the flattened JSON serialization (§7.2.2), with the signer's
+ * certificate chain in the protected "x5c" header (§4.1.6). Any JOSE library can read what this
+ * writes; nothing here accepts another algorithm, "none" included (RFC 8725 §3.1).
+ */
+public final class Jws {
+    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+    private static final Base64.Encoder B64U = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64U_DEC = Base64.getUrlDecoder();
+    /** Raw R ‖ S signatures, the JWS form; Bouncy Castle's name for it. */
+    private static final String ES256 = "SHA256withPLAIN-ECDSA";
+    private static final int MAX_SIZE = 64 * 1024;
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    /** A verified JWS: the payload octets and the signer's certificate (already validated). */
+    public record Verified(byte[] payload, X509Certificate signer) {
+    }
+
+    /** Why a JWS was refused; the reason is safe to return to a peer (no secret in it). */
+    public static final class InvalidJwsException extends Exception {
+        private final String reason;
+
+        public InvalidJwsException(String reason) {
+            super(reason);
+            this.reason = reason;
+        }
+
+        /** A short machine-readable reason, e.g. {@code bad-signature}. */
+        public String reason() {
+            return reason.contains(":") ? reason.substring(0, reason.indexOf(':')) : reason;
+        }
+    }
+
+    /** Signs {@code payload} (typically UTF-8 JSON) with {@code signer}, its chain going into x5c. */
+    public String sign(byte[] payload, Credential signer, String type) {
+        ObjectNode header = json.createObjectNode().put("alg", "ES256");
+        if (type != null) {
+            header.put("typ", type);
+        }
+        ArrayNode x5c = header.putArray("x5c");
+        try {
+            for (X509Certificate c : signer.chain()) {
+                x5c.add(Base64.getEncoder().encodeToString(c.getEncoded())); // §4.1.6: standard base64 DER
+            }
+            String protectedB64 = B64U.encodeToString(json.writeValueAsBytes(header));
+            String payloadB64 = B64U.encodeToString(payload);
+            byte[] sig = es256Sign(signer.key(), (protectedB64 + "." + payloadB64).getBytes(StandardCharsets.US_ASCII));
+            ObjectNode out = json.createObjectNode().put("protected", protectedB64).put("payload", payloadB64)
+                    .put("signature", B64U.encodeToString(sig));
+            return json.writeValueAsString(out);
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot sign: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Verifies a flattened JWS whose x5c chain must lead to one of {@code trustedRoots} at
+     * {@code at}, with {@code expectedType} in "typ".
+     */
+    public Verified verify(String jws, List<X509Certificate> trustedRoots, String expectedType, Instant at)
+            throws InvalidJwsException {
+        if (jws.length() > MAX_SIZE) {
+            throw new InvalidJwsException("too-large: more than " + MAX_SIZE + " characters");
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(jws);
+        } catch (java.io.IOException e) {
+            throw new InvalidJwsException("malformed: not JSON");
+        }
+        String protectedB64 = text(root, "protected");
+        String payloadB64 = text(root, "payload");
+        String signatureB64 = text(root, "signature");
+        JsonNode header;
+        try {
+            header = json.readTree(B64U_DEC.decode(protectedB64));
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            throw new InvalidJwsException("malformed: protected header");
+        }
+        if (!"ES256".equals(header.path("alg").asText(null))) {
+            throw new InvalidJwsException("unsupported-algorithm: only ES256 is accepted");
+        }
+        if (expectedType != null && !expectedType.equals(header.path("typ").asText(null))) {
+            throw new InvalidJwsException("wrong-type: expected " + expectedType);
+        }
+        List<X509Certificate> chain = chain(header);
+        validateChain(chain, trustedRoots, at);
+        byte[] signature;
+        byte[] payload;
+        try {
+            signature = B64U_DEC.decode(signatureB64);
+            payload = B64U_DEC.decode(payloadB64);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidJwsException("malformed: base64url");
+        }
+        if (!es256Verify(chain.get(0).getPublicKey(), (protectedB64 + "." + payloadB64).getBytes(StandardCharsets.US_ASCII), signature)) {
+            throw new InvalidJwsException("bad-signature: the signature does not verify");
+        }
+        return new Verified(payload, chain.get(0));
+    }
+
+    /** Verifies a JWS Compact Serialization against a bare public key (RFC 7515 §7.1). */
+    public static byte[] verifyCompact(String compact, PublicKey key) throws InvalidJwsException {
+        String[] parts = compact.split("\\.", -1);
+        if (parts.length != 3) {
+            throw new InvalidJwsException("malformed: compact JWS needs three parts");
+        }
+        JsonNode header;
+        try {
+            header = new ObjectMapper().readTree(B64U_DEC.decode(parts[0]));
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            throw new InvalidJwsException("malformed: protected header");
+        }
+        if (header == null || !"ES256".equals(header.path("alg").asText(null))) {
+            throw new InvalidJwsException("unsupported-algorithm: only ES256 is accepted");
+        }
+        if (!es256Verify(key, (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII), B64U_DEC.decode(parts[2]))) {
+            throw new InvalidJwsException("bad-signature: the signature does not verify");
+        }
+        return B64U_DEC.decode(parts[1]);
+    }
+
+    static byte[] es256Sign(PrivateKey key, byte[] input) throws GeneralSecurityException {
+        Signature s = Signature.getInstance(ES256, BC);
+        s.initSign(key);
+        s.update(input);
+        return s.sign();
+    }
+
+    static boolean es256Verify(PublicKey key, byte[] input, byte[] signature) {
+        if (signature.length != 64) {
+            return false; // RFC 7518 §3.4: exactly 64 octets for P-256
+        }
+        try {
+            Signature s = Signature.getInstance(ES256, BC);
+            s.initVerify(key);
+            s.update(input);
+            return s.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static String text(JsonNode root, String field) throws InvalidJwsException {
+        JsonNode n = root.get(field);
+        if (n == null || !n.isTextual()) {
+            throw new InvalidJwsException("malformed: no \"" + field + "\"");
+        }
+        return n.asText();
+    }
+
+    private static List<X509Certificate> chain(JsonNode header) throws InvalidJwsException {
+        JsonNode x5c = header.get("x5c");
+        if (x5c == null || !x5c.isArray() || x5c.isEmpty() || x5c.size() > 5) {
+            throw new InvalidJwsException("malformed: x5c must hold 1 to 5 certificates");
+        }
+        List<X509Certificate> out = new ArrayList<>();
+        try {
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            for (JsonNode c : x5c) {
+                out.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(c.asText()))));
+            }
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new InvalidJwsException("malformed: x5c certificate");
+        }
+        return out;
+    }
+
+    /** PKIX to one of the trusted roots (RFC 5280 §6), the leaf allowed to sign. */
+    private static void validateChain(List<X509Certificate> chain, List<X509Certificate> roots, Instant at) throws InvalidJwsException {
+        List<X509Certificate> path = new ArrayList<>(chain);
+        // A self-signed root at the end is not part of the path to validate.
+        X509Certificate last = path.get(path.size() - 1);
+        if (path.size() > 1 && last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
+            path.remove(path.size() - 1);
+        }
+        try {
+            Set<TrustAnchor> anchors = new java.util.HashSet<>();
+            for (X509Certificate r : roots) {
+                anchors.add(new TrustAnchor(r, null));
+            }
+            PKIXParameters p = new PKIXParameters(anchors);
+            p.setRevocationEnabled(false);
+            p.setDate(Date.from(at));
+            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path), p);
+        } catch (GeneralSecurityException e) {
+            throw new InvalidJwsException("untrusted-signer: certificate chain does not lead to a trusted root");
+        }
+        boolean[] ku = chain.get(0).getKeyUsage();
+        if (ku != null && !ku[0]) {
+            throw new InvalidJwsException("untrusted-signer: certificate not for digital signatures");
+        }
+    }
+}
