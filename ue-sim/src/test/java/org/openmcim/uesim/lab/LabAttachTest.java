@@ -108,4 +108,38 @@ class LabAttachTest {
             expectRejectAndRelease(enb, 202);
         }
     }
+
+    /**
+     * The UE state machine behind the eNB session, against the real MME: the run the ICF will
+     * extend to Auth → SMC → ESM info → Attach Accept/ICS → Detach. Today it ends at ATTACH REJECT
+     * #2 and the release, with the UE back in EMM-DEREGISTERED.
+     */
+    @Test
+    void simulatedUeThroughTheEnbSessionEndsDeregisteredAfterTheReject() throws Exception {
+        org.openmcim.aka.VectorFile.Vector set1 = org.openmcim.aka.VectorFile.load("vectors/milenage-ts35208.txt").get(0);
+        org.openmcim.uesim.ue.UeStateMachine ue = new org.openmcim.uesim.ue.UeStateMachine(
+                new org.openmcim.uesim.ue.UeStateMachine.Profile(LabScenario.IMSI,
+                        NasIes.UeNetworkCapability.of(java.util.List.of(0, 2), java.util.List.of(2)), "internet", LabScenario.PLMN),
+                new org.openmcim.aka.usim.Usim(org.openmcim.aka.Milenage.withOpc(set1.hex("K"), set1.hex("OPc")),
+                        new org.openmcim.aka.sqn.SqnArray(org.openmcim.aka.sqn.SqnPolicy.DEFAULT)));
+        org.openmcim.uesim.EnbUeSession session = new org.openmcim.uesim.EnbUeSession(new org.openmcim.uesim.EnbUeSession.Cell(
+                LabScenario.tai(), LabScenario.cgi(), S1apIes.TransportLayerAddress.ipv4(new byte[] {127, 0, 1, 1})), ue, 303);
+        java.util.List<org.openmcim.uesim.ue.UeAction> events = new java.util.ArrayList<>();
+        try (LabEnb enb = new LabEnb()) {
+            setup(enb);
+            org.openmcim.uesim.EnbUeSession.Step step = session.attach();
+            for (int i = 0; i < 10 && !session.released(); i++) {
+                step.send().forEach(m -> enb.send(s1ap.encode(m)));
+                events.addAll(step.events());
+                byte[] pdu = enb.next(10_000);
+                assertNotNull(pdu, "the MME went silent; events so far " + events);
+                step = session.onS1ap(assertInstanceOf(S1apMessage.class, s1ap.decode(pdu)));
+            }
+            step.send().forEach(m -> enb.send(s1ap.encode(m)));
+            events.addAll(step.events());
+        }
+        assertTrue(session.released(), "UE context released");
+        assertEquals(java.util.List.of(new org.openmcim.uesim.ue.UeAction.AttachFailed(2)), events);
+        assertEquals(org.openmcim.uesim.ue.EmmState.EMM_DEREGISTERED, ue.state());
+    }
 }
