@@ -34,7 +34,8 @@ public final class SctpTransport implements S1Transport {
      * supported) without the kernel module.
      */
     public static boolean available() {
-        try (SctpChannel ch = SctpChannel.open()) {
+        try {
+            SctpChannel.open().close();
             return true;
         } catch (UnsupportedOperationException | IOException | LinkageError e) {
             return false;
