@@ -55,12 +55,8 @@ public final class NasSecurityContext {
         return eia;
     }
 
-    public NasCount uplinkCount() {
-        return uplink;
-    }
-
     /** The uplink count the next {@link #protect} will use (e.g. for KeNB, TS 33.401 A.3). */
-    public NasCount nextUplinkCount() {
+    public NasCount uplinkCount() {
         return uplink;
     }
 
