@@ -36,6 +36,38 @@ public final class TlsContexts {
     }
 
     /**
+     * The same client side as a JDK {@link javax.net.ssl.SSLContext}, for {@code java.net.http.HttpClient}
+     * (which verifies the server's name itself): TLS 1.3, trust exactly {@code trusted}, present
+     * {@code identity} when not null.
+     */
+    public static javax.net.ssl.SSLContext jdkClient(Credential identity, List<X509Certificate> trusted) {
+        try {
+            java.security.KeyStore ts = java.security.KeyStore.getInstance("PKCS12");
+            ts.load(null, null);
+            for (int i = 0; i < trusted.size(); i++) {
+                ts.setCertificateEntry("root-" + i, trusted.get(i));
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+            tmf.init(ts);
+            javax.net.ssl.KeyManager[] kms = null;
+            if (identity != null) {
+                char[] pw = new char[0];
+                java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+                ks.load(null, null);
+                ks.setKeyEntry("identity", identity.key(), pw, identity.chain().toArray(X509Certificate[]::new));
+                javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+                kmf.init(ks, pw);
+                kms = kmf.getKeyManagers();
+            }
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+            ctx.init(kms, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build TLS client context: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * A client trusting exactly {@code trusted}, presenting {@code identity} if not null (mutual TLS);
      * the server's name is verified against its certificate (RFC 6125) when the handler is created
      * with the peer host.

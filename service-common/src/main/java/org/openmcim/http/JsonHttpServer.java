@@ -1,0 +1,303 @@
+package org.openmcim.http;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+
+/**
+ * The HTTPS JSON shell of the RO/SHO/PVA services: routes by method and path, bodies bounded,
+ * handlers run on a bounded worker pool (they may block), and every failure is a JSON answer with a
+ * machine-readable reason — 400 bad input, 404 no such path, 405 wrong method, 413 too large,
+ * 415 not JSON, 503 overloaded, 500 without details. Nothing a client sends can crash it or leak
+ * internals into the answer.
+ */
+public final class JsonHttpServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(JsonHttpServer.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One request, as a handler sees it. */
+    public record Request(String method, String path, Map<String, List<String>> query, byte[] body,
+                          List<X509Certificate> peerCertificates, InetSocketAddress remote) {
+        /** The client certificate's leaf (mutual TLS), or null. */
+        public X509Certificate peer() {
+            return peerCertificates.isEmpty() ? null : peerCertificates.get(0);
+        }
+    }
+
+    /** An answer: status and a JSON body. */
+    public record Response(int status, byte[] json) {
+        public static Response ok(Object body) {
+            return of(200, body);
+        }
+
+        public static Response of(int status, Object body) {
+            try {
+                return new Response(status, JSON.writeValueAsBytes(body));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** {@code {"error": reason, "message": message}}. */
+        public static Response error(int status, String reason, String message) {
+            ObjectNode o = JSON.createObjectNode().put("error", reason).put("message", message);
+            return of(status, o);
+        }
+    }
+
+    /** A handler's way to refuse bad input with a status and a reason (no stack trace reaches the wire). */
+    public static final class HttpException extends RuntimeException {
+        private final int status;
+        private final String reason;
+
+        public HttpException(int status, String reason, String message) {
+            super(message);
+            this.status = status;
+            this.reason = reason;
+        }
+
+        public Response response() {
+            return Response.error(status, reason, getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    public interface Handler {
+        Response handle(Request request) throws Exception;
+    }
+
+    private final Map<String, Map<String, Handler>> routes;
+    private final SslContext tls;
+    private final int maxBody;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final ExecutorService workers;
+    private Channel channel;
+
+    private JsonHttpServer(Builder b) {
+        this.routes = Map.copyOf(b.routes);
+        this.tls = b.tls;
+        this.maxBody = b.maxBody;
+        this.workers = new ThreadPoolExecutor(b.workers, b.workers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(b.queue), r -> {
+            Thread t = new Thread(r, b.name + "-worker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public static final class Builder {
+        private final String name;
+        private final Map<String, Map<String, Handler>> routes = new HashMap<>();
+        private SslContext tls;
+        private int maxBody = 64 * 1024;
+        private int workers = 4;
+        private int queue = 1000;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder route(String method, String path, Handler h) {
+            routes.computeIfAbsent(path, p -> new HashMap<>()).put(method, h);
+            return this;
+        }
+
+        /** TLS (from {@code org.openmcim.pki.TlsContexts.server}); without it, plain HTTP (tests of the shell only). */
+        public Builder tls(SslContext tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        public Builder maxBody(int bytes) {
+            this.maxBody = bytes;
+            return this;
+        }
+
+        public Builder workers(int n, int queue) {
+            this.workers = n;
+            this.queue = queue;
+            return this;
+        }
+
+        public JsonHttpServer start(InetSocketAddress listen) throws InterruptedException {
+            JsonHttpServer s = new JsonHttpServer(this);
+            s.bind(listen);
+            return s;
+        }
+    }
+
+    private void bind(InetSocketAddress listen) throws InterruptedException {
+        InetSocketAddress to = listen.isUnresolved() ? new InetSocketAddress(listen.getHostString(), listen.getPort()) : listen;
+        channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
+                        ch.pipeline().addLast(new ReadTimeoutHandler(30));
+                        ch.pipeline().addLast(new HttpServerCodec());
+                        // Oversized bodies: the aggregator answers 413 itself and drops them.
+                        ch.pipeline().addLast(new HttpObjectAggregator(maxBody));
+                        ch.pipeline().addLast(new Dispatch());
+                    }
+                }).bind(to).sync().channel();
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    private final class Dispatch extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            if (!req.decoderResult().isSuccess()) {
+                send(ctx, Response.error(400, "malformed-http", "the request could not be parsed"), false);
+                return;
+            }
+            QueryStringDecoder q = new QueryStringDecoder(req.uri());
+            Map<String, Handler> byMethod = routes.get(q.path());
+            if (byMethod == null) {
+                send(ctx, Response.error(404, "not-found", "no such resource: " + q.path()), keepAlive);
+                return;
+            }
+            Handler h = byMethod.get(req.method().name());
+            if (h == null) {
+                send(ctx, Response.error(405, "method-not-allowed", "allowed: " + String.join(", ", byMethod.keySet())), keepAlive);
+                return;
+            }
+            byte[] body = ByteBufUtil.getBytes(req.content());
+            if (body.length > 0) {
+                String ct = req.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+                if (!ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+                    send(ctx, Response.error(415, "unsupported-media-type", "send application/json"), keepAlive);
+                    return;
+                }
+            }
+            Request r = new Request(req.method().name(), q.path(), q.parameters(), body, peer(ctx),
+                    (InetSocketAddress) ctx.channel().remoteAddress());
+            try {
+                workers.execute(() -> {
+                    Response resp;
+                    try {
+                        resp = h.handle(r);
+                    } catch (HttpException e) {
+                        resp = e.response();
+                    } catch (Exception e) {
+                        LOG.log(Level.WARNING, r.method() + " " + r.path() + " failed", e);
+                        resp = Response.error(500, "internal", "internal error");
+                    }
+                    Response out = resp;
+                    ctx.executor().execute(() -> send(ctx, out, keepAlive));
+                });
+            } catch (RejectedExecutionException e) {
+                send(ctx, Response.error(503, "overloaded", "try again later"), false);
+            }
+        }
+
+        private List<X509Certificate> peer(ChannelHandlerContext ctx) {
+            SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+            List<X509Certificate> out = new ArrayList<>();
+            if (ssl == null) {
+                return out;
+            }
+            try {
+                for (Certificate c : ssl.engine().getSession().getPeerCertificates()) {
+                    out.add((X509Certificate) c);
+                }
+            } catch (SSLPeerUnverifiedException e) {
+                // no client certificate: fine for device-facing endpoints
+            }
+            return out;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // TLS or I/O failure on one connection
+        }
+    }
+
+    private static void send(ChannelHandlerContext ctx, Response r, boolean keepAlive) {
+        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
+                Unpooled.wrappedBuffer(r.json()));
+        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+        resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.json().length);
+        if (keepAlive) {
+            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(resp);
+        } else {
+            ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Parses a JSON body, or answers 400 malformed-json. */
+    public static com.fasterxml.jackson.databind.JsonNode json(Request r) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(new String(r.body(), StandardCharsets.UTF_8));
+            if (n == null || !n.isObject()) {
+                throw new HttpException(400, "malformed-json", "expected a JSON object");
+            }
+            return n;
+        } catch (java.io.IOException e) {
+            throw new HttpException(400, "malformed-json", "body is not JSON");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownNow();
+    }
+}

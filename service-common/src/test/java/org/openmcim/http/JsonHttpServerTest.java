@@ -1,0 +1,104 @@
+package org.openmcim.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openmcim.pki.DevelopmentPki;
+import org.openmcim.pki.TlsContexts;
+
+/** The service shell over real TLS 1.3, with mutual TLS, driven by the JDK's HTTP client. */
+class JsonHttpServerTest {
+    @TempDir
+    static Path tmp;
+    static DevelopmentPki pki;
+    static JsonHttpServer server;
+    static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pki = DevelopmentPki.init(tmp.resolve("pki"), Instant.now(), new SecureRandom(), false);
+        server = JsonHttpServer.builder("test")
+                .tls(TlsContexts.server(pki.credential("dpf"), List.of(pki.root("sho1-root")), true))
+                .maxBody(1024)
+                .route("POST", "/echo", r -> JsonHttpServer.Response.ok(Map.of("peer", r.peer().getSubjectX500Principal().getName(),
+                        "got", JsonHttpServer.json(r).path("x").asText())))
+                .route("GET", "/boom", r -> {
+                    throw new IllegalStateException("secret internal detail");
+                })
+                .route("GET", "/refuse", r -> {
+                    throw new JsonHttpServer.HttpException(409, "already-used", "nonce already used");
+                })
+                .start(new InetSocketAddress("127.0.0.1", 0));
+        base = "https://localhost:" + server.address().getPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static HttpClient client(String identity) {
+        return HttpClient.newBuilder().sslContext(TlsContexts.jdkClient(identity == null ? null : pki.credential(identity),
+                List.of(pki.root("ro-root")))).build();
+    }
+
+    static HttpResponse<String> send(HttpClient c, String method, String path, String contentType, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return c.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void mutualTlsPeerReachesTheHandler() throws Exception {
+        HttpResponse<String> r = send(client("sho1"), "POST", "/echo", "application/json", "{\"x\":\"hello\"}");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("CN=sho1") && r.body().contains("hello"), r.body());
+    }
+
+    @Test
+    void everyErrorIsJsonWithAReason() throws Exception {
+        HttpClient c = client("sho1");
+        assertReason(send(c, "GET", "/nope", null, null), 404, "not-found");
+        assertReason(send(c, "GET", "/echo", null, null), 405, "method-not-allowed");
+        assertReason(send(c, "POST", "/echo", "text/plain", "x"), 415, "unsupported-media-type");
+        assertReason(send(c, "POST", "/echo", "application/json", "not json"), 400, "malformed-json");
+        assertReason(send(c, "GET", "/refuse", null, null), 409, "already-used");
+        HttpResponse<String> boom = send(c, "GET", "/boom", null, null);
+        assertReason(boom, 500, "internal");
+        assertFalse(boom.body().contains("secret"), "no internals on the wire");
+        assertEquals(413, send(c, "POST", "/echo", "application/json", "{\"x\":\"" + "a".repeat(2000) + "\"}").statusCode());
+        // Still serving after all of that.
+        assertEquals(200, send(c, "POST", "/echo", "application/json", "{\"x\":\"again\"}").statusCode());
+    }
+
+    @Test
+    void clientsWithoutATrustedCertificateAreRefused() {
+        assertThrows(java.io.IOException.class, () -> send(client(null), "POST", "/echo", "application/json", "{}"));
+        assertThrows(java.io.IOException.class, () -> send(client("sho2"), "POST", "/echo", "application/json", "{}"));
+    }
+
+    static void assertReason(HttpResponse<String> r, int status, String reason) {
+        assertEquals(status, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"error\":\"" + reason + "\""), r.body());
+    }
+}
