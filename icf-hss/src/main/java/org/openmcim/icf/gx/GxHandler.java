@@ -136,9 +136,9 @@ public final class GxHandler implements ApplicationHandler {
             }
         }
         if (imsi == null) {
+            // RFC 6733 §7.5: Failed-AVP shows the missing AVP by example; the type says which one.
             return failed(req, ResultCode.DIAMETER_MISSING_AVP, Avp.grouped(a.subscriptionId(),
-                    Avp.enumerated(a.subscriptionIdType(), END_USER_IMSI), Avp.utf8String(a.subscriptionIdData(), "")),
-                    "Subscription-Id of type END_USER_IMSI is required");
+                    Avp.enumerated(a.subscriptionIdType(), END_USER_IMSI)), "Subscription-Id of type END_USER_IMSI is required");
         }
         Avp apn = req.first(a.calledStationId());
         if (apn == null) {
