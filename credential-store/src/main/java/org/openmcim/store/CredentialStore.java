@@ -52,6 +52,26 @@ public interface CredentialStore extends AutoCloseable {
 
     Optional<ServingNode> servingNode(String imsi);
 
+    /**
+     * Records the 3GPP AAA server that registered the subscriber over SWx (SAR REGISTRATION,
+     * TS 29.273 §8.1.2.2.1), unless another one is registered already. A separate slot from
+     * {@link #recordServingNode}: a device may be attached through an MME and a non-3GPP access
+     * at once, and each needs its own cancellation target. Atomic per subscriber.
+     *
+     * @return the AAA server registered after the call: {@code node} itself, or the other server
+     *         already registered (nothing changes then); empty if the subscriber is unknown
+     */
+    Optional<ServingNode> registerAaaServer(String imsi, ServingNode node);
+
+    /**
+     * Removes the AAA server registration if it is held by {@code host} (SAR USER_DEREGISTRATION
+     * and the other deregistration types, TS 29.273 §8.1.2.2.1); returns whether one was removed.
+     */
+    boolean deregisterAaaServer(String imsi, String host);
+
+    /** The 3GPP AAA server registered for the subscriber over SWx, if any. */
+    Optional<ServingNode> aaaServer(String imsi);
+
     /** Adds new subscribers, all or none: fails without change if any IMSI already exists. */
     void insertAll(Collection<Subscriber> subscribers);
 

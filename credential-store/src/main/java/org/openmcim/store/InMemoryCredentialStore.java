@@ -18,6 +18,7 @@ import org.openmcim.aka.sqn.SqnPolicy;
 public final class InMemoryCredentialStore implements CredentialStore {
     private final ConcurrentHashMap<String, Subscriber> subscribers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ServingNode> servingNodes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ServingNode> aaaServers = new ConcurrentHashMap<>();
 
     @Override
     public Optional<Subscriber> find(String imsi) {
@@ -71,6 +72,34 @@ public final class InMemoryCredentialStore implements CredentialStore {
     }
 
     @Override
+    public Optional<ServingNode> registerAaaServer(String imsi, ServingNode node) {
+        if (!subscribers.containsKey(imsi)) {
+            return Optional.empty();
+        }
+        // The same server registering again refreshes its entry; another one is kept out.
+        return Optional.of(aaaServers.merge(imsi, node,
+                (current, offered) -> current.host().equalsIgnoreCase(offered.host()) ? offered : current));
+    }
+
+    @Override
+    public boolean deregisterAaaServer(String imsi, String host) {
+        boolean[] removed = new boolean[1];
+        aaaServers.computeIfPresent(imsi, (key, current) -> {
+            if (current.host().equalsIgnoreCase(host)) {
+                removed[0] = true;
+                return null;
+            }
+            return current;
+        });
+        return removed[0];
+    }
+
+    @Override
+    public Optional<ServingNode> aaaServer(String imsi) {
+        return Optional.ofNullable(aaaServers.get(imsi));
+    }
+
+    @Override
     public synchronized void insertAll(Collection<Subscriber> batch) {
         Map<String, Subscriber> byImsi = new HashMap<>();
         for (Subscriber s : batch) {
@@ -87,6 +116,7 @@ public final class InMemoryCredentialStore implements CredentialStore {
     @Override
     public boolean delete(String imsi) {
         servingNodes.remove(imsi);
+        aaaServers.remove(imsi);
         return subscribers.remove(imsi) != null;
     }
 

@@ -125,6 +125,30 @@ public abstract class CredentialStoreContract {
         assertTrue(s.servingNode("001010000000001").isEmpty());
     }
 
+    /** SWx SAR (TS 29.273 §8.1.2.2.1): one AAA server slot, apart from the MME's, held by its registrant. */
+    @Test
+    void aaaServerSlotIsSeparateAndHeldByItsRegistrant() {
+        CredentialStore s = store();
+        s.insertAll(List.of(pcid("001010000000001")));
+        CredentialStore.ServingNode mme = new CredentialStore.ServingNode("mme.localdomain", "localdomain", T0);
+        CredentialStore.ServingNode aaa = new CredentialStore.ServingNode("aaa.localdomain", "localdomain", T0);
+        CredentialStore.ServingNode other = new CredentialStore.ServingNode("aaa2.example", "example", T0.plusSeconds(1));
+        s.recordServingNode("001010000000001", mme);
+        assertEquals(aaa, s.registerAaaServer("001010000000001", aaa).orElseThrow());
+        assertEquals(aaa, s.registerAaaServer("001010000000001", other).orElseThrow(), "another server does not displace it");
+        CredentialStore.ServingNode again = new CredentialStore.ServingNode("aaa.localdomain", "localdomain", T0.plusSeconds(5));
+        assertEquals(again, s.registerAaaServer("001010000000001", again).orElseThrow(), "the same server refreshes");
+        assertEquals(mme, s.servingNode("001010000000001").orElseThrow(), "the MME slot is untouched");
+        assertTrue(s.registerAaaServer("001010000000009", aaa).isEmpty(), "unknown subscriber");
+        assertFalse(s.deregisterAaaServer("001010000000001", "aaa2.example"), "only the registrant deregisters");
+        assertTrue(s.deregisterAaaServer("001010000000001", "aaa.localdomain"));
+        assertTrue(s.aaaServer("001010000000001").isEmpty());
+        assertFalse(s.deregisterAaaServer("001010000000001", "aaa.localdomain"));
+        s.registerAaaServer("001010000000001", aaa);
+        assertTrue(s.delete("001010000000001"));
+        assertTrue(s.aaaServer("001010000000001").isEmpty());
+    }
+
     /** Concurrent grants for one subscriber never hand out the same SQN. */
     @Test
     void concurrentGrantsAreUnique() throws Exception {

@@ -43,6 +43,8 @@ public final class ResultCode {
     public static final int DIAMETER_INVALID_MESSAGE_LENGTH = 5015;
     public static final int DIAMETER_INVALID_AVP_BIT_COMBO = 5016;
     public static final int DIAMETER_NO_COMMON_SECURITY = 5017;
+    // RFC 4006 §9.1 (Credit-Control), applicable to Gx by TS 29.212 §5.5.1
+    public static final int DIAMETER_USER_UNKNOWN = 5030;
 
     /** RFC 6733 §7.1.3 / §7.2: protocol errors (3xxx) are answered with the 'E' bit set. */
     public static boolean isProtocolError(long resultCode) {

@@ -24,6 +24,9 @@ import org.openmcim.diameter.ApplicationId;
 import org.openmcim.diameter.DiameterCodec;
 import org.openmcim.diameter.dictionary.Dictionary;
 import org.openmcim.icf.config.IcfConfig;
+import org.openmcim.icf.gx.AttachEvents;
+import org.openmcim.icf.gx.GxHandler;
+import org.openmcim.icf.gx.GxSessions;
 import org.openmcim.icf.peer.ApplicationHandler;
 import org.openmcim.icf.peer.DiameterMetrics;
 import org.openmcim.icf.peer.DiameterServer;
@@ -36,6 +39,8 @@ import org.openmcim.icf.peer.RequestDispatcher;
 import org.openmcim.icf.s6a.PcidRetirement;
 import org.openmcim.icf.s6a.S6aHandler;
 import org.openmcim.icf.s6a.VectorService;
+import org.openmcim.icf.swx.SwxHandler;
+import org.openmcim.icf.swx.SwxService;
 import org.openmcim.store.CredentialStore;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,10 +66,11 @@ public final class IcfServer implements AutoCloseable {
     private PcidRetirement retirement;
 
     /** The applications with a handler, by the configuration's name for them. */
-    private static final Map<IcfConfig.Application, Integer> IMPLEMENTED = Map.of(IcfConfig.Application.S6A, ApplicationId.S6A);
+    private static final Map<IcfConfig.Application, Integer> IMPLEMENTED = Map.of(IcfConfig.Application.S6A, ApplicationId.S6A,
+            IcfConfig.Application.SWX, ApplicationId.SWX, IcfConfig.Application.GX, ApplicationId.GX);
 
-    private IcfServer(IcfConfig config, CredentialStore store, MeterRegistry registry, Clock clock, SecureRandom random)
-            throws InterruptedException {
+    private IcfServer(IcfConfig config, CredentialStore store, MeterRegistry registry, Clock clock, SecureRandom random,
+                      AttachEvents attachEvents) throws InterruptedException {
         this.metrics = new DiameterMetrics(registry);
         this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         AtomicInteger n = new AtomicInteger();
@@ -99,7 +105,7 @@ public final class IcfServer implements AutoCloseable {
             }
             Map<Integer, ApplicationHandler> handlers = new HashMap<>();
             for (IcfConfig.Application app : id.applications()) {
-                ApplicationHandler h = handlerFor(app, local, vectors, store, config, clock);
+                ApplicationHandler h = handlerFor(app, local, vectors, store, config, clock, attachEvents);
                 if (h != null) {
                     handlers.put(h.applicationId(), h);
                 }
@@ -129,11 +135,19 @@ public final class IcfServer implements AutoCloseable {
     }
 
     private static ApplicationHandler handlerFor(IcfConfig.Application app, LocalIdentity local, VectorService vectors,
-                                                 CredentialStore store, IcfConfig config, Clock clock) {
+                                                 CredentialStore store, IcfConfig config, Clock clock,
+                                                 AttachEvents attachEvents) {
         switch (app) {
             case S6A:
                 return new S6aHandler(local, vectors, store, config.profile(), config.limits().maxVectorsPerRequest(),
                         config::servesLocally, clock);
+            // --- SWx and Gx (issue #3) ---
+            case SWX:
+                return new SwxHandler(local, new SwxService(vectors, store, config::servesLocally, clock), config.profile(),
+                        config.limits().maxVectorsPerRequest());
+            case GX:
+                return new GxHandler(local, new GxSessions(store, config::servesLocally, attachEvents, clock), config.profile());
+            // --- end SWx and Gx ---
             default:
                 return null;
         }
@@ -141,7 +155,13 @@ public final class IcfServer implements AutoCloseable {
 
     public static IcfServer start(IcfConfig config, CredentialStore store, MeterRegistry registry, Clock clock, SecureRandom random)
             throws InterruptedException {
-        return new IcfServer(config, store, registry, clock, random);
+        return start(config, store, registry, clock, random, AttachEvents.NONE);
+    }
+
+    /** As above, with the sink that learns from Gx where PCIDs attached (TR 33.812 step 6; the DRF subscribes). */
+    public static IcfServer start(IcfConfig config, CredentialStore store, MeterRegistry registry, Clock clock, SecureRandom random,
+                                  AttachEvents attachEvents) throws InterruptedException {
+        return new IcfServer(config, store, registry, clock, random, attachEvents);
     }
 
     /** Retires PCIDs and sends Cancel-Location; null if no identity serves S6a. */

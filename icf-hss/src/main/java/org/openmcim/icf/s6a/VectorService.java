@@ -142,6 +142,28 @@ public final class VectorService {
         return new EapVectors(out);
     }
 
+    /**
+     * EAP-AKA vectors for SWx MAR (RFC 4187 over TS 33.402 §8.2.2, untrusted access through an
+     * ePDG): plain UMTS quintets in {@link Vectors#utran()}. Unlike EAP-AKA' nothing binds them to
+     * an access network, so they carry the separation bit cleared as UTRAN vectors do
+     * (TS 33.102 Annex H; TS 33.402 §6.2 sets it for EAP-AKA' only).
+     */
+    public Outcome eapAka(String imsi, String servingNode, int count, Optional<Resync> resync) {
+        Object granted = grant(imsi, servingNode, count, resync);
+        if (granted instanceof Refused refused) {
+            return refused;
+        }
+        SqnGrant.Granted g = (SqnGrant.Granted) granted;
+        Subscriber s = g.subscriber();
+        AuthenticationFunctions f = functions(s);
+        byte[] amf = {(byte) (s.amf()[0] & 0x7F), s.amf()[1]};
+        List<UmtsVector> out = new ArrayList<>(count);
+        for (long sqn : g.sqns()) {
+            out.add(factories.get().utran(f, sqn, amf));
+        }
+        return new Vectors(List.of(), out, List.of());
+    }
+
     /** Resync if asked, then reserve SQNs: a {@link SqnGrant.Granted} or a {@link Refused}. */
     private Object grant(String imsi, String servingNode, int count, Optional<Resync> resync) {
         if (resync.isPresent()) {
