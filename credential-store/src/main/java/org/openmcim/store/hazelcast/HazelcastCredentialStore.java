@@ -31,7 +31,11 @@ public final class HazelcastCredentialStore implements CredentialStore {
     private final SubscriberTable table;
     private final KeyCipher cipher;
 
-    HazelcastCredentialStore(IMap<String, StoredSubscriber> map, SubscriberTable table, KeyCipher cipher) {
+    /** AAA server registrations by IMSI: host TAB realm TAB epoch-millis (see {@link #aaaServers}). */
+    private final IMap<String, String> aaa;
+
+    HazelcastCredentialStore(IMap<String, StoredSubscriber> map, IMap<String, String> aaa, SubscriberTable table, KeyCipher cipher) {
+        this.aaa = aaa;
         this.map = map;
         this.table = table;
         this.cipher = cipher;
@@ -122,7 +126,63 @@ public final class HazelcastCredentialStore implements CredentialStore {
 
     @Override
     public boolean delete(String imsi) {
+        aaaServers().remove(imsi);
         return map.remove(imsi) != null;
+    }
+
+    /**
+     * The 3GPP AAA server registrations (SWx SAR): a map of their own, replicated with the same
+     * backups as the subscribers but not written through to the database. They are soft state: an
+     * AAA server re-registers with its next SAR after a full cluster restart, while the MME serving
+     * node (the Cancel-Location target of a retired PCID) lives in the persisted record.
+     */
+    private IMap<String, String> aaaServers() {
+        return aaa;
+    }
+
+    private static String encode(ServingNode n) {
+        return n.host() + "\t" + n.realm() + "\t" + n.registeredAt().toEpochMilli();
+    }
+
+    private static ServingNode decode(String s) {
+        String[] p = s.split("\t", 3);
+        return new ServingNode(p[0], p[1], java.time.Instant.ofEpochMilli(Long.parseLong(p[2])));
+    }
+
+    @Override
+    public Optional<ServingNode> registerAaaServer(String imsi, ServingNode node) {
+        if (!map.containsKey(imsi)) {
+            return Optional.empty();
+        }
+        IMap<String, String> aaa = aaaServers();
+        String offered = encode(node);
+        for (int attempt = 0; attempt < 8; attempt++) {
+            String current = aaa.putIfAbsent(imsi, offered);
+            if (current == null) {
+                return Optional.of(node);
+            }
+            ServingNode held = decode(current);
+            if (!held.host().equalsIgnoreCase(node.host())) {
+                return Optional.of(held); // another AAA server holds it: nothing changes
+            }
+            if (aaa.replace(imsi, current, offered)) {
+                return Optional.of(node); // the same server refreshing its registration
+            }
+        }
+        throw new IllegalStateException("AAA registration for " + imsi + " contended");
+    }
+
+    @Override
+    public boolean deregisterAaaServer(String imsi, String host) {
+        IMap<String, String> aaa = aaaServers();
+        String current = aaa.get(imsi);
+        return current != null && decode(current).host().equalsIgnoreCase(host) && aaa.remove(imsi, current);
+    }
+
+    @Override
+    public Optional<ServingNode> aaaServer(String imsi) {
+        String current = aaaServers().get(imsi);
+        return current == null ? Optional.empty() : Optional.of(decode(current));
     }
 
     /**

@@ -24,6 +24,8 @@ import org.openmcim.store.jdbc.SubscriberTable;
 public final class StoreMember implements AutoCloseable {
     /** The IMap holding {@link StoredSubscriber} values by IMSI. */
     public static final String MAP_NAME = "subscribers";
+    /** SWx AAA server registrations: replicated, not persisted (soft state, see HazelcastCredentialStore). */
+    public static final String AAA_MAP_NAME = "aaa-servers";
 
     private final HazelcastInstance hazelcast;
     private final JdbcPool pool;
@@ -34,7 +36,7 @@ public final class StoreMember implements AutoCloseable {
         this.hazelcast = hazelcast;
         this.pool = pool;
         this.table = table;
-        this.store = new HazelcastCredentialStore(hazelcast.getMap(MAP_NAME), table, cipher);
+        this.store = new HazelcastCredentialStore(hazelcast.getMap(MAP_NAME), hazelcast.getMap(AAA_MAP_NAME), table, cipher);
     }
 
     /**

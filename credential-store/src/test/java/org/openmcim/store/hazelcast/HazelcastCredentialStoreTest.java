@@ -82,6 +82,21 @@ class HazelcastCredentialStoreTest extends CredentialStoreContract {
         }
 
         @Override
+        public Optional<ServingNode> registerAaaServer(String imsi, ServingNode node) {
+            return pick().registerAaaServer(imsi, node);
+        }
+
+        @Override
+        public boolean deregisterAaaServer(String imsi, String host) {
+            return pick().deregisterAaaServer(imsi, host);
+        }
+
+        @Override
+        public Optional<ServingNode> aaaServer(String imsi) {
+            return pick().aaaServer(imsi);
+        }
+
+        @Override
         public void insertAll(Collection<Subscriber> subscribers) {
             pick().insertAll(subscribers);
         }
