@@ -27,14 +27,23 @@ final class LoopbackCapture implements AutoCloseable {
 
     /** Starts capturing TCP on the given ports and returns once dumpcap reports it is capturing. */
     LoopbackCapture(Path dir, int... ports) throws IOException, InterruptedException {
-        this.dir = dir;
-        this.ports = ports;
-        this.file = dir.resolve("lo.pcapng");
-        this.log = dir.resolve("dumpcap.log");
+        this(dir, portFilter(ports), ports);
+    }
+
+    private static String portFilter(int... ports) {
         StringBuilder filter = new StringBuilder();
         for (int p : ports) {
             filter.append(filter.length() == 0 ? "" : " or ").append("tcp port ").append(p);
         }
+        return filter.toString();
+    }
+
+    /** Starts capturing with a BPF {@code filter}; {@code ports} are decoded as Diameter. */
+    LoopbackCapture(Path dir, String filter, int... ports) throws IOException, InterruptedException {
+        this.dir = dir;
+        this.ports = ports;
+        this.file = dir.resolve("lo.pcapng");
+        this.log = dir.resolve("dumpcap.log");
         dumpcap = new ProcessBuilder("dumpcap", "-q", "-i", "lo", "-f", filter.toString(), "-w", file.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         // dumpcap prints "Capturing on 'Loopback: lo'" once the capture filter is installed.
