@@ -68,6 +68,14 @@ final class Interop {
         }
     }
 
+    static int freePortUnchecked() {
+        try {
+            return freePort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** An ICF configuration: one identity serving S6a on {@code listen}, the given peers allowed. */
     static IcfConfig config(String host, String listen, String watchdog, String... peerHostRealm) {
         StringBuilder peers = new StringBuilder();
