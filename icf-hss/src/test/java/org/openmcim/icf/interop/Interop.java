@@ -155,7 +155,8 @@ final class Interop {
             Files.createDirectories(to);
             try (var files = Files.list(dir)) {
                 for (Path f : (Iterable<Path>) files::iterator) {
-                    if (Files.isRegularFile(f) && !f.getFileName().toString().endsWith(".key")) {
+                    String n = f.getFileName().toString();
+                    if (Files.isRegularFile(f) && !n.endsWith(".key") && !n.startsWith("out-") && !n.startsWith("err-")) {
                         Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     }
                 }

@@ -88,7 +88,8 @@ final class LoopbackCapture implements AutoCloseable {
 
     /**
      * Lines of a tshark -V dissection that report a problem: malformed packets, and expert
-     * infos of severity Warning or Error (tshark prints "[Expert Info (Warning/...)"). TCP's own
+     * infos of severity Warning or Error (tshark prints "[Expert Info (Warning/...)"), and AVPs or
+     * commands Wireshark's Diameter dictionary does not know (a wrong code or vendor). TCP's own
      * sequence analysis is left out: a reset or a retransmission on loopback is not a Diameter
      * fault, and the negative tests close connections abruptly on purpose.
      */
@@ -101,7 +102,8 @@ final class LoopbackCapture implements AutoCloseable {
                 frame = line.split(":")[0];
             }
             boolean expert = l.startsWith("[Expert Info (Error") || l.startsWith("[Expert Info (Warning");
-            if (l.contains("Malformed") || (expert && !l.contains("/Sequence)"))) {
+            if (l.contains("Malformed") || (expert && !l.contains("/Sequence)")) || l.contains("Unknown AVP")
+                    || l.contains("Unknown command")) {
                 out.add(frame + ": " + l);
             }
         }
