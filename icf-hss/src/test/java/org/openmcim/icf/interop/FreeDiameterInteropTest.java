@@ -37,27 +37,7 @@ class FreeDiameterInteropTest {
         assumeTrue(Interop.onPath(FD), "freeDiameterd not installed (Debian: apt-get install freediameter)");
         assumeTrue(Interop.onPath("openssl"), "openssl not installed (Debian: apt-get install openssl)");
         int icfPort = Interop.freePort();
-        int fdPort = Interop.freePort();
-        // freeDiameter refuses to start without TLS credentials even when every peer is No_TLS.
-        Interop.run(dir, Duration.ofSeconds(30), "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                "-keyout", "fd.key", "-out", "fd.crt", "-days", "2", "-subj", "/CN=mme.localdomain");
-        Path conf = dir.resolve("fd.conf");
-        Files.writeString(conf, """
-                Identity = "mme.localdomain";
-                Realm = "localdomain";
-                Port = %d;
-                SecPort = 0;
-                No_SCTP;
-                No_IPv6;
-                ListenOn = "127.0.0.1";
-                # RFC 3539 §3.4.1: Tw is at least 6 s; freeDiameter adds up to +/-2 s of jitter.
-                TwTimer = 6;
-                TcTimer = 3;
-                %s
-                TLS_Cred = "%s", "%s";
-                TLS_CA = "%s";
-                ConnectPeer = "hss.localdomain" { ConnectTo = "127.0.0.1"; Port = %d; No_TLS; };
-                """.formatted(fdPort, Files.exists(DUMPS) ? "LoadExtension = \"" + DUMPS + "\" : \"0x8888\";" : "", dir.resolve("fd.crt"), dir.resolve("fd.key"), dir.resolve("fd.crt"), icfPort));
+        Path conf = writeConfig(dir, icfPort, 6);
         Path fdLog = dir.resolve("freediameter.log");
 
         LoopbackCapture capture = LoopbackCapture.available() ? new LoopbackCapture(dir, icfPort) : null;
@@ -115,6 +95,77 @@ class FreeDiameterInteropTest {
                     commands, "the Diameter frames on the wire, as tshark decodes them");
             Files.writeString(dir.resolve("tshark-V.txt"), dissection);
             Interop.keep(dir, "freediameter");
+        }
+    }
+
+    /**
+     * freeDiameter as mme.localdomain (realm localdomain), TCP only, connecting to hss.localdomain
+     * at 127.0.0.1:{@code icfPort} without TLS, with watchdog timer {@code tw} seconds.
+     */
+    static Path writeConfig(Path dir, int icfPort, int tw) throws Exception {
+        int fdPort = Interop.freePort();
+        // freeDiameter refuses to start without TLS credentials even when every peer is No_TLS.
+        if (!Files.exists(dir.resolve("fd.crt"))) {
+            Interop.run(dir, Duration.ofSeconds(30), "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", "fd.key", "-out", "fd.crt", "-days", "2", "-subj", "/CN=mme.localdomain");
+        }
+        Path conf = dir.resolve("fd.conf");
+        Files.writeString(conf, """
+                Identity = "mme.localdomain";
+                Realm = "localdomain";
+                Port = %d;
+                SecPort = 0;
+                No_SCTP;
+                No_IPv6;
+                ListenOn = "127.0.0.1";
+                # RFC 3539 §3.4.1: Tw is at least 6 s; freeDiameter adds up to +/-2 s of jitter.
+                TwTimer = %d;
+                TcTimer = 3;
+                %s
+                TLS_Cred = "%s", "%s";
+                TLS_CA = "%s";
+                ConnectPeer = "hss.localdomain" { ConnectTo = "127.0.0.1"; Port = %d; No_TLS; };
+                """.formatted(fdPort, tw, Files.exists(DUMPS) ? "LoadExtension = \"" + DUMPS + "\" : \"0x8888\";" : "",
+                dir.resolve("fd.crt"), dir.resolve("fd.key"), dir.resolve("fd.crt"), icfPort));
+        return conf;
+    }
+
+    /**
+     * The other direction of RFC 3539 §3.4.1: the ICF's own watchdog (Tw 6 s) sends DWR to a
+     * silent freeDiameter (its Tw is 60 s, so it never speaks first here); freeDiameter answers
+     * DWA 2001; the ICF reads it, so that six seconds later it sends its next DWR instead of
+     * closing the connection (which it does when a DWR stays unanswered for Tw).
+     */
+    @Test
+    void icfWatchdogIsAnsweredByFreeDiameter(@TempDir Path dir) throws Exception {
+        assumeTrue(Interop.onPath(FD), "freeDiameterd not installed (Debian: apt-get install freediameter)");
+        assumeTrue(Interop.onPath("openssl"), "openssl not installed (Debian: apt-get install openssl)");
+        assumeTrue(Files.exists(DUMPS), "dbg_msg_dumps.fdx not installed (Debian: apt-get install freediameter-extensions)");
+        int icfPort = Interop.freePort();
+        Path conf = writeConfig(dir, icfPort, 60);
+        Path fdLog = dir.resolve("freediameter.log");
+        Process fd = null;
+        try (IcfServer icf = Interop.start(Interop.config("hss.localdomain", "127.0.0.1:" + icfPort, "6s",
+                "mme.localdomain", "localdomain"))) {
+            fd = new ProcessBuilder(FD, "-c", conf.toString()).redirectErrorStream(true).redirectOutput(fdLog.toFile()).start();
+            assertTrue(Interop.await(Duration.ofSeconds(10), () -> icf.peers().find("mme.localdomain").isPresent()),
+                    "freeDiameter never reached Open; its log:\n" + read(fdLog));
+            List<String> twoRounds = List.of("STATE_WAITCEA -> STATE_OPEN", "RCV Device-Watchdog-Request", "SND Device-Watchdog-Answer 2001",
+                    "RCV Device-Watchdog-Request", "SND Device-Watchdog-Answer 2001");
+            assertTrue(Interop.await(Duration.ofSeconds(15),
+                    () -> FreeDiameterLog.inOrder(FreeDiameterLog.events(read(fdLog), "hss.localdomain"), twoRounds)),
+                    "freeDiameter's events " + FreeDiameterLog.events(read(fdLog), "hss.localdomain") + "\nexpected " + twoRounds);
+            assertTrue(icf.peers().find("mme.localdomain").isPresent(), "the ICF kept the connection");
+            List<String> events = FreeDiameterLog.events(read(fdLog), "hss.localdomain");
+            assertFalse(events.contains("SND Device-Watchdog-Request"), "freeDiameter (Tw 60 s) should not have sent DWR: " + events);
+        } finally {
+            if (fd != null) {
+                fd.destroy();
+                if (!fd.waitFor(10, TimeUnit.SECONDS)) {
+                    fd.destroyForcibly();
+                }
+            }
+            Interop.keep(dir, "freediameter-icf-watchdog");
         }
     }
 
