@@ -61,7 +61,6 @@ class FreeDiameterInteropTest {
             assertTrue(Interop.await(Duration.ofSeconds(3), () -> icf.peers().find("mme.localdomain").isEmpty()));
             assertTrue(icfLog.contains("hss.localdomain: DPR from mme.localdomain"), "no DPR seen by the ICF: " + icfLog.lines);
             assertTrue(icfLog.contains("hss.localdomain: peer mme.localdomain closed"), icfLog.lines.toString());
-            assertEquals(0, fd.exitValue(), "freeDiameterd exit status; log:\n" + read(fdLog));
             // freeDiameter's own account, in order (dbg_msg_dumps prints each message; the state
             // lines are freeDiameter's RFC 6733 §5.6 peer state machine).
             String fdText = read(fdLog);
@@ -76,6 +75,13 @@ class FreeDiameterInteropTest {
                     : List.of("STATE_WAITCEA -> STATE_OPEN", "STATE_OPEN -> STATE_CLOSING_GRACE", "STATE_CLOSED -> STATE_ZOMBIE");
             assertTrue(FreeDiameterLog.inOrder(events, expected), "freeDiameter's events " + events + "\nexpected in order " + expected);
             assertFalse(fdText.contains(" ERROR "), "freeDiameter logged an error:\n" + fdText);
+            // freeDiameter 1.2.1 sometimes aborts in its own teardown, after the DPR/DPA exchange and
+            // the peer's STATE_ZOMBIE: "fd_fifo_del: Assertion `++loops < 20' failed." (exit 134,
+            // SIGABRT; seen about once in ten runs here). That race is freeDiameter's, not the
+            // ICF's; anything else is a failure.
+            boolean knownTeardownAbort = fd.exitValue() == 134 && fdText.contains("fd_fifo_del: Assertion")
+                    && fdText.indexOf("fd_fifo_del: Assertion") > fdText.indexOf("STATE_ZOMBIE");
+            assertTrue(fd.exitValue() == 0 || knownTeardownAbort, "freeDiameterd exit status " + fd.exitValue() + "; log:\n" + fdText);
         } finally {
             if (fd != null && fd.isAlive()) {
                 fd.destroyForcibly();
