@@ -51,6 +51,10 @@ final class LoopbackCapture implements AutoCloseable {
                 || !dumpcap.isAlive()) {
             throw new IllegalStateException("dumpcap did not start: " + read(log));
         }
+        // "Capturing on" can precede the first packet actually being recorded by a few hundred
+        // milliseconds on a loaded machine: wait for the file's header, then a little longer.
+        Interop.await(Duration.ofSeconds(5), () -> file.toFile().length() > 0);
+        Thread.sleep(500);
     }
 
     private static String read(Path p) {
