@@ -7,8 +7,12 @@ set -euo pipefail
 packages=(
   openjdk-17-jdk-headless   # Java 17 toolchain
   maven                     # build
-  tshark                    # dissector checks of every PDU we emit (Diameter, S1AP, NAS)
+  tshark                    # dissector checks of every PDU we emit (Diameter, S1AP, NAS); dumpcap
+                            # (wireshark-common) records loopback during the icf-hss interop tests
   freediameter              # freeDiameterd: independent Diameter peer for the ICF interop tests
+  freediameter-extensions   # dbg_msg_dumps.fdx: freeDiameter logs each CER/DWR/DPR it sends and receives
+  openssl                   # throwaway TLS credentials freeDiameterd insists on even with No_TLS
+  iproute2                  # ss: which process holds a Diameter connection (NextEPC interop test)
 )
 
 # python3 drives the lab's scripted S1AP peer; any python3 on PATH will do.

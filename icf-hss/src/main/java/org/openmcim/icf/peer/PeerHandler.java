@@ -196,11 +196,13 @@ public final class PeerHandler extends SimpleChannelInboundHandler<DecodeResult>
                 onCer(ctx, m); // RFC 6733 §5.6 R-Open + R-Rcv-CER: answer again
                 return;
             case CommandCode.DEVICE_WATCHDOG:
+                LOG.fine(() -> local.host() + ": DWR from " + peer.host() + ", answering DWA");
                 write(ctx, local.answer(m, ResultCode.DIAMETER_SUCCESS)
                         .add(Avp.unsigned32(local.dictionary().avp("Origin-State-Id"), local.originStateId())).build(), false);
                 return;
             case CommandCode.DISCONNECT_PEER:
                 state = State.CLOSING;
+                LOG.info(() -> local.host() + ": DPR from " + peer.host() + ", answering DPA and closing");
                 write(ctx, local.answer(m, ResultCode.DIAMETER_SUCCESS).build(), true);
                 return;
             default:
