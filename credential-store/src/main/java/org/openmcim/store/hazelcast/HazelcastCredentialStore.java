@@ -3,12 +3,21 @@ package org.openmcim.store.hazelcast;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
 import com.hazelcast.map.IMap;
 
 import org.openmcim.aka.sqn.SqnPolicy;
@@ -27,11 +36,20 @@ import org.openmcim.store.jdbc.SubscriberTable;
  * Obtain one from {@link StoreMember#store()}.
  */
 public final class HazelcastCredentialStore implements CredentialStore {
+    private static final Logger LOG = Logger.getLogger(HazelcastCredentialStore.class.getName());
+    /** Rows per staging task: bounds one message to a few MB. */
+    private static final int STAGE_CHUNK = 20_000;
+    /** Hazelcast executor that runs {@link StageRows} on the members. */
+    static final String STAGE_EXECUTOR = "openmcim-store-stage";
+
+    private final HazelcastInstance hazelcast;
     private final IMap<String, StoredSubscriber> map;
     private final SubscriberTable table;
     private final KeyCipher cipher;
 
-    HazelcastCredentialStore(IMap<String, StoredSubscriber> map, SubscriberTable table, KeyCipher cipher) {
+    HazelcastCredentialStore(HazelcastInstance hazelcast, IMap<String, StoredSubscriber> map, SubscriberTable table,
+                             KeyCipher cipher) {
+        this.hazelcast = hazelcast;
         this.map = map;
         this.table = table;
         this.cipher = cipher;
@@ -104,6 +122,12 @@ public final class HazelcastCredentialStore implements CredentialStore {
      * whole if any IMSI exists), and only then loaded into the cluster. Until the load finishes a
      * lookup of a new IMSI reads it through from the database, so it is never "unknown" after
      * this returns.
+     *
+     * <p>The load takes the committed rows from memory rather than from the database: each
+     * partition owner is first handed its share of the rows ({@link SubscriberMapStore#stage}),
+     * then {@code loadAll(keys, false)} runs as before and the owners' map stores serve the staged
+     * rows. Values already in memory are never replaced; a member that could not be handed its
+     * share (it left, or a partition moved) reads those rows from the database as before.
      */
     @Override
     public void insertAll(Collection<Subscriber> subscribers) {
@@ -117,7 +141,55 @@ public final class HazelcastCredentialStore implements CredentialStore {
         // AES-GCM per key, spread over the cores (a CHTIF batch is up to millions of PCIDs).
         rows.addAll(subscribers.parallelStream().map(s -> StoredSubscriber.encrypt(s, cipher)).toList());
         table.insertAll(rows);
-        map.loadAll(seen, false);
+        // Committed: from here on the rows may be shown, and only from here.
+        Map<Member, List<StoredSubscriber>> byOwner = new HashMap<>();
+        for (StoredSubscriber r : rows) {
+            Member owner = hazelcast.getPartitionService().getPartition(r.imsi()).getOwner();
+            if (owner != null) {
+                byOwner.computeIfAbsent(owner, m -> new ArrayList<>()).add(r);
+            }
+        }
+        try {
+            runOnOwners(byOwner, true);
+            map.loadAll(seen, false);
+        } finally {
+            runOnOwners(byOwner, false); // whatever loadAll did not take
+        }
+    }
+
+    /**
+     * Stages ({@code stage}) or drops the rows on their owners and waits. A member that fails is
+     * only logged: when staging, its partitions' rows are then read from the database; when
+     * dropping, it has left the cluster with its staged rows.
+     */
+    private void runOnOwners(Map<Member, List<StoredSubscriber>> byOwner, boolean stage) {
+        IExecutorService executor = hazelcast.getExecutorService(STAGE_EXECUTOR);
+        List<Future<Integer>> pending = new ArrayList<>();
+        for (Map.Entry<Member, List<StoredSubscriber>> e : byOwner.entrySet()) {
+            List<StoredSubscriber> list = e.getValue();
+            for (int from = 0; from < list.size(); from += STAGE_CHUNK) {
+                List<StoredSubscriber> chunk = list.subList(from, Math.min(list.size(), from + STAGE_CHUNK));
+                StageRows task = stage ? StageRows.stage(chunk)
+                        : StageRows.unstage(chunk.stream().map(StoredSubscriber::imsi).toList());
+                if (e.getKey().localMember()) {
+                    task.setHazelcastInstance(hazelcast); // no need to serialize for ourselves
+                    task.call();
+                } else {
+                    pending.add(executor.submitToMember(task, e.getKey()));
+                }
+            }
+        }
+        for (Future<Integer> f : pending) {
+            try {
+                f.get();
+            } catch (ExecutionException | RuntimeException e) {
+                LOG.log(Level.WARNING, "could not " + (stage ? "stage" : "drop") + " committed rows on a member ("
+                        + e.getClass().getSimpleName() + "); it reads them from the database");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override
