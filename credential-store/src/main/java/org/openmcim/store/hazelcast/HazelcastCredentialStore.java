@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.logging.Level;
@@ -126,8 +127,9 @@ public final class HazelcastCredentialStore implements CredentialStore {
      * <p>The load takes the committed rows from memory rather than from the database: each
      * partition owner is first handed its share of the rows ({@link SubscriberMapStore#stage}),
      * then {@code loadAll(keys, false)} runs as before and the owners' map stores serve the staged
-     * rows. Values already in memory are never replaced; a member that could not be handed its
-     * share (it left, or a partition moved) reads those rows from the database as before.
+     * rows (under the conditions {@link SubscriberMapStore} gives). Values already in memory are
+     * never replaced; a member that could not be handed its share, or whose cluster changed
+     * meanwhile, reads those rows from the database as before.
      */
     @Override
     public void insertAll(Collection<Subscriber> subscribers) {
@@ -143,17 +145,22 @@ public final class HazelcastCredentialStore implements CredentialStore {
         table.insertAll(rows);
         // Committed: from here on the rows may be shown, and only from here.
         Map<Member, List<StoredSubscriber>> byOwner = new HashMap<>();
-        for (StoredSubscriber r : rows) {
+        // Staging needs a settled cluster (no migration running) and the member list it settled
+        // with; otherwise the owners read the rows from the table, as loadAll always did.
+        Set<UUID> members = new HashSet<>();
+        hazelcast.getCluster().getMembers().forEach(m -> members.add(m.getUuid()));
+        boolean stage = hazelcast.getPartitionService().isClusterSafe();
+        for (StoredSubscriber r : stage ? rows : List.<StoredSubscriber>of()) {
             Member owner = hazelcast.getPartitionService().getPartition(r.imsi()).getOwner();
             if (owner != null) {
                 byOwner.computeIfAbsent(owner, m -> new ArrayList<>()).add(r);
             }
         }
         try {
-            runOnOwners(byOwner, true);
+            runOnOwners(byOwner, members, true);
             map.loadAll(seen, false);
         } finally {
-            runOnOwners(byOwner, false); // whatever loadAll did not take
+            runOnOwners(byOwner, members, false); // whatever loadAll did not take
         }
     }
 
@@ -162,14 +169,14 @@ public final class HazelcastCredentialStore implements CredentialStore {
      * only logged: when staging, its partitions' rows are then read from the database; when
      * dropping, it has left the cluster with its staged rows.
      */
-    private void runOnOwners(Map<Member, List<StoredSubscriber>> byOwner, boolean stage) {
+    private void runOnOwners(Map<Member, List<StoredSubscriber>> byOwner, Set<UUID> members, boolean stage) {
         IExecutorService executor = hazelcast.getExecutorService(STAGE_EXECUTOR);
         List<Future<Integer>> pending = new ArrayList<>();
         for (Map.Entry<Member, List<StoredSubscriber>> e : byOwner.entrySet()) {
             List<StoredSubscriber> list = e.getValue();
             for (int from = 0; from < list.size(); from += STAGE_CHUNK) {
                 List<StoredSubscriber> chunk = list.subList(from, Math.min(list.size(), from + STAGE_CHUNK));
-                StageRows task = stage ? StageRows.stage(chunk)
+                StageRows task = stage ? StageRows.stage(chunk, members)
                         : StageRows.unstage(chunk.stream().map(StoredSubscriber::imsi).toList());
                 if (e.getKey().localMember()) {
                     task.setHazelcastInstance(hazelcast); // no need to serialize for ourselves

@@ -2,7 +2,10 @@ package org.openmcim.store.hazelcast;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -18,15 +21,17 @@ import com.hazelcast.nio.serialization.DataSerializable;
 public final class StageRows implements Callable<Integer>, DataSerializable, HazelcastInstanceAware {
     private List<StoredSubscriber> rows = List.of();
     private List<String> drop = List.of();
+    private Set<UUID> members = Set.of();
     private transient HazelcastInstance hazelcast;
 
     /** For Hazelcast's deserialization. */
     public StageRows() {
     }
 
-    static StageRows stage(List<StoredSubscriber> rows) {
+    static StageRows stage(List<StoredSubscriber> rows, Set<UUID> members) {
         StageRows t = new StageRows();
         t.rows = rows;
+        t.members = members;
         return t;
     }
 
@@ -47,7 +52,9 @@ public final class StageRows implements Callable<Integer>, DataSerializable, Haz
         if (store == null) {
             return 0; // not a store member: nothing staged, loadAll reads the table
         }
-        store.stage(rows);
+        if (!rows.isEmpty()) {
+            store.stage(rows, members);
+        }
         store.unstage(drop);
         return rows.size();
     }
@@ -57,6 +64,11 @@ public final class StageRows implements Callable<Integer>, DataSerializable, Haz
         out.writeInt(rows.size());
         for (StoredSubscriber s : rows) {
             out.writeObject(s);
+        }
+        out.writeInt(members.size());
+        for (UUID m : members) {
+            out.writeLong(m.getMostSignificantBits());
+            out.writeLong(m.getLeastSignificantBits());
         }
         out.writeInt(drop.size());
         for (String k : drop) {
@@ -72,6 +84,12 @@ public final class StageRows implements Callable<Integer>, DataSerializable, Haz
             r.add(in.readObject());
         }
         rows = r;
+        int k = in.readInt();
+        Set<UUID> ms = new HashSet<>();
+        for (int i = 0; i < k; i++) {
+            ms.add(new UUID(in.readLong(), in.readLong()));
+        }
+        members = ms;
         int m = in.readInt();
         List<String> d = new ArrayList<>(m);
         for (int i = 0; i < m; i++) {

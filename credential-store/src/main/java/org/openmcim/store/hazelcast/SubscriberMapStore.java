@@ -6,8 +6,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.MapLoaderLifecycleSupport;
 import com.hazelcast.map.MapStore;
 
 import org.openmcim.store.jdbc.SubscriberTable;
@@ -24,27 +29,46 @@ import org.openmcim.store.jdbc.SubscriberTable;
  * each member the rows of the partitions it owns ({@link #stage}) and then asks the cluster to
  * {@code loadAll} those keys; {@link #loadAll} serves them from here instead of reading a million
  * rows back from the database (that read-back was the largest part of a 1M-PCID import). A staged
- * row is a copy of a committed row, and stays one: {@link #store} and {@link #delete} of a key on
- * this member drop it, and {@link #loadAll} serves it only if the row still exists (an index-only
- * query, far cheaper than reading the rows), so a PCID deleted in the meantime is not brought back.
+ * row is a copy of a committed row and is served only while it provably still is one:
+ * <ul>
+ * <li>every change of a key goes through its partition owner's map store, and {@link #store} and
+ * {@link #delete} here drop the staged copy first;</li>
+ * <li>the owner could only change if partitions migrated, and they migrate only when members come
+ * or go: rows are staged only while the cluster is safe (no migration running), tagged with the
+ * member list of that moment, and served only if the member list is still the same; otherwise
+ * they are read from the table as before.</li>
+ * </ul>
  * A key already in memory (e.g. granted in the meantime through read-through) is never replaced:
- * the insert asks for {@code loadAll(keys, false)}. {@link #load} never looks here.
+ * the insert asks for {@code loadAll(keys, false)}. {@link #load} never looks here. (A row changed
+ * in the database behind the store's back is not seen, as it is not for any key in memory.)
  */
-public final class SubscriberMapStore implements MapStore<String, StoredSubscriber> {
+public final class SubscriberMapStore implements MapStore<String, StoredSubscriber>, MapLoaderLifecycleSupport {
     /** Key of this member's map store in Hazelcast's user context (for {@link StageRows}). */
     static final String USER_CONTEXT_KEY = "openmcim.subscriberMapStore";
 
     private final SubscriberTable table;
-    private final Map<String, StoredSubscriber> staged = new ConcurrentHashMap<>();
+    private final Map<String, Staged> staged = new ConcurrentHashMap<>();
+    private volatile HazelcastInstance hazelcast;
+
+    /** A committed row and the member list it was staged under. */
+    private record Staged(StoredSubscriber row, Set<UUID> members) {
+    }
 
     public SubscriberMapStore(SubscriberTable table) {
         this.table = table;
     }
 
-    /** Rows committed to the database, for the {@code loadAll} that follows (see class comment). */
-    void stage(Collection<StoredSubscriber> rows) {
+    /**
+     * Rows committed to the database, for the {@code loadAll} that follows (see class comment).
+     *
+     * @param members the member list the importer saw while the cluster was safe
+     */
+    void stage(Collection<StoredSubscriber> rows, Set<UUID> members) {
+        if (!members.equals(currentMembers())) {
+            return; // the cluster changed since: these rows are read from the table
+        }
         for (StoredSubscriber r : rows) {
-            staged.put(r.imsi(), r);
+            staged.put(r.imsi(), new Staged(r, members));
         }
     }
 
@@ -53,6 +77,29 @@ public final class SubscriberMapStore implements MapStore<String, StoredSubscrib
         for (String k : keys) {
             staged.remove(k);
         }
+    }
+
+    /** The UUIDs of the members this member sees now (all of them if not started yet: nothing matches). */
+    Set<UUID> currentMembers() {
+        HazelcastInstance hz = hazelcast;
+        if (hz == null) {
+            return Set.of();
+        }
+        Set<UUID> ids = new java.util.HashSet<>();
+        for (Member m : hz.getCluster().getMembers()) {
+            ids.add(m.getUuid());
+        }
+        return ids;
+    }
+
+    @Override
+    public void init(HazelcastInstance hazelcastInstance, Properties properties, String mapName) {
+        this.hazelcast = hazelcastInstance;
+    }
+
+    @Override
+    public void destroy() {
+        staged.clear();
     }
 
     /** How many rows are staged (tests). */
@@ -90,22 +137,15 @@ public final class SubscriberMapStore implements MapStore<String, StoredSubscrib
 
     @Override
     public Map<String, StoredSubscriber> loadAll(Collection<String> keys) {
-        List<String> fromStage = new ArrayList<>();
-        List<String> fromTable = new ArrayList<>();
-        for (String k : keys) {
-            (staged.containsKey(k) ? fromStage : fromTable).add(k);
-        }
         Map<String, StoredSubscriber> out = new HashMap<>();
-        if (!fromStage.isEmpty()) {
-            // Only rows that still exist: a delete since the commit wins over the staged copy.
-            Set<String> present = table.existing(fromStage);
-            for (String k : fromStage) {
-                StoredSubscriber s = staged.remove(k);
-                if (s == null) {
-                    fromTable.add(k); // stored or deleted meanwhile: the table has the truth
-                } else if (present.contains(k)) {
-                    out.put(k, s);
-                }
+        List<String> fromTable = new ArrayList<>();
+        Set<UUID> members = staged.isEmpty() ? Set.of() : currentMembers();
+        for (String k : keys) {
+            Staged s = staged.remove(k);
+            if (s != null && s.members().equals(members)) {
+                out.put(k, s.row());
+            } else {
+                fromTable.add(k);
             }
         }
         if (!fromTable.isEmpty()) {

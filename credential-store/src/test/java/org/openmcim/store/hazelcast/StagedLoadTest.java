@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -77,9 +79,9 @@ class StagedLoadTest {
         StoredSubscriber c = StoredSubscriber.encrypt(pcid("001010000000003"), cipher);
         m.table().insertAll(List.of(a, b, c));
 
-        store.stage(List.of(a, b, c));
-        m.table().delete(b.imsi());                        // deleted behind the staged copy
-        store.store(c.imsi(), c.withSqnAndState(96, CredentialState.ATTACHED)); // updated: staged copy dropped
+        store.stage(List.of(a, b, c), store.currentMembers());
+        store.delete(b.imsi());                                                  // deleted through the store
+        store.store(c.imsi(), c.withSqnAndState(96, CredentialState.ATTACHED)); // updated through the store
         Map<String, StoredSubscriber> loaded = store.loadAll(List.of(a.imsi(), b.imsi(), c.imsi()));
 
         assertSame(a, loaded.get(a.imsi()), "the staged row itself, not a database read");
@@ -87,9 +89,27 @@ class StagedLoadTest {
         assertEquals(96, loaded.get(c.imsi()).sqnHe(), "an updated row comes from the table");
         assertEquals(0, store.stagedCount(), "served rows leave the stage");
 
-        store.stage(List.of(a));
-        store.delete(a.imsi());
-        assertEquals(0, store.stagedCount(), "a delete drops the staged copy");
-        assertTrue(store.loadAll(List.of(a.imsi())).isEmpty());
+        store.stage(List.of(a), Set.of(UUID.randomUUID()));
+        assertEquals(0, store.stagedCount(), "rows staged under another member list are refused");
+    }
+
+    @Test
+    void aMemberListChangeSinceStagingSendsTheLoadToTheTable() throws InterruptedException {
+        cluster = TestCluster.start(2, TestCluster.h2(dir, "change"), TestCluster.randomCipher());
+        StoreMember m = cluster.member(0);
+        SubscriberMapStore store = mapStore(m);
+        StoredSubscriber a = StoredSubscriber.encrypt(pcid("001010000000001"), cluster.cipher());
+        m.table().insertAll(List.of(a));
+        // A staged copy that differs from the row, so the test can tell which one was served.
+        store.stage(List.of(a.withSqnAndState(64, CredentialState.ISSUED)), store.currentMembers());
+        assertEquals(1, store.stagedCount());
+        cluster.member(1).hazelcast().shutdown(); // a member leaves: its partitions move to member 0
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (m.hazelcast().getCluster().getMembers().size() != 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(1, m.hazelcast().getCluster().getMembers().size(), "member 0 saw the other leave");
+        Map<String, StoredSubscriber> loaded = store.loadAll(List.of(a.imsi()));
+        assertEquals(0, loaded.get(a.imsi()).sqnHe(), "read from the table, not the copy staged before the change");
     }
 }
