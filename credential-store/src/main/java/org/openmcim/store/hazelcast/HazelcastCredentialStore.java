@@ -190,8 +190,11 @@ public final class HazelcastCredentialStore implements CredentialStore {
             try {
                 f.get();
             } catch (ExecutionException | RuntimeException e) {
-                LOG.log(Level.WARNING, "could not " + (stage ? "stage" : "drop") + " committed rows on a member ("
-                        + e.getClass().getSimpleName() + "); it reads them from the database");
+                LOG.log(Level.WARNING, stage
+                        ? "could not stage committed rows on a member (" + e.getClass().getSimpleName()
+                                + "); it reads them from the database"
+                        : "could not drop staged rows on a member (" + e.getClass().getSimpleName()
+                                + "); they are never served under another member list");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
