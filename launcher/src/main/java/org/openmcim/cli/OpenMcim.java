@@ -50,8 +50,7 @@ public final class OpenMcim implements Runnable {
             }
             cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
             // Bad input (arguments, configuration) exits 2; everything else 1.
-            return ex instanceof IllegalArgumentException || ex instanceof org.openmcim.config.ConfigException
-                    || ex.getClass().getSimpleName().equals("ConfigException") ? 2 : 1;
+            return ex instanceof IllegalArgumentException || ex instanceof org.openmcim.config.ConfigException ? 2 : 1;
         });
         return cl;
     }

@@ -160,7 +160,7 @@ public final class BatchImporter {
         long sqn = 0;
         if (col.containsKey("sqn")) {
             String t = f[col.get("sqn")].strip();
-            if (!t.matches("[0-9a-fA-F]{1,12}")) {
+            if (t.isEmpty() || t.length() > 12 || !isHex(t)) {
                 problems.add("SQN must be 1-12 hex digits (48 bits), got '" + t + "'");
             } else {
                 sqn = Long.parseLong(t, 16);
@@ -185,10 +185,24 @@ public final class BatchImporter {
                 clock.instant(), lifetime, defaults.issuer(), defaults.profile(), null);
     }
 
+    /**
+     * Only hex digits (or empty). A loop rather than {@code String.matches}, which compiled its
+     * pattern on every call: three to four fields per line made it a tenth of a 1M-line import.
+     */
+    private static boolean isHex(String t) {
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Hex of one of the allowed byte lengths; the message never repeats a key's value. */
     private static byte[] hex(String field, String name, int[] lengths, List<String> problems) {
         String t = field.strip();
-        if (!t.matches("[0-9a-fA-F]*") || t.length() % 2 != 0) {
+        if (!isHex(t) || t.length() % 2 != 0) {
             problems.add(name + " is not hex");
             return null;
         }

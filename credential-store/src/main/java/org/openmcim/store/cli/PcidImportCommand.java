@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.openmcim.config.ConfigException;
 import org.openmcim.store.batch.BatchImporter;
 import org.openmcim.store.batch.LineError;
 import org.openmcim.store.config.StoreConfig;
@@ -51,7 +52,7 @@ public final class PcidImportCommand implements Callable<Integer> {
         StoreConfig cfg;
         try {
             cfg = StoreConfig.load(config);
-        } catch (StoreConfig.ConfigException e) {
+        } catch (ConfigException e) {
             err.println("pcid import: " + e.getMessage());
             return 2;
         }
@@ -73,7 +74,7 @@ public final class PcidImportCommand implements Callable<Integer> {
             }
             spec.commandLine().getOut().println("imported " + r.imported() + " PCIDs from " + batch);
             return 0;
-        } catch (StoreConfig.ConfigException e) {
+        } catch (ConfigException e) {
             err.println("pcid import: " + e.getMessage());
             return 2;
         }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.openmcim.aka.Hex;
+import org.openmcim.config.ConfigException;
 import org.openmcim.store.Subscriber;
 import org.openmcim.store.batch.PcidIssuer;
 import org.openmcim.store.config.StoreConfig;
@@ -74,7 +75,7 @@ public final class PcidIssueCommand implements Callable<Integer> {
             cfg = StoreConfig.load(config);
             byte[] amfBytes = Hex.decode("--amf", amf, 2);
             req = new PcidIssuer.Request(count, ranges, amfBytes, lifetime, cfg.issuer(), cfg.profile());
-        } catch (StoreConfig.ConfigException | IllegalArgumentException e) {
+        } catch (ConfigException | IllegalArgumentException e) {
             err.println("pcid issue: " + e.getMessage());
             return 2;
         }
@@ -88,7 +89,7 @@ public final class PcidIssueCommand implements Callable<Integer> {
             stdout.println("issued " + issued.size() + " PCIDs in " + String.join(",", ranges) + " (issuer "
                     + cfg.issuer() + ", lifetime " + lifetime + "); batch written to " + out);
             return 0;
-        } catch (StoreConfig.ConfigException e) {
+        } catch (ConfigException e) {
             err.println("pcid issue: " + config + ": " + e.getMessage());
             return 2;
         }

@@ -29,8 +29,15 @@ public record StoreRuntime(Function<String, String> env, Clock clock, SecureRand
         return new StoreRuntime(System::getenv, Clock.systemUTC(), new SecureRandom(), Map.of());
     }
 
-    /** Loads the KEK and starts a member of the configured cluster. */
-    StoreMember join(StoreConfig config, Path configFile) {
+    /**
+     * Loads the KEK and starts a member of the configured cluster. Public because a service that
+     * embeds a member (the ICF launcher) joins with its own, already parsed {@code store:} section.
+     *
+     * @param configFile the file {@code config} came from: a relative {@code kek.file} resolves
+     *                   against its directory
+     * @throws org.openmcim.config.ConfigException if the KEK or the database password cannot be had
+     */
+    public StoreMember join(StoreConfig config, Path configFile) {
         byte[] kek = config.loadKek(configFile.toAbsolutePath().getParent(), env);
         try {
             return StoreMember.start(config.clusterSettings(hazelcastProperties), config.databaseSettings(env),

@@ -9,13 +9,10 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import org.openmcim.aka.Hex;
 import org.openmcim.aka.sqn.SqnPolicy;
+import org.openmcim.config.ConfigException;
+import org.openmcim.config.ConfigNode;
 import org.openmcim.store.KeyCipher;
 import org.openmcim.store.hazelcast.ClusterSettings;
 import org.openmcim.store.hazelcast.DatabaseSettings;
@@ -23,8 +20,15 @@ import org.openmcim.store.hazelcast.DatabaseSettings;
 /**
  * The store's YAML configuration ({@code config/store.yaml}), one typed record validated at
  * start-up; every problem is reported with the file, the key and what is wrong (STYLE.md point 8).
- * Parsed with Jackson's YAML module into records: the same library family the services already
- * use for JSON, unknown keys rejected by name, positions in parse errors.
+ *
+ * <p>Read through {@link ConfigNode} like every other service's configuration: kebab-case keys
+ * ({@code backup-count}, {@code password-env}, {@code pool-size}, {@code ind-bits}), unknown keys
+ * rejected by name, errors as {@link ConfigException}. {@link #from(ConfigNode)} parses a node
+ * rather than a file, so a service can embed a {@code store:} section in its own file and get the
+ * same validation, with key paths such as {@code store.cluster.port} in its messages.
+ *
+ * <p>Value problems (ports, counts, URL, KEK source...) are collected and reported together, so
+ * one edit-and-retry fixes them all; a misspelt key or a value of the wrong type stops at once.
  */
 public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, String issuer, String profile) {
 
@@ -49,101 +53,151 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
     private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.\\-]+:\\d{1,5}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
 
+    private static final List<String> TOP_KEYS = List.of("cluster", "database", "kek", "sqn", "issuer", "profile");
+    private static final List<String> CLUSTER_KEYS = List.of("name", "bind", "port", "members", "backup-count");
+    private static final List<String> DATABASE_KEYS = List.of("url", "user", "password-env", "pool-size", "table");
+    private static final List<String> KEK_KEYS = List.of("file", "env");
+    private static final List<String> SQN_KEYS = List.of("ind-bits");
+
     /** Reads and validates {@code file}. @throws ConfigException naming file, key and problem */
     public static StoreConfig load(Path file) {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-        StoreConfig raw;
-        try {
-            raw = yaml.readValue(Files.readAllBytes(file), StoreConfig.class);
-        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
-            throw new ConfigException(file + ": " + keyPath(e) + ": unknown key (known here: "
-                    + String.join(", ", e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList()) + ")"
-                    + lineOf(e));
-        } catch (JsonMappingException e) {
-            throw new ConfigException(file + ": " + keyPath(e) + ": " + e.getOriginalMessage().split("\n")[0]
-                    + lineOf(e));
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
-        }
-        if (raw == null) {
-            throw new ConfigException(file + ": empty file");
-        }
-        return raw.withDefaults().validated(file);
+        return from(ConfigNode.load(file));
     }
 
-    private static String keyPath(JsonMappingException e) {
-        StringBuilder b = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                b.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return b.length() == 0 ? "(document)" : b.toString();
-    }
+    /**
+     * Reads and validates a store section: the top of {@code config/store.yaml}, or a section of
+     * another service's file (e.g. the ICF's {@code store:}). Keys the caller has already read
+     * from {@code node} (its own selectors such as {@code type}) count as known.
+     *
+     * @throws ConfigException naming file, key path and problem
+     */
+    public static StoreConfig from(ConfigNode node) {
+        // A document with none of our keys is almost certainly the wrong file (or an empty one):
+        // say so instead of complaining about the KEK alone. Unknown keys are reported first.
+        boolean any = TOP_KEYS.stream().anyMatch(node::has);
 
-    private static String lineOf(JsonMappingException e) {
-        return e.getLocation() == null ? "" : " (near line " + e.getLocation().getLineNr() + ")";
-    }
-
-    private StoreConfig withDefaults() {
-        Cluster c = cluster == null ? new Cluster(null, null, null, null, null) : cluster;
-        c = new Cluster(c.name() == null ? "openmcim-store" : c.name(), c.bind() == null ? "127.0.0.1" : c.bind(),
-                c.port() == null ? 5701 : c.port(),
-                c.members() == null ? List.of((c.bind() == null ? "127.0.0.1" : c.bind()) + ":" + (c.port() == null ? 5701 : c.port())) : c.members(),
-                c.backupCount() == null ? 1 : c.backupCount());
-        Database d = database == null ? new Database(null, null, null, null, null) : database;
-        d = new Database(d.url() == null ? DEFAULT_DB_URL : d.url(), d.user() == null ? "sa" : d.user(), d.passwordEnv(),
-                d.poolSize() == null ? 4 : d.poolSize(), d.table() == null ? "subscriber" : d.table());
-        Sqn s = sqn == null || sqn.indBits() == null ? new Sqn(SqnPolicy.DEFAULT.indBits()) : sqn;
-        return new StoreConfig(c, d, kek, s, issuer == null ? "chtif-1" : issuer, profile == null ? "provisioning" : profile);
-    }
-
-    private StoreConfig validated(Path file) {
         List<String> problems = new ArrayList<>();
-        if (!NAME.matcher(cluster.name()).matches()) {
-            problems.add("cluster.name: must be 1-64 letters, digits, '.', '_' or '-'");
+
+        ConfigNode c = node.optionalChild("cluster").orElse(null);
+        String name = c == null ? "openmcim-store" : c.string("name", "openmcim-store");
+        String bind = c == null ? "127.0.0.1" : c.string("bind", "127.0.0.1");
+        // Read with the widest bounds and checked below, so every bad value is collected.
+        long port = c == null ? 5701 : c.integer("port", Long.MIN_VALUE, Long.MAX_VALUE, 5701);
+        List<String> members = c != null && c.has("members") ? membersOf(c, problems) : List.of(bind + ":" + port);
+        long backupCount = c == null ? 1 : c.integer("backup-count", Long.MIN_VALUE, Long.MAX_VALUE, 1);
+        if (c != null) {
+            rejectUnknownKeys(c, CLUSTER_KEYS);
         }
-        if (cluster.port() < 1 || cluster.port() > 65535) {
-            problems.add("cluster.port: must be 1..65535, got " + cluster.port());
+
+        ConfigNode d = node.optionalChild("database").orElse(null);
+        String url = d == null ? DEFAULT_DB_URL : d.string("url", DEFAULT_DB_URL);
+        String user = d == null ? "sa" : d.string("user", "sa");
+        String passwordEnv = d == null ? null : d.optionalString("password-env").orElse(null);
+        long poolSize = d == null ? 4 : d.integer("pool-size", Long.MIN_VALUE, Long.MAX_VALUE, 4);
+        String table = d == null ? "subscriber" : d.string("table", "subscriber");
+        if (d != null) {
+            rejectUnknownKeys(d, DATABASE_KEYS);
         }
-        if (cluster.members().isEmpty()) {
-            problems.add("cluster.members: must list at least this member");
+
+        ConfigNode k = node.optionalChild("kek").orElse(null);
+        Kek kek = null;
+        if (k != null) {
+            kek = new Kek(k.optionalString("file").orElse(null), k.optionalString("env").orElse(null));
+            rejectUnknownKeys(k, KEK_KEYS);
         }
-        for (int i = 0; i < cluster.members().size(); i++) {
-            String m = cluster.members().get(i);
+
+        ConfigNode s = node.optionalChild("sqn").orElse(null);
+        long indBits = s == null ? SqnPolicy.DEFAULT.indBits()
+                : s.integer("ind-bits", Long.MIN_VALUE, Long.MAX_VALUE, SqnPolicy.DEFAULT.indBits());
+        if (s != null) {
+            rejectUnknownKeys(s, SQN_KEYS);
+        }
+
+        String issuer = node.string("issuer", "chtif-1");
+        String profile = node.string("profile", "provisioning");
+        rejectUnknownKeys(node, TOP_KEYS);
+        if (!any) {
+            throw node.error(node.path().isEmpty() ? "empty file" : "empty section");
+        }
+
+        if (!NAME.matcher(name).matches()) {
+            problems.add(msg(node, c, "cluster", "name", "must be 1-64 letters, digits, '.', '_' or '-'"));
+        }
+        if (port < 1 || port > 65535) {
+            problems.add(msg(node, c, "cluster", "port", "must be 1..65535, got " + port));
+        }
+        if (members != null && members.isEmpty()) {
+            problems.add(msg(node, c, "cluster", "members", "must list at least this member"));
+        }
+        for (int i = 0; members != null && i < members.size(); i++) {
+            String m = members.get(i);
             if (m == null || !HOST_PORT.matcher(m).matches()) {
-                problems.add("cluster.members[" + i + "]: must be host:port, got '" + m + "'");
+                problems.add(msg(node, c, "cluster", "members[" + i + "]", "must be host:port, got '" + m + "'"));
             }
         }
-        if (cluster.backupCount() < 1 || cluster.backupCount() > 6) {
-            problems.add("cluster.backupCount: must be 1..6 (one member may die without loss), got " + cluster.backupCount());
+        if (backupCount < 1 || backupCount > 6) {
+            problems.add(msg(node, c, "cluster", "backup-count",
+                    "must be 1..6 (one member may die without loss), got " + backupCount));
         }
-        if (!database.url().startsWith("jdbc:h2:") && !database.url().startsWith("jdbc:postgresql:")) {
-            problems.add("database.url: must start with jdbc:h2: or jdbc:postgresql:, got '" + database.url() + "'");
+        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            problems.add(msg(node, d, "database", "url", "must start with jdbc:h2: or jdbc:postgresql:, got '" + url + "'"));
         }
-        if (database.poolSize() < 1 || database.poolSize() > 64) {
-            problems.add("database.poolSize: must be 1..64, got " + database.poolSize());
+        if (poolSize < 1 || poolSize > 64) {
+            problems.add(msg(node, d, "database", "pool-size", "must be 1..64, got " + poolSize));
         }
-        if (!database.table().matches("[a-z_][a-z0-9_]{0,62}")) {
-            problems.add("database.table: must be a lower-case SQL identifier, got '" + database.table() + "'");
+        if (!table.matches("[a-z_][a-z0-9_]{0,62}")) {
+            problems.add(msg(node, d, "database", "table", "must be a lower-case SQL identifier, got '" + table + "'"));
         }
         if (kek == null || (kek.file() == null) == (kek.env() == null)) {
-            problems.add("kek: set exactly one of kek.file (path of a file with 64 hex digits) or kek.env (variable name)");
+            problems.add(node.error("kek",
+                    "set exactly one of kek.file (path of a file with 64 hex digits) or kek.env (variable name)").getMessage());
         }
-        if (sqn.indBits() < 0 || sqn.indBits() > 10) {
-            problems.add("sqn.indBits: must be 0..10 (TS 33.102 C.3.2), got " + sqn.indBits());
+        if (indBits < 0 || indBits > 10) {
+            problems.add(msg(node, s, "sqn", "ind-bits", "must be 0..10 (TS 33.102 C.3.2), got " + indBits));
         }
         if (!NAME.matcher(issuer).matches()) {
-            problems.add("issuer: must be 1-64 letters, digits, '.', '_' or '-'");
+            problems.add(node.error("issuer", "must be 1-64 letters, digits, '.', '_' or '-'").getMessage());
         }
         if (!problems.isEmpty()) {
-            throw new ConfigException(file + ": " + String.join("; " + file + ": ", problems));
+            throw new ConfigException(String.join("; ", problems));
         }
-        return this;
+        return new StoreConfig(new Cluster(name, bind, (int) port, List.copyOf(members), (int) backupCount),
+                new Database(url, user, passwordEnv, (int) poolSize, table), kek, new Sqn((int) indBits), issuer, profile);
+    }
+
+    /**
+     * The member list, or null after adding the problem (not a list, or a null or non-scalar
+     * entry) to {@code problems}, so it is reported with the others; null never reaches a config.
+     */
+    private static List<String> membersOf(ConfigNode cluster, List<String> problems) {
+        try {
+            return cluster.strings("members");
+        } catch (ConfigException e) {
+            problems.add(e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The message for {@code section.key}: through the section's node when it is present, else
+     * through the parent (a default can only be wrong when derived, e.g. members from bind/port).
+     */
+    private static String msg(ConfigNode parent, ConfigNode section, String sectionKey, String key, String problem) {
+        return section != null ? section.error(key, problem).getMessage()
+                : parent.error(sectionKey + "." + key, problem).getMessage();
+    }
+
+    /**
+     * {@link ConfigNode#rejectUnknownKeys()}, with the keys this section does know appended: a
+     * misspelling (or a camelCase key from before the kebab-case change) is then fixed at a glance.
+     */
+    private static void rejectUnknownKeys(ConfigNode n, List<String> known) {
+        try {
+            n.rejectUnknownKeys();
+        } catch (ConfigException e) {
+            throw new ConfigException(e.getMessage() + " (known here: "
+                    + String.join(", ", known.stream().sorted().toList()) + ")");
+        }
     }
 
     public ClusterSettings clusterSettings(Map<String, String> hazelcastProperties) {
@@ -157,7 +211,7 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
         if (database.passwordEnv() != null) {
             password = env.apply(database.passwordEnv());
             if (password == null) {
-                throw new ConfigException("database.passwordEnv: environment variable " + database.passwordEnv() + " is not set");
+                throw new ConfigException("database.password-env: environment variable " + database.passwordEnv() + " is not set");
             }
         }
         return new DatabaseSettings(database.url(), database.user(), password, database.poolSize(), database.table());
@@ -197,12 +251,5 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
                     + " hex digits (a 256-bit AES key), found " + hex.length() + " characters");
         }
         return Hex.decode(hex);
-    }
-
-    /** A configuration problem; the message names file or source, key and problem. */
-    public static final class ConfigException extends RuntimeException {
-        public ConfigException(String message) {
-            super(message);
-        }
     }
 }

@@ -3,12 +3,22 @@ package org.openmcim.store.hazelcast;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
 import com.hazelcast.map.IMap;
 
 import org.openmcim.aka.sqn.SqnPolicy;
@@ -27,6 +37,13 @@ import org.openmcim.store.jdbc.SubscriberTable;
  * Obtain one from {@link StoreMember#store()}.
  */
 public final class HazelcastCredentialStore implements CredentialStore {
+    private static final Logger LOG = Logger.getLogger(HazelcastCredentialStore.class.getName());
+    /** Rows per staging task: bounds one message to a few MB. */
+    private static final int STAGE_CHUNK = 20_000;
+    /** Hazelcast executor that runs {@link StageRows} on the members. */
+    static final String STAGE_EXECUTOR = "openmcim-store-stage";
+
+    private final HazelcastInstance hazelcast;
     private final IMap<String, StoredSubscriber> map;
     private final SubscriberTable table;
     private final KeyCipher cipher;
@@ -34,7 +51,9 @@ public final class HazelcastCredentialStore implements CredentialStore {
     /** AAA server registrations by IMSI: host TAB realm TAB epoch-millis (see {@link #aaaServers}). */
     private final IMap<String, String> aaa;
 
-    HazelcastCredentialStore(IMap<String, StoredSubscriber> map, IMap<String, String> aaa, SubscriberTable table, KeyCipher cipher) {
+    HazelcastCredentialStore(HazelcastInstance hazelcast, IMap<String, StoredSubscriber> map, IMap<String, String> aaa,
+                             SubscriberTable table, KeyCipher cipher) {
+        this.hazelcast = hazelcast;
         this.aaa = aaa;
         this.map = map;
         this.table = table;
@@ -108,6 +127,13 @@ public final class HazelcastCredentialStore implements CredentialStore {
      * whole if any IMSI exists), and only then loaded into the cluster. Until the load finishes a
      * lookup of a new IMSI reads it through from the database, so it is never "unknown" after
      * this returns.
+     *
+     * <p>The load takes the committed rows from memory rather than from the database: each
+     * partition owner is first handed its share of the rows ({@link SubscriberMapStore#stage}),
+     * then {@code loadAll(keys, false)} runs as before and the owners' map stores serve the staged
+     * rows (under the conditions {@link SubscriberMapStore} gives). Values already in memory are
+     * never replaced; a member that could not be handed its share, or whose cluster changed
+     * meanwhile, reads those rows from the database as before.
      */
     @Override
     public void insertAll(Collection<Subscriber> subscribers) {
@@ -121,7 +147,63 @@ public final class HazelcastCredentialStore implements CredentialStore {
         // AES-GCM per key, spread over the cores (a CHTIF batch is up to millions of PCIDs).
         rows.addAll(subscribers.parallelStream().map(s -> StoredSubscriber.encrypt(s, cipher)).toList());
         table.insertAll(rows);
-        map.loadAll(seen, false);
+        // Committed: from here on the rows may be shown, and only from here.
+        Map<Member, List<StoredSubscriber>> byOwner = new HashMap<>();
+        // Staging needs a settled cluster (no migration running) and the member list it settled
+        // with; otherwise the owners read the rows from the table, as loadAll always did.
+        Set<UUID> members = new HashSet<>();
+        hazelcast.getCluster().getMembers().forEach(m -> members.add(m.getUuid()));
+        boolean stage = hazelcast.getPartitionService().isClusterSafe();
+        for (StoredSubscriber r : stage ? rows : List.<StoredSubscriber>of()) {
+            Member owner = hazelcast.getPartitionService().getPartition(r.imsi()).getOwner();
+            if (owner != null) {
+                byOwner.computeIfAbsent(owner, m -> new ArrayList<>()).add(r);
+            }
+        }
+        try {
+            runOnOwners(byOwner, members, true);
+            map.loadAll(seen, false);
+        } finally {
+            runOnOwners(byOwner, members, false); // whatever loadAll did not take
+        }
+    }
+
+    /**
+     * Stages ({@code stage}) or drops the rows on their owners and waits. A member that fails is
+     * only logged: when staging, its partitions' rows are then read from the database; when
+     * dropping, it has left the cluster with its staged rows.
+     */
+    private void runOnOwners(Map<Member, List<StoredSubscriber>> byOwner, Set<UUID> members, boolean stage) {
+        IExecutorService executor = hazelcast.getExecutorService(STAGE_EXECUTOR);
+        List<Future<Integer>> pending = new ArrayList<>();
+        for (Map.Entry<Member, List<StoredSubscriber>> e : byOwner.entrySet()) {
+            List<StoredSubscriber> list = e.getValue();
+            for (int from = 0; from < list.size(); from += STAGE_CHUNK) {
+                List<StoredSubscriber> chunk = list.subList(from, Math.min(list.size(), from + STAGE_CHUNK));
+                StageRows task = stage ? StageRows.stage(chunk, members)
+                        : StageRows.unstage(chunk.stream().map(StoredSubscriber::imsi).toList());
+                if (e.getKey().localMember()) {
+                    task.setHazelcastInstance(hazelcast); // no need to serialize for ourselves
+                    task.call();
+                } else {
+                    pending.add(executor.submitToMember(task, e.getKey()));
+                }
+            }
+        }
+        for (Future<Integer> f : pending) {
+            try {
+                f.get();
+            } catch (ExecutionException | RuntimeException e) {
+                LOG.log(Level.WARNING, stage
+                        ? "could not stage committed rows on a member (" + e.getClass().getSimpleName()
+                                + "); it reads them from the database"
+                        : "could not drop staged rows on a member (" + e.getClass().getSimpleName()
+                                + "); they are never served under another member list");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override

@@ -36,7 +36,7 @@ public final class StoreMember implements AutoCloseable {
         this.hazelcast = hazelcast;
         this.pool = pool;
         this.table = table;
-        this.store = new HazelcastCredentialStore(hazelcast.getMap(MAP_NAME), hazelcast.getMap(AAA_MAP_NAME), table, cipher);
+        this.store = new HazelcastCredentialStore(hazelcast, hazelcast.getMap(MAP_NAME), hazelcast.getMap(AAA_MAP_NAME), table, cipher);
     }
 
     /**
@@ -79,6 +79,9 @@ public final class StoreMember implements AutoCloseable {
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(s.members());
+
+        // Lets StageRows, run on this member, find its map store (committed rows in hand).
+        c.getUserContext().put(SubscriberMapStore.USER_CONTEXT_KEY, mapStore);
 
         c.getSerializationConfig().addSerializerConfig(new SerializerConfig()
                 .setTypeClass(StoredSubscriber.class).setImplementation(new StoredSubscriberSerializer()));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openmcim.config.ConfigException;
+import org.openmcim.config.ConfigNode;
 
 class StoreConfigTest {
     @TempDir
@@ -34,20 +37,93 @@ class StoreConfigTest {
     }
 
     @Test
-    void unknownKeyIsNamedWithFileAndLine() throws Exception {
+    void unknownKeyIsNamedWithFileAndTheKnownKeys() throws Exception {
+        // SnakeYAML's SafeConstructor (through ConfigNode) keeps no positions, so no line number
+        // any more; the key path names the place exactly.
         Path p = write("cluster:\n  name: a\n  prot: 5701\nkek:\n  env: X\n");
-        StoreConfig.ConfigException e = assertThrows(StoreConfig.ConfigException.class, () -> StoreConfig.load(p));
-        assertTrue(e.getMessage().startsWith(p + ": cluster.prot: "), e.getMessage());
-        assertTrue(e.getMessage().contains("unknown key (known here: backupCount, bind, members, name, port)"), e.getMessage());
+        ConfigException e = assertThrows(ConfigException.class, () -> StoreConfig.load(p));
+        assertEquals(p + ": cluster.prot: unknown key (known here: backup-count, bind, members, name, port)", e.getMessage());
+    }
+
+    @Test
+    void camelCaseKeysOfTheOldFormatAreRejectedByName() throws Exception {
+        Path p = write("cluster:\n  backupCount: 2\nkek:\n  env: X\n");
+        String m = assertThrows(ConfigException.class, () -> StoreConfig.load(p)).getMessage();
+        assertTrue(m.startsWith(p + ": cluster.backupCount: unknown key (known here: backup-count, "), m);
+        Path q = write("database:\n  poolSize: 2\nkek:\n  env: X\n");
+        m = assertThrows(ConfigException.class, () -> StoreConfig.load(q)).getMessage();
+        assertTrue(m.startsWith(q + ": database.poolSize: unknown key (known here: password-env, pool-size, "), m);
+        Path r = write("kek:\n  env: X\nsqn:\n  indBits: 4\n");
+        m = assertThrows(ConfigException.class, () -> StoreConfig.load(r)).getMessage();
+        assertEquals(r + ": sqn.indBits: unknown key (known here: ind-bits)", m);
+        Path t = write("kek:\n  env: X\nclusters: {}\n");
+        m = assertThrows(ConfigException.class, () -> StoreConfig.load(t)).getMessage();
+        assertEquals(t + ": clusters: unknown key (known here: cluster, database, issuer, kek, profile, sqn)", m);
+    }
+
+    @Test
+    void kebabCaseKeysAreRead() throws Exception {
+        StoreConfig c = StoreConfig.load(write("cluster:\n  port: 5702\n  backup-count: 2\n"
+                + "database:\n  password-env: DB_PW\n  pool-size: 7\nkek:\n  file: k.hex\nsqn:\n  ind-bits: 0\n"));
+        assertEquals(2, c.cluster().backupCount());
+        assertEquals(List.of("127.0.0.1:5702"), c.cluster().members(), "members default to bind:port");
+        assertEquals("DB_PW", c.database().passwordEnv());
+        assertEquals(7, c.database().poolSize());
+        assertEquals(0, c.sqnPolicy().indBits());
+        assertEquals("pw", c.databaseSettings(Map.of("DB_PW", "pw")::get).password());
+        String m = assertThrows(ConfigException.class, () -> c.databaseSettings(Map.<String, String>of()::get)).getMessage();
+        assertEquals("database.password-env: environment variable DB_PW is not set", m);
+    }
+
+    @Test
+    void wrongTypesAndEmptyFilesAreNamed() throws Exception {
+        Path p = write("cluster:\n  port: five\nkek:\n  env: X\n");
+        assertEquals(p + ": cluster.port: expected an integer, got \"five\"",
+                assertThrows(ConfigException.class, () -> StoreConfig.load(p)).getMessage());
+        Path q = write("cluster:\n  members: [\"127.0.0.1:5701\", [x]]\nkek:\n  env: X\n");
+        assertEquals(q + ": cluster.members[1]: expected a value",
+                assertThrows(ConfigException.class, () -> StoreConfig.load(q)).getMessage());
+        Path e = write("# only a comment\n");
+        assertEquals(e + ": empty file", assertThrows(ConfigException.class, () -> StoreConfig.load(e)).getMessage());
+    }
+
+    @Test
+    void aStoreSectionOfAnotherFileIsParsedWithItsPath() {
+        ConfigNode icf = ConfigNode.parse("icf.yaml", new StringReader("store:\n  type: hazelcast\n"
+                + "  cluster:\n    port: 0\n    backup-count: 0\n  kek:\n    env: K\n  sqn:\n    ind-bits: 11\n"));
+        ConfigNode section = icf.child("store");
+        section.string("type"); // the embedding service's own key, read by it first
+        String m = assertThrows(ConfigException.class, () -> StoreConfig.from(section)).getMessage();
+        assertTrue(m.startsWith("icf.yaml: store.cluster.port: must be 1..65535, got 0; icf.yaml: "), m);
+        for (String key : List.of("store.cluster.port: must be 1..65535, got 0",
+                "store.cluster.backup-count: must be 1..6", "store.sqn.ind-bits: must be 0..10")) {
+            assertTrue(m.contains("icf.yaml: " + key), key + " missing in: " + m);
+        }
+
+        ConfigNode ok = ConfigNode.parse("icf.yaml", new StringReader("store:\n  type: hazelcast\n"
+                + "  cluster:\n    name: icf-store\n  kek:\n    env: K\n  wrong: 1\n"));
+        ConfigNode s2 = ok.child("store");
+        s2.string("type");
+        assertEquals("icf.yaml: store.wrong: unknown key (known here: cluster, database, issuer, kek, profile, sqn)",
+                assertThrows(ConfigException.class, () -> StoreConfig.from(s2)).getMessage());
+
+        ConfigNode good = ConfigNode.parse("icf.yaml", new StringReader("store:\n  type: hazelcast\n"
+                + "  cluster:\n    name: icf-store\n  kek:\n    env: K\n"));
+        ConfigNode s3 = good.child("store");
+        s3.string("type");
+        StoreConfig c = StoreConfig.from(s3);
+        assertEquals("icf-store", c.cluster().name());
+        assertEquals("K", c.kek().env());
     }
 
     @Test
     void everyBadValueIsNamed() throws Exception {
-        Path p = write("cluster:\n  port: 70000\n  members: [nohost]\n  backupCount: 0\n"
-                + "database:\n  url: jdbc:mysql://x\nkek:\n  env: A\n  file: b\nsqn:\n  indBits: 11\n");
-        String m = assertThrows(StoreConfig.ConfigException.class, () -> StoreConfig.load(p)).getMessage();
-        for (String key : List.of("cluster.port", "cluster.members[0]", "cluster.backupCount", "database.url", "kek:",
-                "sqn.indBits")) {
+        Path p = write("cluster:\n  port: 70000\n  members: [nohost]\n  backup-count: 0\n"
+                + "database:\n  url: jdbc:mysql://x\n  pool-size: 65\n  table: Bad\nkek:\n  env: A\n  file: b\n"
+                + "sqn:\n  ind-bits: 11\nissuer: \"a b\"\n");
+        String m = assertThrows(ConfigException.class, () -> StoreConfig.load(p)).getMessage();
+        for (String key : List.of("cluster.port", "cluster.members[0]", "cluster.backup-count", "database.url",
+                "database.pool-size", "database.table", "kek:", "sqn.ind-bits", "issuer")) {
             assertTrue(m.contains(p + ": " + key), key + " missing in: " + m);
         }
     }
@@ -57,11 +133,11 @@ class StoreConfigTest {
         StoreConfig c = StoreConfig.load(write("kek:\n  env: THE_KEK\n"));
         String hex = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
         assertEquals(32, c.loadKek(dir, Map.of("THE_KEK", hex)::get).length);
-        String missing = assertThrows(StoreConfig.ConfigException.class, () -> c.loadKek(dir, Map.<String, String>of()::get))
+        String missing = assertThrows(ConfigException.class, () -> c.loadKek(dir, Map.<String, String>of()::get))
                 .getMessage();
         assertTrue(missing.contains("kek.env: THE_KEK"), missing);
         String bad = hex.substring(0, 60) + "zz";
-        String m = assertThrows(StoreConfig.ConfigException.class, () -> c.loadKek(dir, Map.of("THE_KEK", bad)::get))
+        String m = assertThrows(ConfigException.class, () -> c.loadKek(dir, Map.of("THE_KEK", bad)::get))
                 .getMessage();
         assertFalse(m.contains(bad.substring(0, 20)), "value not echoed: " + m);
         Files.writeString(dir.resolve("kek.hex"), hex + "\n");
