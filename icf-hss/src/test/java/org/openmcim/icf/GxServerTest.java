@@ -171,6 +171,24 @@ class GxServerTest {
         assertEquals(number, cca.first(c.d.avp("CC-Request-Number")).unsigned32());
     }
 
+    /**
+     * Errors made before the Gx handler runs (peer-layer checks) still carry what every CCA must:
+     * the PGW discards a CCA without CC-Request-Type (RFC 4006 §3.2, TS 29.212 §5.6.3).
+     */
+    @Test
+    void peerLayerErrorsAreStillProperCcas() throws Exception {
+        try (DiameterTestClient c = pgw()) {
+            DiameterMessage noSession = DiameterMessage.request(CommandCode.CREDIT_CONTROL, ApplicationId.GX).proxiable(true)
+                    .hopByHop(c.nextId()).endToEnd(0x7777)
+                    .add(c.originHost(), c.originRealm(), Avp.unsigned32(c.d.avp("Auth-Application-Id"), ApplicationId.GX),
+                            Avp.enumerated(c.d.avp("CC-Request-Type"), 1), Avp.unsigned32(c.d.avp("CC-Request-Number"), 0))
+                    .build();
+            DiameterMessage cca = c.exchange(noSession);
+            assertEquals(org.openmcim.diameter.ResultCode.DIAMETER_MISSING_AVP, cca.resultCode());
+            assertCcaHeader(c, cca, 1, 0);
+        }
+    }
+
     /** What NextEPC 0.3.10's PGW sends (3GPP-MS-TimeZone with the M bit included) gets the CCA it needs. */
     @Test
     void nextEpcCcrInitialAndTermination() throws Exception {

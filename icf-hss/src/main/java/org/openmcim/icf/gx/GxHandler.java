@@ -225,7 +225,14 @@ public final class GxHandler implements ApplicationHandler {
      * CC-Request-Type and CC-Request-Number mandatory in every CCA, errors included.
      */
     private DiameterMessage.Builder cca(DiameterMessage req, long code) {
-        DiameterMessage.Builder b = local.answer(req, code).add(Avp.unsigned32(a.authApplicationId(), ApplicationId.GX));
+        DiameterMessage.Builder b = local.answer(req, code);
+        completeAnswer(req, b);
+        return b;
+    }
+
+    @Override
+    public void completeAnswer(DiameterMessage req, DiameterMessage.Builder b) {
+        b.add(Avp.unsigned32(a.authApplicationId(), ApplicationId.GX));
         Avp type = firstReadable(req, a.requestType());
         Avp number = firstReadable(req, a.requestNumber());
         if (type != null) {
@@ -234,7 +241,6 @@ public final class GxHandler implements ApplicationHandler {
         if (number != null) {
             b.add(number);
         }
-        return b;
     }
 
     private static Avp firstReadable(DiameterMessage req, AvpDefinition d) {

@@ -18,6 +18,14 @@ public interface ApplicationHandler {
      */
     DiameterMessage answer(DiameterMessage request, PeerInfo peer);
 
+    /**
+     * Adds what this application requires in every answer, errors made by the peer layer included
+     * (Gx: Auth-Application-Id, CC-Request-Type and CC-Request-Number, RFC 4006 §3.2 / TS 29.212
+     * §5.6.3 — NextEPC's PGW discards a CCA without CC-Request-Type). Nothing by default.
+     */
+    default void completeAnswer(DiameterMessage request, DiameterMessage.Builder answer) {
+    }
+
     /** The peer a request came from, as it identified itself in CER. */
     record PeerInfo(String host, String realm) {
     }

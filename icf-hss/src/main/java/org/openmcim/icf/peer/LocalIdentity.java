@@ -51,6 +51,11 @@ public record LocalIdentity(String host, String realm, List<InetAddress> hostIps
 
     /** Result-Code answer with a Failed-AVP naming what was wrong (RFC 6733 §7.5). */
     public DiameterMessage failed(DiameterMessage request, long code, Avp failedAvp, String errorMessage) {
+        return failedBuilder(request, code, failedAvp, errorMessage).build();
+    }
+
+    /** {@link #failed} before {@code build()}, for callers that add AVPs of their own. */
+    public DiameterMessage.Builder failedBuilder(DiameterMessage request, long code, Avp failedAvp, String errorMessage) {
         DiameterMessage.Builder b = answer(request, code);
         if (errorMessage != null) {
             b.add(Avp.utf8String(dictionary.avp("Error-Message"), errorMessage));
@@ -58,7 +63,7 @@ public record LocalIdentity(String host, String realm, List<InetAddress> hostIps
         if (failedAvp != null) {
             b.add(Avp.grouped(dictionary.avp("Failed-AVP"), failedAvp));
         }
-        return b.build();
+        return b;
     }
 
     public static boolean isSuccess(long code) {

@@ -51,6 +51,7 @@ public final class RequestDispatcher {
 
     void dispatch(DiameterMessage request, ApplicationHandler.PeerInfo peer, LocalIdentity local, Consumer<DiameterMessage> reply) {
         long start = System.nanoTime();
+        ApplicationHandler handler = handlers.get(request.applicationId());
         String originHost;
         String originRealm;
         try {
@@ -61,9 +62,9 @@ public final class RequestDispatcher {
             originRealm = null;
         }
         if (originHost == null || originRealm == null) {
-            finish(request, local.failed(request, ResultCode.DIAMETER_MISSING_AVP,
+            finish(request, complete(handler, request, local.failedBuilder(request, ResultCode.DIAMETER_MISSING_AVP,
                     Avp.of(originHost == null ? BaseAvpCode.ORIGIN_HOST : BaseAvpCode.ORIGIN_REALM, 0, Avp.FLAG_MANDATORY, new byte[0]),
-                    "Origin-Host and Origin-Realm are required"), start, reply);
+                    "Origin-Host and Origin-Realm are required")), start, reply);
             return;
         }
         DiameterMessage cached = duplicates.find(originHost, request.endToEnd());
@@ -73,30 +74,29 @@ public final class RequestDispatcher {
             return;
         }
         if (!authorizer.allowed(originHost, originRealm)) {
-            finish(request, local.failed(request, ResultCode.DIAMETER_AUTHORIZATION_REJECTED, null,
-                    "origin " + originHost + " is not a configured peer"), start, reply);
+            finish(request, complete(handler, request, local.failedBuilder(request, ResultCode.DIAMETER_AUTHORIZATION_REJECTED, null,
+                    "origin " + originHost + " is not a configured peer")), start, reply);
             return;
         }
-        ApplicationHandler handler = handlers.get(request.applicationId());
         if (handler == null || !local.applicationIds().contains(request.applicationId())) {
             finish(request, local.answer(request, ResultCode.DIAMETER_APPLICATION_UNSUPPORTED).build(), start, reply);
             return;
         }
         if (request.first(BaseAvpCode.SESSION_ID, 0) == null) {
             // S6a, SWx and Gx are session-based: TS 29.272 §7.2, TS 29.273 §8.2.2, TS 29.212 §5.6.
-            finish(request, local.failed(request, ResultCode.DIAMETER_MISSING_AVP,
-                    Avp.of(BaseAvpCode.SESSION_ID, 0, Avp.FLAG_MANDATORY, new byte[0]), "Session-Id is required"), start, reply);
+            finish(request, complete(handler, request, local.failedBuilder(request, ResultCode.DIAMETER_MISSING_AVP,
+                    Avp.of(BaseAvpCode.SESSION_ID, 0, Avp.FLAG_MANDATORY, new byte[0]), "Session-Id is required")), start, reply);
             return;
         }
         if (!request.unsupportedMandatoryAvps().isEmpty()) {
             // RFC 6733 §7.1.5 DIAMETER_AVP_UNSUPPORTED with the offending AVP.
-            finish(request, local.failed(request, ResultCode.DIAMETER_AVP_UNSUPPORTED,
-                    request.unsupportedMandatoryAvps().get(0), null), start, reply);
+            finish(request, complete(handler, request, local.failedBuilder(request, ResultCode.DIAMETER_AVP_UNSUPPORTED,
+                    request.unsupportedMandatoryAvps().get(0), null)), start, reply);
             return;
         }
         if (!inFlight.tryAcquire()) {
             metrics.tooBusy();
-            finish(request, local.answer(request, ResultCode.DIAMETER_TOO_BUSY).build(), start, reply);
+            finish(request, complete(handler, request, local.answer(request, ResultCode.DIAMETER_TOO_BUSY)), start, reply);
             return;
         }
         String origin = originHost;
@@ -108,7 +108,7 @@ public final class RequestDispatcher {
                 } catch (RuntimeException e) {
                     // A handler bug must not leave the peer waiting: 5012, no detail to the wire.
                     LOG.log(Level.WARNING, "handler failed on command " + request.commandCode(), e);
-                    answer = local.answer(request, ResultCode.DIAMETER_UNABLE_TO_COMPLY).build();
+                    answer = complete(handler, request, local.answer(request, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
                 } finally {
                     inFlight.release();
                 }
@@ -118,8 +118,16 @@ public final class RequestDispatcher {
         } catch (RejectedExecutionException e) {
             inFlight.release();
             metrics.tooBusy();
-            finish(request, local.answer(request, ResultCode.DIAMETER_TOO_BUSY).build(), start, reply);
+            finish(request, complete(handler, request, local.answer(request, ResultCode.DIAMETER_TOO_BUSY)), start, reply);
         }
+    }
+
+    /** The application's mandatory answer AVPs on an answer the peer layer made (see ApplicationHandler). */
+    private static DiameterMessage complete(ApplicationHandler handler, DiameterMessage request, DiameterMessage.Builder answer) {
+        if (handler != null) {
+            handler.completeAnswer(request, answer);
+        }
+        return answer.build();
     }
 
     private void finish(DiameterMessage request, DiameterMessage answer, long startNanos, Consumer<DiameterMessage> reply) {
