@@ -1,0 +1,157 @@
+package org.openmcim.uesim.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openmcim.aka.AuthenticationFunctions.Algorithm;
+import org.openmcim.aka.Milenage;
+import org.openmcim.aka.VectorFile;
+import org.openmcim.aka.sqn.SqnArray;
+import org.openmcim.aka.sqn.SqnPolicy;
+import org.openmcim.aka.usim.Usim;
+import org.openmcim.icf.IcfServer;
+import org.openmcim.icf.config.IcfConfig;
+import org.openmcim.icf.gx.InProcessAttachEvents;
+import org.openmcim.store.CredentialState;
+import org.openmcim.store.InMemoryCredentialStore;
+import org.openmcim.store.Subscriber;
+import org.openmcim.store.SubscriberKind;
+import org.openmcim.uesim.EnbUeSession;
+import org.openmcim.uesim.nas.NasIes;
+import org.openmcim.uesim.s1ap.S1apCodec;
+import org.openmcim.uesim.s1ap.S1apIes;
+import org.openmcim.uesim.s1ap.S1apMessage;
+import org.openmcim.uesim.ue.EmmState;
+import org.openmcim.uesim.ue.UeAction;
+import org.openmcim.uesim.ue.UeStateMachine;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * TR 33.812 steps 1-6 on real network elements: the simulated M2ME attaches with its PCID through
+ * Debian's NextEPC 0.3.10 MME, SGW and PGW, with OpenMCIM's ICF as the HSS (S6a: vectors, ULR
+ * with the provisioning APN) and as the PCRF (Gx: the PGW's CCR-I tells the ICF "PCID attached at
+ * this IP"), then detaches. The ICF listens where config/lab/icf.yaml says (hss.localdomain on
+ * 127.0.0.4, pcrf.localdomain on 127.0.0.5). Skipped only when the lab cannot run (not root).
+ */
+class FullAttachLabTest {
+    static final String PCID = LabScenario.IMSI;
+    static boolean startedHere;
+    static IcfServer icf;
+    static InMemoryCredentialStore store;
+    static InProcessAttachEvents attachEvents;
+    static VectorFile.Vector keys = VectorFile.load("vectors/milenage-ts35208.txt").get(0);
+    final S1apCodec s1ap = new S1apCodec();
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "the lab needs root");
+        assumeTrue(Files.exists(LabEnb.repo().resolve("lab/lab.sh")), "no lab/lab.sh");
+        store = new InMemoryCredentialStore();
+        store.insertAll(List.of(new Subscriber(PCID, SubscriberKind.PCID, Algorithm.MILENAGE, keys.hex("K"), keys.hex("OPc"),
+                new byte[] {(byte) 0x80, 0}, 0, CredentialState.ISSUED, Instant.now(), Duration.ofDays(365), "chtif-lab",
+                "provisioning", null)));
+        attachEvents = new InProcessAttachEvents();
+        // The ICF first: NextEPC's freeDiameter retries a refused connect every TcTimer (3 s).
+        icf = IcfServer.start(IcfConfig.load(LabEnb.repo().resolve("config/lab/icf.yaml")), store, new SimpleMeterRegistry(),
+                Clock.systemUTC(), new SecureRandom(), attachEvents);
+        if (LabEnb.lab("status") != 0) {
+            startedHere = true;
+            assumeTrue(LabEnb.lab("up") == 0, "lab/lab.sh up failed");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (icf.peers().find("mme.localdomain").isEmpty() || icf.peers().find("pgw.localdomain").isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "NextEPC's MME and PGW did not both open Diameter with the ICF in 30 s");
+            Thread.sleep(100);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (startedHere) {
+            LabEnb.lab("down");
+        }
+        if (icf != null) {
+            icf.close();
+        }
+    }
+
+    @Test
+    void pcidAttachesThroughNextEpcAndDetaches() throws Exception {
+        UeStateMachine ue = new UeStateMachine(new UeStateMachine.Profile(PCID,
+                NasIes.UeNetworkCapability.of(List.of(0, 2), List.of(2)), "provisioning", LabScenario.PLMN),
+                new Usim(Milenage.withOpc(keys.hex("K"), keys.hex("OPc")), new SqnArray(SqnPolicy.DEFAULT)));
+        EnbUeSession session = new EnbUeSession(new EnbUeSession.Cell(LabScenario.tai(), LabScenario.cgi(),
+                S1apIes.TransportLayerAddress.ipv4(new byte[] {127, 0, 1, 1})), ue, 404);
+        List<UeAction> events = new ArrayList<>();
+        try (LabEnb enb = new LabEnb()) {
+            enb.send(s1ap.encode(LabScenario.s1SetupRequest(LabScenario.PLMN)));
+            assertInstanceOf(S1apMessage.S1SetupResponse.class, s1ap.decode(next(enb)));
+
+            EnbUeSession.Step step = session.attach();
+            for (int i = 0; i < 20 && ue.state() != EmmState.EMM_REGISTERED && !session.released(); i++) {
+                step.send().forEach(m -> enb.send(s1ap.encode(m)));
+                events.addAll(step.events());
+                if (ue.state() == EmmState.EMM_REGISTERED) {
+                    break;
+                }
+                step = session.onS1ap(assertInstanceOf(S1apMessage.class, s1ap.decode(next(enb))));
+            }
+            step.send().forEach(m -> enb.send(s1ap.encode(m)));
+            events.addAll(step.events());
+            UeAction.Registered registered = events.stream().filter(UeAction.Registered.class::isInstance)
+                    .map(UeAction.Registered.class::cast).findFirst().orElseThrow(() -> new AssertionError("not registered: " + events));
+            assertEquals("provisioning", registered.apn());
+
+            // The ICF saw it all: ULR moved the PCID to ATTACHED, Gx told it the UE's IP (TR step 6).
+            assertEquals(CredentialState.ATTACHED, store.find(PCID).orElseThrow().state());
+            assertEquals("mme.localdomain", store.servingNode(PCID).orElseThrow().host());
+            InProcessAttachEvents.Event e = waitForAttachEvent();
+            InProcessAttachEvents.Attached attached = assertInstanceOf(InProcessAttachEvents.Attached.class, e);
+            assertNotNull(attached.ip());
+
+            EnbUeSession.Step detach = session.detach(false);
+            List<UeAction> after = new ArrayList<>();
+            for (int i = 0; i < 10 && !session.released(); i++) {
+                detach.send().forEach(m -> enb.send(s1ap.encode(m)));
+                after.addAll(detach.events());
+                detach = session.onS1ap(assertInstanceOf(S1apMessage.class, s1ap.decode(next(enb))));
+            }
+            detach.send().forEach(m -> enb.send(s1ap.encode(m)));
+            after.addAll(detach.events());
+            assertTrue(after.stream().anyMatch(UeAction.Deregistered.class::isInstance), "detached: " + after);
+            assertEquals(EmmState.EMM_DEREGISTERED, ue.state());
+        }
+    }
+
+    private static InProcessAttachEvents.Event waitForAttachEvent() throws InterruptedException {
+        for (int i = 0; i < 50; i++) {
+            var e = attachEvents.last(PCID);
+            if (e.isPresent()) {
+                return e.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the PGW's CCR-I never reached the ICF");
+    }
+
+    private static byte[] next(LabEnb enb) throws InterruptedException {
+        byte[] pdu = enb.next(10_000);
+        assertNotNull(pdu, "the MME sent nothing within 10 s");
+        return pdu;
+    }
+}
