@@ -34,13 +34,14 @@ public final class PvaCommand implements Callable<Integer> {
         PvaConfig cfg = PvaConfig.load(config);
         PvaService.Settings settings = cfg.settings();
         PlatformValidation validation = cfg.validation();
+        PlatformCredentialIssuer issuer = cfg.issuer(new java.security.SecureRandom()).orElse(null);
         if (check) {
             out.println("configuration OK: " + config);
             return 0;
         }
         PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
         PrometheusEndpoint metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
-        PvaService pva = PvaService.start(settings, validation, registry, Clock.systemUTC());
+        PvaService pva = PvaService.start(settings, validation, issuer, registry, Clock.systemUTC());
         out.println("pva listening on https://" + pva.address().getHostString() + ":" + pva.address().getPort() + "/pva/v1/");
         if (metrics != null) {
             out.println("metrics on http://" + metrics.address().getHostString() + ":" + metrics.address().getPort() + "/metrics");

@@ -25,7 +25,12 @@ import org.openmcim.pki.Pem;
  */
 public record PvaConfig(Path base, InetSocketAddress listen, Path certificate, Path key, List<Path> shoRoots, List<Path> supplierRoots,
                         List<Path> adminRoots, Set<String> adminNames, Duration maxAttestationAge,
-                        Map<String, Map<String, String>> references, List<BigInteger> revoked, Optional<InetSocketAddress> metrics) {
+                        Map<String, Map<String, String>> references, List<BigInteger> revoked, Optional<InetSocketAddress> metrics,
+                        Optional<IssuingCa> issuingCa) {
+
+    /** The CA with which the PVA issues new platform credentials (IoT seed §2.6), and for how long. */
+    public record IssuingCa(Path certificate, Path key, Duration validity) {
+    }
 
     public static PvaConfig load(Path file) {
         return from(ConfigNode.load(file), file.toAbsolutePath().getParent());
@@ -75,9 +80,20 @@ public record PvaConfig(Path base, InetSocketAddress listen, Path certificate, P
             revoked.add(new BigInteger(s, 16));
         }
         Optional<InetSocketAddress> metrics = root.has("metrics") ? Optional.of(root.hostPort("metrics")) : Optional.empty();
+        Optional<IssuingCa> ca = Optional.empty();
+        Optional<ConfigNode> cn = root.optionalChild("issuing-ca");
+        if (cn.isPresent()) {
+            ConfigNode n = cn.get();
+            Duration validity = n.duration("validity", Duration.ofDays(3650));
+            if (validity.compareTo(Duration.ofDays(1)) < 0) {
+                throw n.error("validity", "at least 1d");
+            }
+            ca = Optional.of(new IssuingCa(Path.of(n.string("certificate")), Path.of(n.string("key")), validity));
+            n.rejectUnknownKeys();
+        }
         root.rejectUnknownKeys();
         return new PvaConfig(base, listen, cert, key, shoRoots, supplierRoots, adminRoots, adminNames, age, Map.copyOf(refs),
-                List.copyOf(revoked), metrics);
+                List.copyOf(revoked), metrics, ca);
     }
 
     static List<Path> paths(ConfigNode n, String key) {
@@ -115,9 +131,33 @@ public record PvaConfig(Path base, InetSocketAddress listen, Path certificate, P
         return out;
     }
 
-    /** The validation core with this configuration's references and revocations. */
+    /** The issuer of new platform credentials, if {@code issuing-ca} is configured. */
+    public Optional<PlatformCredentialIssuer> issuer(java.security.SecureRandom random) {
+        return issuingCa.map(c -> {
+            try {
+                Credential ca = Pem.readCredential(base.resolve(c.certificate()), base.resolve(c.key()));
+                return new PlatformCredentialIssuer(org.openmcim.pki.CertificateAuthority.of(ca, random), c.validity());
+            } catch (IOException | RuntimeException e) {
+                throw new ConfigException("issuing-ca: cannot read " + base.resolve(c.certificate()) + " / " + base.resolve(c.key()) + ": "
+                        + e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * The validation core with this configuration's references and revocations; the issuing CA, if
+     * any, is trusted like a supplier root (it vouches for the credentials it re-issues).
+     */
     public PlatformValidation validation() {
-        PlatformValidation v = new PlatformValidation(roots(supplierRoots), maxAttestationAge);
+        List<X509Certificate> trusted = new ArrayList<>(roots(supplierRoots));
+        issuingCa.ifPresent(c -> {
+            for (X509Certificate x : readRoots(base, List.of(c.certificate()))) {
+                if (!trusted.contains(x)) {
+                    trusted.add(x);
+                }
+            }
+        });
+        PlatformValidation v = new PlatformValidation(trusted, maxAttestationAge);
         references.forEach(v::registerReference);
         revoked.forEach(v::revoke);
         return v;

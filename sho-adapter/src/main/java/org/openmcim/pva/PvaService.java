@@ -45,11 +45,14 @@ public final class PvaService implements AutoCloseable {
     private final PvaVerdictCodec verdicts = new PvaVerdictCodec();
     private final MeterRegistry registry;
     private final Clock clock;
+    private final PlatformCredentialIssuer issuer;
     private final JsonHttpServer server;
 
-    private PvaService(Settings settings, PlatformValidation validation, MeterRegistry registry, Clock clock) throws InterruptedException {
+    private PvaService(Settings settings, PlatformValidation validation, PlatformCredentialIssuer issuer, MeterRegistry registry, Clock clock)
+            throws InterruptedException {
         this.settings = settings;
         this.validation = validation;
+        this.issuer = issuer;
         this.registry = registry;
         this.clock = clock;
         List<X509Certificate> trusted = new ArrayList<>(settings.shoRoots());
@@ -60,12 +63,19 @@ public final class PvaService implements AutoCloseable {
                 .route("POST", "/pva/v1/references", this::references)
                 .route("POST", "/pva/v1/revocations", this::revoke)
                 .route("GET", "/pva/v1/status", this::status)
+                .route("POST", "/pva/v1/platform-credentials", this::renew)
                 .start(settings.listen());
     }
 
     public static PvaService start(Settings settings, PlatformValidation validation, MeterRegistry registry, Clock clock)
             throws InterruptedException {
-        return new PvaService(settings, validation, registry, clock);
+        return new PvaService(settings, validation, null, registry, clock);
+    }
+
+    /** @param issuer issues new platform credentials after a remote update; null: the endpoint answers 404 */
+    public static PvaService start(Settings settings, PlatformValidation validation, PlatformCredentialIssuer issuer, MeterRegistry registry,
+                                   Clock clock) throws InterruptedException {
+        return new PvaService(settings, validation, issuer, registry, clock);
     }
 
     public InetSocketAddress address() {
@@ -135,6 +145,40 @@ public final class PvaService implements AutoCloseable {
         }
         BigInteger serial = serial(q.get(0));
         return Response.ok(Map.of("serial", serial.toString(16), "status", validation.isRevoked(serial) ? "revoked" : "good"));
+    }
+
+    /**
+     * IoT seed §2.6: a new platform credential after a remote update. Asked by an SHO on behalf of
+     * the device it provides connectivity to (IoT seed §2.4, "connectivity services for the
+     * attestation of the device with the help of the PVA").
+     */
+    private Response renew(Request r) {
+        PeerCheck.require(r, settings.shoRoots(), "SHOs", clock.instant());
+        if (issuer == null) {
+            throw new HttpException(404, "not-issuing", "this PVA does not issue platform credentials (no issuing-ca configured)");
+        }
+        JsonNode b = JsonHttpServer.json(r);
+        PlatformCredentialIssuer.Result res = issuer.renew(validation, text(b, "attestation"), text(b, "newPublicKey"),
+                text(b, "keyProof"), clock.instant());
+        count("pva_platform_credentials_total", "outcome", res.issued() ? "issued" : res.error());
+        if (!res.issued()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("error", res.error());
+            out.put("message", res.error().equals("platform-invalid") ? res.verdict().detail() : "new key or its proof refused");
+            if (res.verdict() != null) {
+                out.put("reason", reasonName(res.verdict().reason()));
+            }
+            return Response.of(res.error().equals("platform-invalid") ? 403 : 400, out);
+        }
+        List<String> chain = new ArrayList<>();
+        try {
+            for (X509Certificate c : res.chain()) {
+                chain.add(java.util.Base64.getEncoder().encodeToString(c.getEncoded()));
+            }
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+        return Response.of(201, Map.of("treId", res.verdict().treId(), "chain", chain, "revokedSerial", res.revokedSerial()));
     }
 
     /** unknown-supplier, measurement-mismatch, ...: the wire form of a reason. */
