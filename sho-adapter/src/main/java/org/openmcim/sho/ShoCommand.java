@@ -74,8 +74,51 @@ public final class ShoCommand implements Callable<Integer> {
             out.println("configuration OK: " + config);
             return 0;
         }
-        SecureRandom random = new SecureRandom();
-        Clock clock = Clock.systemUTC();
+        Running run = launch(cfg, settings, hssConfig, storeConfig, storeFile, Clock.systemUTC(), new SecureRandom());
+        ShoService sho = run.sho();
+        IcfServer hss = run.hss();
+        PrometheusEndpoint metrics = run.metrics();
+        out.println(cfg.shoId() + " listening on https://" + sho.address().getHostString() + ":" + sho.address().getPort()
+                + " (operators, mutual TLS) and https://" + sho.deviceAddress().getHostString() + ":" + sho.deviceAddress().getPort()
+                + " (devices)");
+        if (hss != null) {
+            out.println(cfg.shoId() + " HSS listening on " + hss.boundAddresses());
+        }
+        if (metrics != null) {
+            out.println("metrics on http://" + metrics.address().getHostString() + ":" + metrics.address().getPort() + "/metrics");
+        }
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            run.close();
+            stopped.countDown();
+        }, "sho-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** A running SHO: its service, its HSS (if embedded), metrics endpoint, store member and sweeper. */
+    public record Running(ShoService sho, IcfServer hss, PrometheusEndpoint metrics, StoreMember member, ScheduledExecutorService sweeper,
+                          CredentialStore store) implements AutoCloseable {
+        @Override
+        public void close() {
+            sweeper.shutdownNow();
+            sho.close();
+            if (hss != null) {
+                hss.close();
+            }
+            if (metrics != null) {
+                metrics.close();
+            }
+            if (member != null) {
+                member.close();
+            }
+        }
+    }
+
+    /** Starts everything {@code cfg} describes (validated beforehand by {@link #call()} or a test). */
+    static Running launch(ShoConfig cfg, ShoService.Settings settings, IcfConfig hssConfig, StoreConfig storeConfig, Path storeFile, Clock clock,
+                          SecureRandom random) throws Exception {
         StoreMember member = null;
         CredentialStore store;
         if (storeConfig != null) {
@@ -105,33 +148,14 @@ public final class ShoCommand implements Callable<Integer> {
         });
         long every = cfg.sweepInterval().toMillis();
         sweeper.scheduleWithFixedDelay(sho::sweep, every, every, TimeUnit.MILLISECONDS);
-        out.println(cfg.shoId() + " listening on https://" + sho.address().getHostString() + ":" + sho.address().getPort()
-                + " (operators, mutual TLS) and https://" + sho.deviceAddress().getHostString() + ":" + sho.deviceAddress().getPort()
-                + " (devices)");
-        if (hss != null) {
-            out.println(cfg.shoId() + " HSS listening on " + hss.boundAddresses());
-        }
-        if (metrics != null) {
-            out.println("metrics on http://" + metrics.address().getHostString() + ":" + metrics.address().getPort() + "/metrics");
-        }
-        out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        StoreMember m = member;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sweeper.shutdownNow();
-            sho.close();
-            if (hss != null) {
-                hss.close();
-            }
-            if (metrics != null) {
-                metrics.close();
-            }
-            if (m != null) {
-                m.close();
-            }
-            stopped.countDown();
-        }, "sho-shutdown"));
-        stopped.await();
-        return 0;
+        return new Running(sho, hss, metrics, member, sweeper, store);
+    }
+
+    /** Loads and validates {@code file} and starts the SHO (tests; the command adds --check and the shutdown hook). */
+    static Running launch(Path file, Clock clock, SecureRandom random) throws Exception {
+        ShoConfig cfg = ShoConfig.load(file);
+        Path base = file.toAbsolutePath().getParent();
+        IcfConfig hssConfig = cfg.hss().map(h -> IcfConfig.load(base.resolve(h))).orElse(null);
+        return launch(cfg, cfg.settings(), hssConfig, null, null, clock, random);
     }
 }

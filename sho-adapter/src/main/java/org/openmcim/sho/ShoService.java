@@ -69,7 +69,7 @@ public final class ShoService implements AutoCloseable {
     }
 
     /** A subscription contract: which TRE subscribes here and how it is to be provisioned. */
-    public record Contract(String treId, String operation, String authorizationToken, String fromSho, Instant at) {
+    public record Contract(String treId, String operation, String authorizationToken, String fromSho, X509Certificate platform, Instant at) {
     }
 
     private record Issue(String treId, String imsi, String operation) {
@@ -91,7 +91,7 @@ public final class ShoService implements AutoCloseable {
     /** treId → IMSI of the MCIM the device reported installed (step 20). */
     private final Map<String, String> subscriptions = new ConcurrentHashMap<>();
     /** Token nonces already spent here: an operator-change request or a discard is accepted once. */
-    private final Set<String> spentTokens = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> spentTokens = new ConcurrentHashMap<>();
     /** IMSI → when it leaves the HSS (IoT seed step 15 NOTE: keep the old credentials for a while). */
     private final Map<String, Instant> withdrawals = new ConcurrentHashMap<>();
     private final Map<String, List<String>> instructions = new ConcurrentHashMap<>();
@@ -148,7 +148,7 @@ public final class ShoService implements AutoCloseable {
     private Response contract(Request r) {
         PeerCheck.requireAdmin(r, settings.adminRoots(), settings.adminNames(), clock.instant());
         String treId = text(JsonHttpServer.json(r), "treId");
-        contracts.put(treId, new Contract(treId, "initial", null, null, clock.instant()));
+        contracts.put(treId, new Contract(treId, "initial", null, null, null, clock.instant()));
         return Response.of(201, Map.of("treId", treId, "operation", "initial", "drfRegistered", tellDrf(treId, "contract")));
     }
 
@@ -186,6 +186,10 @@ public final class ShoService implements AutoCloseable {
         X509Certificate attested = attestations.verify(attestation, settings.supplierRoots(), clock.instant()).platformCertificate();
         if (!attested.equals(treCert)) {
             throw new HttpException(400, "certificate-mismatch", "treCertificate is not the platform credential that signed the attestation");
+        }
+        if (c.platform() != null && !c.platform().equals(attested)) {
+            // §5.1.3.7.4.2: the MCIM goes to the TRE whose key authorised the change, nowhere else.
+            throw new HttpException(400, "certificate-mismatch", "not the platform credential that signed the authorization token");
         }
         // Delta download (IoT seed §3.2.1): parts the device already holds are left out; the
         // credential part is fresh every time and never left out.
@@ -226,11 +230,13 @@ public final class ShoService implements AutoCloseable {
                 .filter(x -> x.getKey().equals(objectId) || x.getValue().imsi().equals(imsi)).findFirst()
                 .orElseThrow(() -> new HttpException(404, "unknown-object", "no MCIMobj issued here with that objectId or imsi"));
         Issue i = e.getValue();
-        issued.remove(e.getKey());
+        if (!issued.remove(e.getKey(), i)) {
+            throw new HttpException(404, "unknown-object", "already reported");
+        }
         boolean drfRegistered = false;
         if (success) {
             subscriptions.put(i.treId(), i.imsi());
-            contracts.computeIfPresent(i.treId(), (k, c) -> new Contract(k, "initial", null, null, c.at()));
+            contracts.computeIfPresent(i.treId(), (k, c) -> new Contract(k, "initial", null, null, null, c.at()));
             if (i.operation().equals("operator-change")) {
                 drfRegistered = tellDrf(i.treId(), "operator-change-complete"); // §5.1.3.7.4.2 step 17
             }
@@ -256,10 +262,10 @@ public final class ShoService implements AutoCloseable {
         if (!t.platformCertificate().equals(treCert)) {
             throw new HttpException(403, "unauthorized", "the token is not signed by the given TRE certificate");
         }
-        if (!spentTokens.add("opchange:" + t.nonce())) {
+        if (spentTokens.putIfAbsent("opchange:" + t.nonce(), t.expiresAt()) != null) {
             throw new HttpException(409, "replayed", "this authorization token was already used");
         }
-        contracts.put(treId, new Contract(treId, "operator-change", token, t.fromSho(), clock.instant()));
+        contracts.put(treId, new Contract(treId, "operator-change", token, t.fromSho(), t.platformCertificate(), clock.instant()));
         // Step 2: the RO learns the parameters so the DRF can bootstrap the device via the old SHO.
         return Response.of(201, Map.of("treId", treId, "operation", "operator-change", "fromSho", t.fromSho(),
                 "drfRegistered", tellDrf(treId, "operator-change")));
@@ -282,7 +288,7 @@ public final class ShoService implements AutoCloseable {
         if (imsi == null) {
             throw new HttpException(404, "no-subscription", treId + " holds no MCIM of " + settings.shoId());
         }
-        if (!spentTokens.add("discard:" + t.nonce())) {
+        if (spentTokens.putIfAbsent("discard:" + t.nonce(), t.expiresAt()) != null) {
             throw new HttpException(409, "replayed", "this discard was already acknowledged");
         }
         Instant due = clock.instant().plus(settings.discardGrace());
@@ -293,9 +299,14 @@ public final class ShoService implements AutoCloseable {
         return Response.ok(Map.of("acknowledged", true, "treId", treId, "withdrawAt", due.toString(), "ack", signed));
     }
 
-    /** Withdraws every subscriber whose grace period has passed; run periodically. @return how many */
+    /**
+     * Withdraws every subscriber whose grace period has passed, and forgets spent token nonces
+     * once the token has expired anyway (an expired token is refused before replay is checked).
+     * Run periodically. @return how many subscribers were withdrawn
+     */
     public int sweep() {
         Instant now = clock.instant();
+        spentTokens.values().removeIf(expires -> now.isAfter(expires));
         int n = 0;
         for (Map.Entry<String, Instant> e : withdrawals.entrySet()) {
             if (!now.isBefore(e.getValue()) && withdrawals.remove(e.getKey(), e.getValue())) {
@@ -322,7 +333,7 @@ public final class ShoService implements AutoCloseable {
         String signed = jws.sign(o.toString().getBytes(StandardCharsets.UTF_8), settings.identity(), REVERT_TYPE);
         instructions.computeIfAbsent(treId, k -> new CopyOnWriteArrayList<>()).add(signed);
         // Step 4: afterwards the device provisions from scratch, so an initial contract is recorded.
-        contracts.put(treId, new Contract(treId, "initial", null, null, clock.instant()));
+        contracts.put(treId, new Contract(treId, "initial", null, null, null, clock.instant()));
         return Response.of(201, Map.of("treId", treId, "instructionId", instructionId, "instruction", signed,
                 "drfRegistered", tellDrf(treId, "revert-to-pristine")));
     }

@@ -424,6 +424,17 @@ class ShoPvaServiceTest {
         assertEquals("operator-change", drfRegistrations.get(drfBefore).path("event").asText(), "step 2: the RO learns it");
         assertError(post(sho2Admin, url(sho2, "/sho/v1/operator-change"), change), 409, "replayed");
 
+        // A second genuine platform credential with the same TRE id (a clone) cannot collect the MCIM:
+        // it goes only to the key that signed the token.
+        KeyPair cloneKey = CertificateAuthority.newKeyPair(R);
+        Credential clone = new Credential(cloneKey.getPrivate(), List.of(supplier.certify(d.treId(), cloneKey.getPublic(),
+                CertificateAuthority.Usage.SIGNING, List.of(), List.of(), clock.instant(), Duration.ofDays(1)), supplier.certificate()));
+        long sho2Before = hss2.size();
+        ObjectNode cloneReq = provisionRequest(d, attest(clone, d.treId(), MODEL, "n-clone", FIRMWARE), "n-clone");
+        cloneReq.put("treCertificate", Base64.getEncoder().encodeToString(clone.certificate().getEncoded()));
+        assertError(post(dpf, url(sho2, "/sho/v1/provision"), cloneReq), 400, "certificate-mismatch");
+        assertEquals(sho2Before, hss2.size());
+
         // Steps 4-10: provisioning at the new SHO carries the token in the MCIMobj; the TRE accepts it.
         HttpResponse<String> pr = provision(sho2, d);
         assertEquals(200, pr.statusCode(), pr.body());
