@@ -76,6 +76,13 @@ public final class PeerCheck {
     }
 
     /** Refuses (403 forbidden-peer) unless the peer chains to {@code roots} and its CN is one of {@code names}. */
+    public static void requireNamed(JsonHttpServer.Request r, List<X509Certificate> roots, Set<String> names, String role, Instant at) {
+        if (!chainsTo(r.peerCertificates(), roots, at) || !names.contains(commonName(r.peer()))) {
+            throw new JsonHttpServer.HttpException(403, "forbidden-peer", "this endpoint is for the " + role + " only");
+        }
+    }
+
+    /** Refuses (403 forbidden-peer) unless the peer chains to {@code roots} and its CN is one of {@code names}. */
     public static void requireAdmin(JsonHttpServer.Request r, List<X509Certificate> roots, Set<String> names, Instant at) {
         if (!chainsTo(r.peerCertificates(), roots, at) || !names.contains(commonName(r.peer()))) {
             throw new JsonHttpServer.HttpException(403, "forbidden-peer", "this endpoint is for administrators only");

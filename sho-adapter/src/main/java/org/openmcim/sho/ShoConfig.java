@@ -29,7 +29,7 @@ public record ShoConfig(Path base, String shoId, InetSocketAddress listen, InetS
                         List<Path> roRoots, List<Path> supplierRoots, List<Path> adminRoots, Set<String> adminNames, URI pvaUrl,
                         List<Path> pvaRoots, Optional<URI> drfUrl, String imsiPrefix, String apn, Duration discardGrace,
                         Duration sweepInterval, List<Part> applicationParts, Optional<InetSocketAddress> metrics, Store store,
-                        Optional<Path> hss) {
+                        Optional<Path> hss, Set<String> dpfNames, Set<String> drfNames) {
 
     /** An application or data part of the RNCP (IoT seed §3.2.1), its content from a file. */
     public record Part(String id, McimPart.Kind kind, boolean sensitive, Path file) {
@@ -58,6 +58,11 @@ public record ShoConfig(Path base, String shoId, InetSocketAddress listen, InetS
         Path key = Path.of(tls.string("key"));
         tls.rejectUnknownKeys();
         List<Path> roRoots = paths(root, "ro-roots");
+        Set<String> dpfNames = Set.copyOf(root.has("dpf-names") ? root.strings("dpf-names") : List.of("dpf"));
+        Set<String> drfNames = Set.copyOf(root.has("drf-names") ? root.strings("drf-names") : List.of("drf"));
+        if (dpfNames.isEmpty()) {
+            throw root.error("dpf-names", "at least one DPF certificate CN");
+        }
         List<Path> supplierRoots = paths(root, "supplier-roots");
         ConfigNode admin = root.child("admin");
         List<Path> adminRoots = paths(admin, "roots");
@@ -121,7 +126,7 @@ public record ShoConfig(Path base, String shoId, InetSocketAddress listen, InetS
         Optional<Path> hss = root.optionalString("hss").map(Path::of);
         root.rejectUnknownKeys();
         return new ShoConfig(base, shoId, listen, deviceListen, cert, key, roRoots, supplierRoots, adminRoots, adminNames, pvaUrl, pvaRoots,
-                drfUrl, prefix, apn, grace, sweep, List.copyOf(parts), metrics, store, hss);
+                drfUrl, prefix, apn, grace, sweep, List.copyOf(parts), metrics, store, hss, dpfNames, drfNames);
     }
 
     private static URI https(ConfigNode n, String key) {
@@ -178,7 +183,7 @@ public record ShoConfig(Path base, String shoId, InetSocketAddress listen, InetS
 
     public ShoService.Settings settings() {
         return new ShoService.Settings(shoId, resolved(listen), resolved(deviceListen), identity(), roots(roRoots), roots(adminRoots), adminNames,
-                roots(supplierRoots), discardGrace, parts());
+                roots(supplierRoots), discardGrace, parts(), dpfNames, drfNames);
     }
 
     private static InetSocketAddress resolved(InetSocketAddress a) {

@@ -40,6 +40,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * The Selected Home Operator as an HTTPS service (TR 33.812 steps 11-16 and 20, operator change
@@ -55,11 +56,18 @@ public final class ShoService implements AutoCloseable {
     public static final String DISCARD_ACK_TYPE = "openmcim-discard-ack+json";
     public static final String REVERT_TYPE = "openmcim-revert+json";
 
-    /** Identity, listeners, who may do what, and the grace period before an old SHO withdraws. */
+    /**
+     * Identity, listeners, who may do what, and the grace period before an old SHO withdraws. The RO
+     * root certifies the DRF, DPF, CHTIF and others alike: {@code dpfNames} / {@code drfNames}
+     * (certificate CNs) say which of them is the DPF and the DRF.
+     */
     public record Settings(String shoId, InetSocketAddress listen, InetSocketAddress deviceListen, Credential identity,
                            List<X509Certificate> roRoots, List<X509Certificate> adminRoots, Set<String> adminNames,
-                           List<X509Certificate> supplierRoots, Duration discardGrace, List<McimPart> applicationParts) {
+                           List<X509Certificate> supplierRoots, Duration discardGrace, List<McimPart> applicationParts,
+                           Set<String> dpfNames, Set<String> drfNames) {
         public Settings {
+            dpfNames = Set.copyOf(dpfNames);
+            drfNames = Set.copyOf(drfNames);
             roRoots = List.copyOf(roRoots);
             adminRoots = List.copyOf(adminRoots);
             adminNames = Set.copyOf(adminNames);
@@ -155,7 +163,7 @@ public final class ShoService implements AutoCloseable {
     // ---------------------------------------------------------------- provisioning (steps 11-16)
 
     private Response provision(Request r) throws Exception {
-        PeerCheck.require(r, settings.roRoots(), "RO's DPF", clock.instant());
+        PeerCheck.requireNamed(r, settings.roRoots(), settings.dpfNames(), "RO's DPF", clock.instant());
         JsonNode b = JsonHttpServer.json(r);
         String treId = text(b, "treId");
         String attestation = text(b, "attestation");
@@ -171,10 +179,13 @@ public final class ShoService implements AutoCloseable {
         }
         // Steps 12-14: the PVA decides; only its signed verdict counts.
         PvaClient.Answer a;
+        Timer.Sample asking = Timer.start(registry);
         try {
             a = pva.validate(attestation, nonce, treId);
         } catch (PvaClient.PvaUnavailableException e) {
             throw new HttpException(502, "pva-unavailable", e.getMessage());
+        } finally {
+            asking.stop(Timer.builder("sho_pva_request_seconds").publishPercentiles(0.5, 0.99).register(registry));
         }
         if (!a.verdict().valid()) {
             ObjectNode out = json.createObjectNode().put("error", "platform-invalid")
@@ -218,7 +229,7 @@ public final class ShoService implements AutoCloseable {
 
     /** Step 20 (§5.1.3.7.4.2 steps 16-17): the DPF relays the device's result. */
     private Response report(Request r) {
-        PeerCheck.require(r, settings.roRoots(), "RO's DPF", clock.instant());
+        PeerCheck.requireNamed(r, settings.roRoots(), settings.dpfNames(), "RO's DPF", clock.instant());
         JsonNode b = JsonHttpServer.json(r);
         if (!b.path("success").isBoolean()) {
             throw new HttpException(400, "bad-request", "success: true or false");
@@ -340,7 +351,9 @@ public final class ShoService implements AutoCloseable {
 
     /** The RO fetches the instructions it is to deliver to a device. */
     private Response instructions(Request r) {
-        PeerCheck.require(r, settings.roRoots(), "RO", clock.instant());
+        Set<String> ro = new HashSet<>(settings.dpfNames());
+        ro.addAll(settings.drfNames());
+        PeerCheck.requireNamed(r, settings.roRoots(), ro, "RO's DRF and DPF", clock.instant());
         List<String> q = r.query().get("treId");
         if (q == null || q.size() != 1) {
             throw new HttpException(400, "bad-request", "one treId query parameter");

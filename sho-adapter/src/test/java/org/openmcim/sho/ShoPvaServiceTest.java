@@ -143,7 +143,8 @@ class ShoPvaServiceTest {
         PvaClient pvaClient = new PvaClient(URI.create("https://localhost:" + pva.address().getPort()), cred, List.of(pki.root("pva-root")), clock);
         DrfClient drfClient = new DrfClient(URI.create("https://localhost:" + drf.address().getPort()), cred, List.of(pki.root("ro-root")));
         return ShoService.start(new ShoService.Settings(id, loopback(), loopback(), cred, List.of(pki.root("ro-root")),
-                List.of(pki.root(id + "-root")), Set.of(id + "-admin"), List.of(pki.root("supplier-root")), GRACE, apps),
+                List.of(pki.root(id + "-root")), Set.of(id + "-admin"), List.of(pki.root("supplier-root")), GRACE, apps,
+                Set.of("dpf"), Set.of("drf")),
                 issuer, pvaClient, drfClient, metrics, clock, R);
     }
 
@@ -337,6 +338,12 @@ class ShoPvaServiceTest {
         // The DPF is not an SHO administrator, an SHO is not a PVA administrator.
         assertError(post(dpf, url(sho1, "/sho/v1/contracts"), JSON.createObjectNode().put("treId", d.treId())), 403, "forbidden-peer");
         assertError(post(dpfAsSho1(), pvaUrl("/pva/v1/revocations"), JSON.createObjectNode().put("serial", "01")), 403, "forbidden-peer");
+        // The RO root also certifies the DRF and the CHTIF: they are not the DPF.
+        HttpClient drfClient = client(pki.credential("drf"), List.of(pki.root("sho1-root")));
+        assertError(post(drfClient, url(sho1, "/sho/v1/provision"), provisionRequest(d, "x", "n")), 403, "forbidden-peer");
+        assertError(post(client(pki.credential("chtif"), List.of(pki.root("sho1-root"))), url(sho1, "/sho/v1/report"),
+                JSON.createObjectNode().put("imsi", "x").put("success", false)), 403, "forbidden-peer");
+        assertEquals(200, get(drfClient, url(sho1, "/sho/v1/instructions?treId=" + d.treId())).statusCode());
         // An administrator is not the DPF.
         assertError(post(sho1Admin, url(sho1, "/sho/v1/provision"), provisionRequest(d, "x", "n")), 403, "forbidden-peer");
         // The PVA does not even complete TLS with the RO's DPF (only SHO and admin roots).
