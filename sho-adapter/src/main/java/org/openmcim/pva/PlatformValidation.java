@@ -57,6 +57,11 @@ public final class PlatformValidation {
         revoked.add(platformCertificateSerial);
     }
 
+    /** The supplier roots platform credentials must chain to. */
+    public List<X509Certificate> supplierRoots() {
+        return supplierRoots;
+    }
+
     public boolean isRevoked(BigInteger serial) {
         return revoked.contains(serial);
     }

@@ -98,6 +98,14 @@ public final class McimIssuer {
         }
     }
 
+    /**
+     * Removes a subscriber from the SHO's HSS: the old SHO after an operator change, once the grace
+     * period of the IoT seed's step 15 NOTE has passed.
+     */
+    public void withdraw(String imsi) {
+        hss.delete(imsi);
+    }
+
     /** A random MSIN in the range, inserted atomically; a collision (insert refused) draws again. */
     private String allocate(byte[] k, byte[] opc, byte[] amf) {
         int msinDigits = 15 - imsiPrefix.length();

@@ -1,0 +1,91 @@
+package org.openmcim.pva;
+
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+
+import org.openmcim.http.JsonHttpServer;
+
+/**
+ * "Authorise at the edge" (STYLE.md point 6) for the SHO and PVA services. One TLS listener trusts
+ * the union of several roots (SHOs, the RO's DPF, administrators); which role a peer may play is
+ * decided here per endpoint, from the root its presented chain leads to and, for administrators,
+ * its name.
+ */
+public final class PeerCheck {
+    private PeerCheck() {
+    }
+
+    /** Whether {@code chain} (leaf first, as presented in TLS) leads to one of {@code roots} at {@code at}. */
+    public static boolean chainsTo(List<X509Certificate> chain, List<X509Certificate> roots, Instant at) {
+        if (chain == null || chain.isEmpty() || roots.isEmpty()) {
+            return false;
+        }
+        List<X509Certificate> path = new ArrayList<>(chain);
+        X509Certificate last = path.get(path.size() - 1);
+        if (path.size() > 1 && last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
+            path.remove(path.size() - 1);
+        }
+        try {
+            Set<TrustAnchor> anchors = new HashSet<>();
+            for (X509Certificate r : roots) {
+                anchors.add(new TrustAnchor(r, null));
+            }
+            PKIXParameters p = new PKIXParameters(anchors);
+            p.setRevocationEnabled(false);
+            p.setDate(Date.from(at));
+            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path), p);
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** The CN of a certificate's subject, or null. */
+    public static String commonName(X509Certificate c) {
+        try {
+            for (Rdn rdn : new LdapName(c.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    return rdn.getValue().toString();
+                }
+            }
+        } catch (InvalidNameException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** Refuses (403 forbidden-peer) unless the mutual-TLS peer chains to {@code roots}. */
+    public static void require(JsonHttpServer.Request r, List<X509Certificate> roots, String role, Instant at) {
+        if (!chainsTo(r.peerCertificates(), roots, at)) {
+            throw new JsonHttpServer.HttpException(403, "forbidden-peer", "this endpoint is for the " + role + " only");
+        }
+    }
+
+    /** Refuses (403 forbidden-peer) unless the peer chains to {@code roots} and its CN is one of {@code names}. */
+    public static void requireNamed(JsonHttpServer.Request r, List<X509Certificate> roots, Set<String> names, String role, Instant at) {
+        if (!chainsTo(r.peerCertificates(), roots, at) || !names.contains(commonName(r.peer()))) {
+            throw new JsonHttpServer.HttpException(403, "forbidden-peer", "this endpoint is for the " + role + " only");
+        }
+    }
+
+    /** Refuses (403 forbidden-peer) unless the peer chains to {@code roots} and its CN is one of {@code names}. */
+    public static void requireAdmin(JsonHttpServer.Request r, List<X509Certificate> roots, Set<String> names, Instant at) {
+        if (!chainsTo(r.peerCertificates(), roots, at) || !names.contains(commonName(r.peer()))) {
+            throw new JsonHttpServer.HttpException(403, "forbidden-peer", "this endpoint is for administrators only");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.openmcim.pva;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.openmcim.metrics.PrometheusEndpoint;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code openmcim pva --config FILE}: runs the Platform Validation Authority until interrupted. */
+@Command(name = "pva", mixinStandardHelpOptions = true,
+        description = {"Run the Platform Validation Authority (TR 33.812 steps 12-14): HTTPS with mutual TLS for SHOs,",
+                "signed verdicts, reference values, revocation and status. Stops on Ctrl-C / SIGTERM."})
+public final class PvaCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "PVA YAML, e.g. config/pva.yaml")
+    Path config;
+
+    @Option(names = "--check", description = "validate the configuration and the files it names, and exit")
+    boolean check;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PvaConfig cfg = PvaConfig.load(config);
+        PvaService.Settings settings = cfg.settings();
+        PlatformValidation validation = cfg.validation();
+        PlatformCredentialIssuer issuer = cfg.issuer(new java.security.SecureRandom()).orElse(null);
+        if (check) {
+            out.println("configuration OK: " + config);
+            return 0;
+        }
+        PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
+        PrometheusEndpoint metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
+        PvaService pva = PvaService.start(settings, validation, issuer, registry, Clock.systemUTC());
+        out.println("pva listening on https://" + pva.address().getHostString() + ":" + pva.address().getPort() + "/pva/v1/");
+        if (metrics != null) {
+            out.println("metrics on http://" + metrics.address().getHostString() + ":" + metrics.address().getPort() + "/metrics");
+        }
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            pva.close();
+            if (metrics != null) {
+                metrics.close();
+            }
+            stopped.countDown();
+        }, "pva-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}
