@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  * until interrupted. The configuration is validated before anything listens.
  */
 @Command(name = "icf", mixinStandardHelpOptions = true,
-        description = {"Run the Initial Connectivity Function: Diameter S6a (and SWx/Gx as implemented) for PCIDs,",
+        description = {"Run the Initial Connectivity Function: Diameter S6a, SWx and Gx for PCIDs,",
                 "or with 'mode: home' the SHO's HSS for MCIM IMSIs. Stops on Ctrl-C / SIGTERM."})
 public final class IcfCommand implements Callable<Integer> {
     @Spec

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 org.openmcim.icf.IcfCommand.class,
                 org.openmcim.store.cli.PcidCommand.class,
                 org.openmcim.pki.PkiCommand.class,
+                org.openmcim.sho.ShoCommand.class,
+                org.openmcim.pva.PvaCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class OpenMcim implements Runnable {
