@@ -127,8 +127,7 @@ public final class Dpf {
         try {
             boot = bootstrapCodec.verify(signedBootstrap, settings.roRoots(), null, now);
         } catch (Jws.InvalidJwsException e) {
-            throw new HttpException(e.reason().equals("expired") || e.reason().equals("not-yet-valid") ? 403 : 400,
-                    "bootstrap-" + e.reason(), "bootstrap refused: " + e.getMessage());
+            throw new HttpException(authenticity(e.reason()) ? 403 : 400, "bootstrap-" + e.reason(), "bootstrap refused: " + e.getMessage());
         }
         if (!boot.nonce().equals(nonce)) {
             throw new HttpException(400, "nonce-mismatch", "the nonce is not the bootstrap's");
@@ -150,8 +149,8 @@ public final class Dpf {
         try {
             att = attestationCodec.verify(signedAttestation, settings.supplierRoots(), now);
         } catch (Jws.InvalidJwsException e) {
-            throw new HttpException(e.reason().equals("untrusted-signer") || e.reason().equals("bad-signature") ? 403 : 400,
-                    "platform-" + e.reason(), "platform attestation refused: " + e.getMessage());
+            throw new HttpException(authenticity(e.reason()) ? 403 : 400, "platform-" + e.reason(),
+                    "platform attestation refused: " + e.getMessage());
         }
         if (!same(att.platformCertificate(), treCert)) {
             throw new HttpException(400, "certificate-mismatch", "treCertificate did not sign the platform attestation");
@@ -237,8 +236,7 @@ public final class Dpf {
         try {
             v = proofs.verify(proof, settings.supplierRoots(), DeviceProof.DOWNLOAD, settings.requestMaxAge(), clock.instant());
         } catch (Jws.InvalidJwsException e) {
-            throw new HttpException(e.reason().equals("untrusted-signer") || e.reason().equals("bad-signature")
-                    || e.reason().equals("stale-request") ? 403 : 400, e.reason(), e.getMessage());
+            throw new HttpException(authenticity(e.reason()) ? 403 : 400, e.reason(), e.getMessage());
         }
         if (!objectId.equals(v.objectId())) {
             throw new HttpException(400, "malformed-request", "the signed request names another object");
@@ -312,6 +310,14 @@ public final class Dpf {
         } finally {
             sample.stop(meters.timer("dpf.sho.call", "call", call, "sho", target.id(), "outcome", outcome));
         }
+    }
+
+    /** 403 for who-signed and when (the input is well-formed but not acceptable), 400 for form. */
+    private static boolean authenticity(String reason) {
+        return switch (reason) {
+            case "untrusted-signer", "bad-signature", "expired", "not-yet-valid", "stale-request" -> true;
+            default -> false;
+        };
     }
 
     private static Map<String, Object> body(DownloadSession s) {
