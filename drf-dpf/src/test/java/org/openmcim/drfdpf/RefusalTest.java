@@ -96,7 +96,7 @@ class RefusalTest {
                 "treCertificate", "z")));
         // Oversized: the HTTP shell's aggregator refuses it before any handler runs.
         Lab.Answer big = Lab.post(lab.device, p, "{\"x\":\"" + "a".repeat(70 * 1024) + "\"}", "application/json");
-        assertEquals(413, big.status());
+        assertRefused(413, "too-large", big);
         assertRefused(405, "method-not-allowed", Lab.get(lab.device, p));
         assertRefused(404, "not-found", Lab.get(lab.device, lab.dpf("/dpf/v2/provision")));
         assertTrue(lab.sessions.forTre("tre-0001").isEmpty());
