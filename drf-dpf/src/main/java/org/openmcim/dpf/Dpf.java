@@ -94,7 +94,7 @@ public final class Dpf {
         try {
             return s.run();
         } catch (HttpException e) {
-            outcome = reasonOf(e);
+            outcome = org.openmcim.drf.Drf.reasonOf(e);
             throw e;
         } catch (Exception e) {
             outcome = "internal";
@@ -104,13 +104,6 @@ public final class Dpf {
         }
     }
 
-    private static String reasonOf(HttpException e) {
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.response().json()).path("error").asText("unknown");
-        } catch (java.io.IOException x) {
-            return "unknown";
-        }
-    }
 
     // ---- step 10 → 11 → 16 → 17 ----
 

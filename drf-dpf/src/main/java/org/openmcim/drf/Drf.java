@@ -195,7 +195,7 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
         try {
             return doPull(r);
         } catch (HttpException e) {
-            outcome = e.response().status() + "";
+            outcome = reasonOf(e);
             throw e;
         } finally {
             sample.stop(meters.timer("drf.request", "endpoint", "bootstrap", "outcome", outcome));
@@ -243,6 +243,15 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
         return Response.ok(Map.of("bootstrap", signed, "expiresAt", expiresAt.toString(), "path", path));
     }
 
+    /** The machine-readable reason of a refusal: the metric's outcome tag (a small, fixed set). */
+    public static String reasonOf(HttpException e) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.response().json()).path("error").asText("unknown");
+        } catch (java.io.IOException x) {
+            return "unknown";
+        }
+    }
+
     static HttpException refusedProof(Jws.InvalidJwsException e) {
         String reason = e.reason();
         int status = switch (reason) {
@@ -260,7 +269,7 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
         try {
             return doRegister(r);
         } catch (HttpException e) {
-            outcome = e.response().status() + "";
+            outcome = reasonOf(e);
             throw e;
         } finally {
             sample.stop(meters.timer("drf.request", "endpoint", "registrations", "outcome", outcome));
