@@ -64,10 +64,12 @@ public final class Dpf {
     private final McimObjectCodec mcimCodec;
     private final DeviceProof proofs = new DeviceProof();
     private final Map<String, Boolean> reporting = new ConcurrentHashMap<>();
+    private final PcidLifecycle pcids;
 
-    public Dpf(DpfSettings settings, NonceLedger ledger, SessionStore sessions, ShoClient sho, Clock clock,
+    public Dpf(DpfSettings settings, NonceLedger ledger, SessionStore sessions, ShoClient sho, PcidLifecycle pcids, Clock clock,
                java.security.SecureRandom random, MeterRegistry meters) {
         this.settings = settings;
+        this.pcids = pcids;
         this.ledger = ledger;
         this.sessions = sessions;
         this.sho = sho;
@@ -168,6 +170,8 @@ public final class Dpf {
             default:
                 break;
         }
+
+        pcids.provisioning(boot.pcid(), now);
 
         // Step 11: relay to the SHO, which has the PVA validate the TRE (12-14) and seals the MCIM (15-16).
         Map<String, Object> req = new LinkedHashMap<>();
@@ -279,6 +283,9 @@ public final class Dpf {
             callSho("report", target, "/sho/v1/report", req);
             DownloadSession closed = s.close(ok.asBoolean(), clock.instant(), detail);
             sessions.update(closed);
+            if (s.pcid() != null) {
+                pcids.provisioned(s.pcid(), ok.asBoolean(), clock.instant());
+            }
             meters.counter("dpf.reported", "success", Boolean.toString(ok.asBoolean())).increment();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("objectId", objectId);

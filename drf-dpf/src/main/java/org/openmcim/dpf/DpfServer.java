@@ -21,12 +21,18 @@ public final class DpfServer implements AutoCloseable {
     }
 
     public static DpfServer start(DpfConfig cfg, Clock clock, SecureRandom random, MeterRegistry meters) throws InterruptedException {
+        return start(cfg, PcidLifecycle.none(), clock, random, meters);
+    }
+
+    /** With the ICF's credential store, in an RO process that runs both (PCID → PROVISIONING → RETIRED). */
+    public static DpfServer start(DpfConfig cfg, PcidLifecycle pcids, Clock clock, SecureRandom random, MeterRegistry meters)
+            throws InterruptedException {
         NonceLedger ledger = new NonceLedger(new DirectoryRecords(cfg.stateDir().resolve("nonces-issued"), random),
                 new DirectoryRecords(cfg.stateDir().resolve("nonces-used"), random));
         SessionStore sessions = new SessionStore(new DirectoryRecords(cfg.stateDir().resolve("sessions"), random));
         List<java.security.cert.X509Certificate> shoRoots = cfg.settings().shos().values().stream().map(DpfSettings.Sho::root).distinct().toList();
         ShoClient sho = new ShoClient(TlsContexts.jdkClient(cfg.tls(), shoRoots), cfg.shoConnectTimeout(), cfg.shoTimeout());
-        Dpf dpf = new Dpf(cfg.settings(), ledger, sessions, sho, clock, random, meters);
+        Dpf dpf = new Dpf(cfg.settings(), ledger, sessions, sho, pcids, clock, random, meters);
         JsonHttpServer http = dpf.routes(JsonHttpServer.builder("dpf").maxBody(cfg.limits().maxBody())
                         .workers(cfg.limits().workers(), cfg.limits().queue())
                         .tls(TlsContexts.server(cfg.tls(), List.of(), false)))

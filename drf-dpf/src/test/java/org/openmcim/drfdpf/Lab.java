@@ -21,6 +21,7 @@ import org.openmcim.dpf.Dpf;
 import org.openmcim.dpf.DpfSettings;
 import org.openmcim.dpf.MemoryRecords;
 import org.openmcim.dpf.NonceLedger;
+import org.openmcim.dpf.PcidLifecycle;
 import org.openmcim.dpf.Records;
 import org.openmcim.dpf.SessionStore;
 import org.openmcim.dpf.ShoClient;
@@ -33,6 +34,7 @@ import org.openmcim.pki.CertificateAuthority;
 import org.openmcim.pki.Credential;
 import org.openmcim.pki.DevelopmentPki;
 import org.openmcim.pki.TlsContexts;
+import org.openmcim.store.InMemoryCredentialStore;
 import org.openmcim.wire.platform.PlatformAttestation;
 import org.openmcim.wire.platform.PlatformAttestationCodec;
 
@@ -58,6 +60,8 @@ public final class Lab implements AutoCloseable {
     public final TestSho sho1;
     public final TestSho sho2;
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    /** The ICF's PCID credentials, which the DPF moves to PROVISIONING and RETIRED. */
+    public final InMemoryCredentialStore icfStore = new InMemoryCredentialStore();
     public final Registry registry;
     public final NonceLedger ledger;
     public SessionStore sessions;
@@ -114,7 +118,7 @@ public final class Lab implements AutoCloseable {
                 Duration.ofMinutes(2));
         ShoClient shoClient = new ShoClient(TlsContexts.jdkClient(pki.credential("dpf"), List.of(pki.root("sho1-root"), pki.root("sho2-root"))),
                 Duration.ofSeconds(2), shoTimeout);
-        this.dpf = new Dpf(s, dpfLedger, sessions, shoClient, clock, random, meters);
+        this.dpf = new Dpf(s, dpfLedger, sessions, shoClient, PcidLifecycle.of(icfStore), clock, random, meters);
         this.dpfServer = dpf.routes(JsonHttpServer.builder("dpf").maxBody(64 * 1024)
                 .tls(TlsContexts.server(pki.credential("dpf"), List.of(), false))).start(new InetSocketAddress("127.0.0.1", 0));
     }

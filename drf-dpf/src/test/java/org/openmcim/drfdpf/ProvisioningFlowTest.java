@@ -24,7 +24,10 @@ import org.openmcim.dpf.DownloadSession;
 import org.openmcim.drf.Drf;
 import org.openmcim.drf.DrfSettings;
 import org.openmcim.pki.DevelopmentPki;
+import org.openmcim.aka.AuthenticationFunctions;
+import org.openmcim.store.CredentialState;
 import org.openmcim.store.Subscriber;
+import org.openmcim.store.SubscriberKind;
 import org.openmcim.wire.bootstrap.BootstrapCodec;
 import org.openmcim.wire.bootstrap.BootstrapMessage;
 import org.openmcim.wire.mcim.McimCredential;
@@ -72,6 +75,10 @@ class ProvisioningFlowTest {
     @Test
     void initialProvisioningSteps6To10And16To19() throws Exception {
         String pcid = "001010000000011";
+        // The ICF's record of the PCID, attached (steps 1-5 happened).
+        lab.icfStore.insertAll(List.of(new Subscriber(pcid, SubscriberKind.PCID, AuthenticationFunctions.Algorithm.MILENAGE, new byte[16],
+                new byte[16], new byte[] {(byte) 0x80, 0}, 0, CredentialState.ATTACHED, lab.clock.instant(), null, "chtif", "provisioning",
+                null)));
         // Step 7's database: the SHO with the contract registers the PCID (and its TRE).
         Lab.Answer reg = lab.register(lab.sho1Client, "sho1", pcid, "tre-0001");
         assertEquals(201, reg.status(), String.valueOf(reg.body()));
@@ -97,6 +104,7 @@ class ProvisioningFlowTest {
         assertEquals(200, got.status(), String.valueOf(got.body()));
         String objectId = got.body().path("objectId").asText();
         assertEquals("tre-0001", got.body().path("treId").asText());
+        assertEquals(CredentialState.PROVISIONING, lab.icfStore.find(pcid).orElseThrow().state());
 
         // Step 18: the TRE opens it with its platform key; the SHO's HSS holds the same credential.
         McimObject mcim = new McimObjectCodec(new SecureRandom()).open(got.body().path("mcimObject").asText(), "tre-0001",
@@ -117,6 +125,7 @@ class ProvisioningFlowTest {
         assertEquals("succeeded", rep.body().path("state").asText());
         assertTrue(lab.sho1.reports.stream().anyMatch(r -> r.path("objectId").asText().equals(objectId) && r.path("success").asBoolean()));
         assertTrue(lab.sho1.hss.find(c.imsi()).isPresent(), "a success report keeps the subscriber");
+        assertEquals(CredentialState.RETIRED, lab.icfStore.find(pcid).orElseThrow().state(), "the PCID is retired once the MCIM is installed");
 
         // Reported once; then the session is closed for downloads and reports.
         assertEquals("already-reported", lab.report(objectId, true, "again").error());

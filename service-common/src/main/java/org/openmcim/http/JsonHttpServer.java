@@ -190,7 +190,10 @@ public final class JsonHttpServer implements AutoCloseable {
                         ch.pipeline().addLast(new HttpObjectAggregator(maxBody) {
                             @Override
                             protected void handleOversizedMessage(ChannelHandlerContext c, io.netty.handler.codec.http.HttpMessage m) {
-                                send(c, Response.error(413, "too-large", "the body exceeds " + maxBody + " bytes"), false);
+                                // As Netty does: keep a keep-alive connection (the aggregator discards the
+                                // rest of the body), so the client reads the answer instead of a reset.
+                                boolean keep = HttpUtil.isKeepAlive(m) && !(m instanceof io.netty.handler.codec.http.FullHttpMessage);
+                                send(c, Response.error(413, "too-large", "the body exceeds " + maxBody + " bytes"), keep);
                             }
                         });
                         ch.pipeline().addLast(new Dispatch());
