@@ -95,8 +95,10 @@ class RefusalTest {
         assertRefused(400, "malformed-request", Lab.post(lab.device, p, Map.of("nonce", 5, "bootstrap", "x", "platformAttestation", "y",
                 "treCertificate", "z")));
         // Oversized: the HTTP shell's aggregator refuses it before any handler runs.
-        Lab.Answer big = Lab.post(lab.device, p, "{\"x\":\"" + "a".repeat(70 * 1024) + "\"}", "application/json");
-        assertRefused(413, "too-large", big);
+        // Sent whole over a raw TLS socket and read back, so the answer is not raced by the upload.
+        String head = rawPost(p, "{\"x\":\"" + "a".repeat(70 * 1024) + "\"}");
+        assertTrue(head.startsWith("HTTP/1.1 413"), head);
+        assertTrue(head.contains("\"error\":\"too-large\""), head);
         assertRefused(405, "method-not-allowed", Lab.get(lab.device, p));
         assertRefused(404, "not-found", Lab.get(lab.device, lab.dpf("/dpf/v2/provision")));
         assertTrue(lab.sessions.forTre("tre-0001").isEmpty());
@@ -245,6 +247,31 @@ class RefusalTest {
         assertRefused(400, "malformed-request", Lab.get(lab.device, lab.dpf("/dpf/v1/download?objectId=" + objectId + "&proof=!!!")));
         assertRefused(400, "malformed-request", Lab.get(lab.device, lab.dpf("/dpf/v1/download?objectId=" + objectId)));
         assertEquals(200, lab.download(lab.tre, objectId).status());
+    }
+
+    private static String rawPost(URI uri, String body) throws Exception {
+        javax.net.ssl.SSLSocketFactory f = org.openmcim.pki.TlsContexts.jdkClient(null, List.of(pki.root("ro-root"))).getSocketFactory();
+        try (java.net.Socket sock = f.createSocket(uri.getHost(), uri.getPort())) {
+            sock.setSoTimeout(10_000);
+            byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String req = "POST " + uri.getPath() + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                    + b.length + "\r\nConnection: close\r\n\r\n";
+            var out = sock.getOutputStream();
+            out.write(req.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(b);
+            out.flush();
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            var in = sock.getInputStream();
+            byte[] buf = new byte[4096];
+            try {
+                for (int n; (n = in.read(buf)) > 0;) {
+                    got.write(buf, 0, n);
+                }
+            } catch (java.io.IOException e) {
+                // the server closes after answering: what arrived is the answer
+            }
+            return got.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     // ---- DRF ----
