@@ -21,15 +21,18 @@ public final class DpfServer implements AutoCloseable {
     }
 
     public static DpfServer start(DpfConfig cfg, Clock clock, SecureRandom random, MeterRegistry meters) throws InterruptedException {
-        return start(cfg, PcidLifecycle.none(), clock, random, meters);
+        return start(cfg, name -> new DirectoryRecords(cfg.stateDir().resolve(name), random), PcidLifecycle.none(), clock, random, meters);
     }
 
-    /** With the ICF's credential store, in an RO process that runs both (PCID → PROVISIONING → RETIRED). */
-    public static DpfServer start(DpfConfig cfg, PcidLifecycle pcids, Clock clock, SecureRandom random, MeterRegistry meters)
-            throws InterruptedException {
-        NonceLedger ledger = new NonceLedger(new DirectoryRecords(cfg.stateDir().resolve("nonces-issued"), random),
-                new DirectoryRecords(cfg.stateDir().resolve("nonces-used"), random));
-        SessionStore sessions = new SessionStore(new DirectoryRecords(cfg.stateDir().resolve("sessions"), random));
+    /**
+     * With other tables ({@code nonces-issued}, {@code nonces-used}, {@code sessions}; e.g.
+     * {@code name -> HazelcastRecords.of(storeMember.hazelcast(), name)}) and the ICF's credential
+     * store (PCID → PROVISIONING → RETIRED), in an RO process that runs the ICF too.
+     */
+    public static DpfServer start(DpfConfig cfg, java.util.function.Function<String, Records> tables, PcidLifecycle pcids, Clock clock,
+                                  SecureRandom random, MeterRegistry meters) throws InterruptedException {
+        NonceLedger ledger = new NonceLedger(tables.apply("nonces-issued"), tables.apply("nonces-used"));
+        SessionStore sessions = new SessionStore(tables.apply("sessions"));
         List<java.security.cert.X509Certificate> shoRoots = cfg.settings().shos().values().stream().map(DpfSettings.Sho::root).distinct().toList();
         ShoClient sho = new ShoClient(TlsContexts.jdkClient(cfg.tls(), shoRoots), cfg.shoConnectTimeout(), cfg.shoTimeout());
         Dpf dpf = new Dpf(cfg.settings(), ledger, sessions, sho, pcids, clock, random, meters);

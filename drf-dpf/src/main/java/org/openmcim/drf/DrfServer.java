@@ -30,13 +30,21 @@ public final class DrfServer implements AutoCloseable {
     }
 
     public static DrfServer start(DrfConfig cfg, Clock clock, SecureRandom random, MeterRegistry meters) throws InterruptedException {
-        Registry registry = new Registry(new DirectoryRecords(cfg.stateDir().resolve("registry"), random));
+        return start(cfg, name -> new DirectoryRecords(cfg.stateDir().resolve(name), random), clock, random, meters);
+    }
+
+    /**
+     * With other tables ({@code registry}, {@code nonces-issued}, {@code nonces-used}; e.g.
+     * {@code name -> HazelcastRecords.of(storeMember.hazelcast(), name)}).
+     */
+    public static DrfServer start(DrfConfig cfg, java.util.function.Function<String, org.openmcim.dpf.Records> tables, Clock clock,
+                                  SecureRandom random, MeterRegistry meters) throws InterruptedException {
+        Registry registry = new Registry(tables.apply("registry"));
         for (Registration r : cfg.registrations()) {
             registry.put(new Registration(r.pcid(), r.treId(), r.shoId(), r.shoName(), r.shoUrl(), r.dpfUrl(), r.operation(), r.applications(),
                     clock.instant()));
         }
-        NonceLedger ledger = new NonceLedger(new DirectoryRecords(cfg.stateDir().resolve("nonces-issued"), random),
-                new DirectoryRecords(cfg.stateDir().resolve("nonces-used"), random));
+        NonceLedger ledger = new NonceLedger(tables.apply("nonces-issued"), tables.apply("nonces-used"));
         Drf drf = new Drf(cfg.settings(), cfg.signer(), registry, ledger, clock, random, meters);
         JsonHttpServer device = null;
         try {
