@@ -295,6 +295,16 @@ class RefusalTest {
     }
 
     @Test
+    void attachEventsGoStale() throws Exception {
+        String pcid = "001010000000889";
+        assertEquals(201, lab.register(lab.sho1Client, "sho1", pcid, null).status());
+        lab.drf.attach(pcid, InetAddress.getLoopbackAddress(), lab.clock.instant()).get(10, TimeUnit.SECONDS);
+        assertEquals(200, lab.pull(lab.tre, pcid, lab.clock.instant()).status());
+        lab.clock.advance(Duration.ofMinutes(61)); // attach-validity 1h in the lab
+        assertRefused(403, "not-attached", lab.pull(lab.tre, pcid, lab.clock.instant()));
+    }
+
+    @Test
     void pullRefusals() throws Exception {
         String pcid = "001010000000888";
         assertRefused(404, "unknown-pcid", lab.pull(lab.tre, pcid, lab.clock.instant()));

@@ -70,4 +70,21 @@ class RestartTest {
             assertTrue(lab.sho1.hss.find(lab.sho1.imsiByObject.get(objectId)).isPresent());
         }
     }
+
+    /** The SHO cannot be reached: 502 sho-unreachable; the nonce is spent, the device pulls a fresh bootstrap. */
+    @Test
+    void unreachableSho() throws Exception {
+        DevelopmentPki pki = DevelopmentPki.init(tmp.resolve("pki"), Instant.now().minus(Duration.ofDays(1)), new SecureRandom(), false);
+        try (Lab lab = new Lab(pki, null, new DrfSettings.Push(false, 1, "/", Duration.ofSeconds(1)), true, Duration.ofSeconds(5))) {
+            assertEquals(201, lab.register(lab.sho2Client, "sho2", Lab.PCID, null).status());
+            lab.sho2.close(); // the DPF's configured URL for sho2 now answers nothing
+            String signed = lab.pull(lab.tre, Lab.PCID, lab.clock.instant()).body().path("bootstrap").asText();
+            BootstrapMessage b = new BootstrapCodec().verify(signed, List.of(pki.root("ro-root")), Lab.PCID, lab.clock.instant());
+            Lab.Answer a = lab.provision(lab.provisionBody(lab.tre, signed, b.nonce(), Lab.FIRMWARE));
+            assertEquals(502, a.status(), String.valueOf(a.body()));
+            assertEquals("sho-unreachable", a.error());
+            String fresh = lab.pull(lab.tre, Lab.PCID, lab.clock.instant()).body().path("bootstrap").asText();
+            assertTrue(!fresh.equals(signed), "a new bootstrap with a new nonce");
+        }
+    }
 }

@@ -43,6 +43,7 @@ public final class TestSho implements AutoCloseable {
     public volatile boolean repeatLastObject;
     private volatile Map<String, Object> last;
     private final JsonHttpServer server;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final Clock clock;
 
     public TestSho(String id, DevelopmentPki pki, X509Certificate supplierRoot, Map<String, String> reference, Clock clock)
@@ -102,6 +103,8 @@ public final class TestSho implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        if (closed.compareAndSet(false, true)) {
+            server.close(); // JsonHttpServer.close is not idempotent; a test may stop the SHO early
+        }
     }
 }
