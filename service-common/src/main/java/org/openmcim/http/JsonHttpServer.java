@@ -185,8 +185,17 @@ public final class JsonHttpServer implements AutoCloseable {
                         }
                         ch.pipeline().addLast(new ReadTimeoutHandler(30));
                         ch.pipeline().addLast(new HttpServerCodec());
-                        // Oversized bodies: the aggregator answers 413 itself and drops them.
-                        ch.pipeline().addLast(new HttpObjectAggregator(maxBody));
+                        // Oversized bodies: refused before any handler runs, with the same JSON
+                        // error shape as every other refusal (Netty's default 413 has no body).
+                        ch.pipeline().addLast(new HttpObjectAggregator(maxBody) {
+                            @Override
+                            protected void handleOversizedMessage(ChannelHandlerContext c, io.netty.handler.codec.http.HttpMessage m) {
+                                // As Netty does: keep a keep-alive connection (the aggregator discards the
+                                // rest of the body), so the client reads the answer instead of a reset.
+                                boolean keep = HttpUtil.isKeepAlive(m) && !(m instanceof io.netty.handler.codec.http.FullHttpMessage);
+                                send(c, Response.error(413, "too-large", "the body exceeds " + maxBody + " bytes"), keep);
+                            }
+                        });
                         ch.pipeline().addLast(new Dispatch());
                     }
                 }).bind(to).sync().channel();

@@ -1,0 +1,43 @@
+package org.openmcim.dpf;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One MCIMobj download (TR 33.812 steps 16-19): the object the SHO handed the DPF for one TRE, kept
+ * until the device reports. Keyed by {@code objectId}; bound to {@code treId} and the TRE platform
+ * certificate so that only that TRE can fetch it again after a DPF restart.
+ *
+ * @param treCertificate base64 DER of the TRE platform certificate that proved itself in step 10
+ */
+public record DownloadSession(String objectId, String treId, String treCertificate, String pcid, String nonce, String shoId,
+                              String mcimObject, State state, Instant createdAt, Instant closedAt, String detail) {
+
+    public enum State {
+        /** Handed to the device; it may fetch it again until it reports (step 17). */
+        DELIVERED,
+        /** The device reported success and the SHO was told (steps 19-20). */
+        SUCCEEDED,
+        /** The device reported failure and the SHO was told; the device may start over with a new bootstrap. */
+        FAILED
+    }
+
+    public DownloadSession {
+        Objects.requireNonNull(objectId, "objectId");
+        Objects.requireNonNull(treId, "treId");
+        Objects.requireNonNull(treCertificate, "treCertificate");
+        Objects.requireNonNull(mcimObject, "mcimObject");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    public DownloadSession close(boolean success, Instant at, String why) {
+        return new DownloadSession(objectId, treId, treCertificate, pcid, nonce, shoId, mcimObject, success ? State.SUCCEEDED : State.FAILED,
+                createdAt, at, why);
+    }
+
+    @Override
+    public String toString() {
+        return "DownloadSession[" + objectId + ", " + treId + ", " + state + "]"; // the object itself stays out of logs
+    }
+}

@@ -1,0 +1,371 @@
+package org.openmcim.dpf;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+import org.openmcim.drf.DeviceProof;
+import org.openmcim.http.JsonHttpServer;
+import org.openmcim.http.JsonHttpServer.HttpException;
+import org.openmcim.http.JsonHttpServer.Request;
+import org.openmcim.http.JsonHttpServer.Response;
+import org.openmcim.wire.bootstrap.BootstrapCodec;
+import org.openmcim.wire.bootstrap.BootstrapMessage;
+import org.openmcim.wire.jws.Jws;
+import org.openmcim.wire.mcim.McimObjectCodec;
+import org.openmcim.wire.platform.PlatformAttestationCodec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The Download and Provisioning Function at the RO (TR 33.812 §5.1.3.6.2 steps 10-11, 16-17, 19-20).
+ *
+ * <ol>
+ * <li>{@code POST /dpf/v1/provision} (step 10): the device brings the bootstrap, its nonce, the TRE's
+ * signed platform attestation answering that nonce, and the TRE platform certificate. The DPF checks
+ * the RO signature and lifetime of the bootstrap, that the DRF issued the nonce, that the attestation
+ * is signed by a platform key certified by a known M2ME supplier, then consumes the nonce (once);
+ * relays to the SHO (step 11) and receives the verdict and, if positive, the sealed MCIMobj (step 16);
+ * checks the SHO's signature on it without decrypting anything; stores the download session and hands
+ * the MCIMobj to the device (step 17).</li>
+ * <li>{@code GET /dpf/v1/download} (step 17 again): after a DPF restart or a lost answer, the TRE that
+ * owns the session fetches the same MCIMobj, proving possession of its platform key.</li>
+ * <li>{@code POST /dpf/v1/report} (steps 19-20): the device's result goes to the SHO, then the session
+ * is closed. A failed device starts over with a new bootstrap and gets a new session.</li>
+ * </ol>
+ * Every refusal is a 4xx with a machine-readable reason and stores nothing; SHO trouble is a 502/504.
+ */
+public final class Dpf {
+    private static final Logger LOG = Logger.getLogger(Dpf.class.getName());
+    private static final int MAX_DETAIL = 512;
+
+    private final DpfSettings settings;
+    private final NonceLedger ledger;
+    private final SessionStore sessions;
+    private final ShoClient sho;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final BootstrapCodec bootstrapCodec = new BootstrapCodec();
+    private final PlatformAttestationCodec attestationCodec = new PlatformAttestationCodec();
+    private final McimObjectCodec mcimCodec;
+    private final DeviceProof proofs = new DeviceProof();
+    private final Map<String, Boolean> reporting = new ConcurrentHashMap<>();
+    private final PcidLifecycle pcids;
+
+    public Dpf(DpfSettings settings, NonceLedger ledger, SessionStore sessions, ShoClient sho, PcidLifecycle pcids, Clock clock,
+               java.security.SecureRandom random, MeterRegistry meters) {
+        this.settings = settings;
+        this.pcids = pcids;
+        this.ledger = ledger;
+        this.sessions = sessions;
+        this.sho = sho;
+        this.clock = clock;
+        this.meters = meters;
+        this.mcimCodec = new McimObjectCodec(random); // used only to inspect; the DPF never seals
+    }
+
+    /** Device-facing routes: server-authenticated TLS (devices have no client certificates). */
+    public JsonHttpServer.Builder routes(JsonHttpServer.Builder b) {
+        return b.route("POST", "/dpf/v1/provision", r -> timed("provision", () -> provision(r)))
+                .route("GET", "/dpf/v1/download", r -> timed("download", () -> download(r)))
+                .route("POST", "/dpf/v1/report", r -> timed("report", () -> report(r)));
+    }
+
+    private interface Step {
+        Response run() throws Exception;
+    }
+
+    /** One timer per endpoint and outcome (the reason of a refusal, or ok). */
+    private Response timed(String endpoint, Step s) throws Exception {
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "ok";
+        try {
+            return s.run();
+        } catch (HttpException e) {
+            outcome = org.openmcim.drf.Drf.reasonOf(e);
+            throw e;
+        } catch (Exception e) {
+            outcome = "internal";
+            throw e;
+        } finally {
+            sample.stop(meters.timer("dpf.request", "endpoint", endpoint, "outcome", outcome));
+        }
+    }
+
+
+    // ---- step 10 → 11 → 16 → 17 ----
+
+    Response provision(Request r) throws InterruptedException {
+        JsonNode b = JsonHttpServer.json(r);
+        String nonce = field(b, "nonce");
+        String signedBootstrap = field(b, "bootstrap");
+        String signedAttestation = field(b, "platformAttestation");
+        String treCertB64 = field(b, "treCertificate");
+        Instant now = clock.instant();
+
+        // The bootstrap: signed by the RO, unexpired, and carrying this nonce.
+        BootstrapMessage boot;
+        try {
+            boot = bootstrapCodec.verify(signedBootstrap, settings.roRoots(), null, now);
+        } catch (Jws.InvalidJwsException e) {
+            throw new HttpException(authenticity(e.reason()) ? 403 : 400, "bootstrap-" + e.reason(), "bootstrap refused: " + e.getMessage());
+        }
+        if (!boot.nonce().equals(nonce)) {
+            throw new HttpException(400, "nonce-mismatch", "the nonce is not the bootstrap's");
+        }
+        if (boot.keepImsi()) {
+            throw new HttpException(409, "keep-imsi", "this bootstrap keeps the PCID's IMSI: there is no MCIM to download");
+        }
+        // Issued by the DRF (shared ledger), for this PCID.
+        NonceLedger.Issued issued = ledger.find(nonce)
+                .filter(i -> i.pcid().equals(boot.pcid()) && i.shoId().equals(boot.sho().id()))
+                .orElseThrow(() -> new HttpException(403, "unknown-nonce", "the DRF did not issue this nonce"));
+        DpfSettings.Sho target = settings.shos().get(issued.shoId());
+        if (target == null) {
+            throw new HttpException(403, "unknown-sho", "the DPF does not serve the SHO this PCID is registered with");
+        }
+        // The TRE's platform info: signed by a platform key a known supplier certified, answering this nonce.
+        X509Certificate treCert = certificate(treCertB64);
+        PlatformAttestationCodec.Verified att;
+        try {
+            att = attestationCodec.verify(signedAttestation, settings.supplierRoots(), now);
+        } catch (Jws.InvalidJwsException e) {
+            throw new HttpException(authenticity(e.reason()) ? 403 : 400, "platform-" + e.reason(),
+                    "platform attestation refused: " + e.getMessage());
+        }
+        if (!same(att.platformCertificate(), treCert)) {
+            throw new HttpException(400, "certificate-mismatch", "treCertificate did not sign the platform attestation");
+        }
+        if (!nonce.equals(att.attestation().nonce())) {
+            throw new HttpException(400, "nonce-mismatch", "the platform attestation answers another nonce");
+        }
+        String treId = att.attestation().treId();
+        if (!treId.equals(DeviceProof.commonName(treCert))) {
+            throw new HttpException(403, "wrong-tre", "the attestation names a TRE its certificate does not");
+        }
+        if (issued.treId() != null && !issued.treId().equals(treId)) {
+            throw new HttpException(403, "wrong-tre", "this bootstrap was issued for another TRE");
+        }
+        // Only now, with everything checked, is the nonce used up: once, atomically.
+        switch (ledger.consume(nonce, treId, now)) {
+            case UNKNOWN:
+                throw new HttpException(403, "unknown-nonce", "the DRF did not issue this nonce");
+            case ALREADY_USED:
+                meters.counter("dpf.replay").increment();
+                throw new HttpException(409, "replayed-nonce", "this nonce has been used; get a new bootstrap from the DRF");
+            default:
+                break;
+        }
+
+        pcids.provisioning(boot.pcid(), now);
+
+        // Step 11: relay to the SHO, which has the PVA validate the TRE (12-14) and seals the MCIM (15-16).
+        Map<String, Object> req = new LinkedHashMap<>();
+        req.put("treId", treId);
+        req.put("pcid", boot.pcid());
+        req.put("nonce", nonce);
+        req.put("operation", boot.mcim().operation().wire());
+        req.put("platformAttestation", signedAttestation);
+        req.put("treCertificate", treCertB64);
+        JsonNode answer = callSho("provision", target, "/sho/v1/provision", req);
+        JsonNode verdict = answer.path("verdict");
+        if (!verdict.path("valid").asBoolean(false)) {
+            String why = verdict.path("reason").asText("REFUSED");
+            LOG.info("SHO " + target.id() + " refused TRE " + treId + ": " + why);
+            throw new HttpException(403, "platform-rejected",
+                    "the SHO refused this platform: " + why.toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        String mcimObject = answer.path("mcimObject").asText(null);
+        if (mcimObject == null) {
+            throw new HttpException(502, "sho-bad-answer", "the SHO's positive verdict carried no MCIMobj");
+        }
+        // Step 16: the MCIMobj must be signed by that SHO and addressed to this TRE; the DPF cannot decrypt it.
+        JsonNode header;
+        try {
+            header = mcimCodec.inspect(mcimObject, List.of(target.root()), now);
+        } catch (Jws.InvalidJwsException e) {
+            LOG.warning("SHO " + target.id() + " returned an MCIMobj that fails verification: " + e.reason());
+            throw new HttpException(502, "sho-bad-object", "the SHO's MCIMobj does not verify");
+        }
+        String objectId = header.path("objectId").asText("");
+        if (!treId.equals(header.path("treId").asText()) || !target.id().equals(header.path("sho").asText())
+                || !Records.KEY.matcher(objectId).matches()) {
+            throw new HttpException(502, "sho-bad-object", "the SHO's MCIMobj is not for this TRE");
+        }
+        DownloadSession s = new DownloadSession(objectId, treId, Base64.getEncoder().encodeToString(encoded(treCert)), boot.pcid(), nonce,
+                target.id(), mcimObject, DownloadSession.State.DELIVERED, now, null, null);
+        if (!sessions.create(s)) {
+            // One MCIMobj never goes to two sessions, hence never to two devices.
+            LOG.warning("SHO " + target.id() + " returned object " + objectId + " twice; not delivered again");
+            throw new HttpException(502, "duplicate-object", "the SHO returned an MCIMobj already delivered");
+        }
+        meters.counter("dpf.delivered", "sho", target.id()).increment();
+        // Step 17.
+        return Response.ok(body(s));
+    }
+
+    // ---- step 17 again, after a restart ----
+
+    Response download(Request r) {
+        String objectId = query(r, "objectId");
+        String proofB64 = query(r, "proof");
+        String proof;
+        try {
+            proof = new String(Base64.getUrlDecoder().decode(proofB64), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new HttpException(400, "malformed-request", "proof must be the base64url of a signed device request");
+        }
+        DeviceProof.Verified v;
+        try {
+            v = proofs.verify(proof, settings.supplierRoots(), DeviceProof.DOWNLOAD, settings.requestMaxAge(), clock.instant());
+        } catch (Jws.InvalidJwsException e) {
+            throw new HttpException(authenticity(e.reason()) ? 403 : 400, e.reason(), e.getMessage());
+        }
+        if (!objectId.equals(v.objectId())) {
+            throw new HttpException(400, "malformed-request", "the signed request names another object");
+        }
+        DownloadSession s = sessions.find(objectId)
+                .filter(x -> x.treId().equals(v.treId()) && x.treCertificate().equals(Base64.getEncoder().encodeToString(encoded(v.certificate()))))
+                // Another TRE asking is told nothing more than an unknown object id would be.
+                .orElseThrow(() -> new HttpException(404, "unknown-object", "no download of yours with this objectId"));
+        if (s.state() != DownloadSession.State.DELIVERED) {
+            throw new HttpException(409, "session-closed", "this download has been reported " + s.state().name().toLowerCase(Locale.ROOT));
+        }
+        return Response.ok(body(s));
+    }
+
+    // ---- steps 19-20 ----
+
+    Response report(Request r) throws InterruptedException {
+        JsonNode b = JsonHttpServer.json(r);
+        String objectId = field(b, "objectId");
+        JsonNode ok = b.get("success");
+        if (ok == null || !ok.isBoolean()) {
+            throw new HttpException(400, "malformed-request", "\"success\" must be true or false");
+        }
+        String detail = b.hasNonNull("detail") ? b.get("detail").asText() : "";
+        if (detail.length() > MAX_DETAIL) {
+            throw new HttpException(400, "malformed-request", "\"detail\" is longer than " + MAX_DETAIL + " characters");
+        }
+        DownloadSession s = sessions.find(objectId)
+                .orElseThrow(() -> new HttpException(404, "unknown-object", "no download with this objectId"));
+        if (s.state() != DownloadSession.State.DELIVERED) {
+            throw new HttpException(409, "already-reported", "this download has been reported " + s.state().name().toLowerCase(Locale.ROOT));
+        }
+        if (reporting.putIfAbsent(objectId, Boolean.TRUE) != null) {
+            throw new HttpException(409, "report-in-progress", "a report for this object is being relayed");
+        }
+        try {
+            DpfSettings.Sho target = settings.shos().get(s.shoId());
+            if (target == null) {
+                throw new HttpException(502, "unknown-sho", "the SHO of this download is no longer configured");
+            }
+            Map<String, Object> req = new LinkedHashMap<>();
+            req.put("objectId", objectId);
+            req.put("treId", s.treId());
+            req.put("success", ok.asBoolean());
+            req.put("detail", detail);
+            // Step 20 first: the session closes only once the SHO knows, so a lost relay can be retried.
+            callSho("report", target, "/sho/v1/report", req);
+            DownloadSession closed = s.close(ok.asBoolean(), clock.instant(), detail);
+            sessions.update(closed);
+            if (s.pcid() != null) {
+                pcids.provisioned(s.pcid(), ok.asBoolean(), clock.instant());
+            }
+            meters.counter("dpf.reported", "success", Boolean.toString(ok.asBoolean())).increment();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("objectId", objectId);
+            out.put("state", closed.state().name().toLowerCase(Locale.ROOT));
+            return Response.ok(out);
+        } finally {
+            reporting.remove(objectId);
+        }
+    }
+
+    // ---- helpers ----
+
+    private JsonNode callSho(String call, DpfSettings.Sho target, String path, Object body) throws InterruptedException {
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "ok";
+        try {
+            return sho.post(target.url().resolve(path), body);
+        } catch (ShoClient.ShoException e) {
+            outcome = e.reason();
+            LOG.info("SHO " + target.id() + " " + call + ": " + e.getMessage());
+            throw new HttpException(e.reason().equals("sho-timeout") ? 504 : 502, e.reason(), e.getMessage());
+        } finally {
+            sample.stop(meters.timer("dpf.sho.call", "call", call, "sho", target.id(), "outcome", outcome));
+        }
+    }
+
+    /** 403 for who-signed and when (the input is well-formed but not acceptable), 400 for form. */
+    private static boolean authenticity(String reason) {
+        return switch (reason) {
+            case "untrusted-signer", "bad-signature", "expired", "not-yet-valid", "stale-request" -> true;
+            default -> false;
+        };
+    }
+
+    private static Map<String, Object> body(DownloadSession s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("objectId", s.objectId());
+        out.put("treId", s.treId());
+        out.put("sho", s.shoId());
+        out.put("mcimObject", s.mcimObject());
+        return out;
+    }
+
+    private static String field(JsonNode b, String name) {
+        JsonNode n = b.get(name);
+        if (n == null || !n.isTextual() || n.asText().isEmpty()) {
+            throw new HttpException(400, "malformed-request", "missing or non-string \"" + name + "\"");
+        }
+        return n.asText();
+    }
+
+    private static String query(Request r, String name) {
+        List<String> v = r.query().getOrDefault(name, List.of());
+        if (v.size() != 1 || v.get(0).isEmpty()) {
+            throw new HttpException(400, "malformed-request", "give exactly one " + name);
+        }
+        return v.get(0);
+    }
+
+    private static X509Certificate certificate(String b64) {
+        try {
+            byte[] der = Base64.getDecoder().decode(b64);
+            if (der.length > 8192) {
+                throw new HttpException(400, "malformed-certificate", "treCertificate is too large");
+            }
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+        } catch (IllegalArgumentException | CertificateException | ClassCastException e) {
+            throw new HttpException(400, "malformed-certificate", "treCertificate must be a base64 DER X.509 certificate");
+        }
+    }
+
+    private static byte[] encoded(X509Certificate c) {
+        try {
+            return c.getEncoded();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean same(X509Certificate a, X509Certificate b) {
+        return java.util.Arrays.equals(encoded(a), encoded(b));
+    }
+}

@@ -1,0 +1,62 @@
+package org.openmcim.dpf;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.openmcim.metrics.PrometheusEndpoint;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code openmcim dpf --config FILE}: runs the DPF until interrupted. The configuration (and every
+ * certificate and key it names) is validated before anything listens.
+ */
+@Command(name = "dpf", mixinStandardHelpOptions = true,
+        description = {"Run the Download and Provisioning Function (TR 33.812 steps 10-11, 16-17, 19-20): devices provision,",
+                "download and report; the DPF relays to the SHO over mutual TLS. Stops on Ctrl-C / SIGTERM."})
+public final class DpfCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "DPF YAML, e.g. config/dpf.yaml")
+    Path config;
+
+    @Option(names = "--check", description = "validate the configuration and exit")
+    boolean check;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        DpfConfig cfg = DpfConfig.load(config);
+        if (check) {
+            out.println("configuration OK: " + config);
+            return 0;
+        }
+        PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
+        PrometheusEndpoint metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
+        DpfServer server = DpfServer.start(cfg, Clock.systemUTC(), new SecureRandom(), registry);
+        out.println("DPF on https://" + server.address().getHostString() + ":" + server.address().getPort() + "/dpf/v1");
+        if (metrics != null) {
+            out.println("metrics on http://" + metrics.address().getHostString() + ":" + metrics.address().getPort() + "/metrics");
+        }
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            if (metrics != null) {
+                metrics.close();
+            }
+            stopped.countDown();
+        }, "dpf-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,64 @@
+package org.openmcim.dpf;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.openmcim.config.ConfigNode;
+import org.openmcim.drf.ConfigFiles;
+import org.openmcim.pki.Credential;
+
+/**
+ * {@code config/dpf.yaml}, validated at start-up: every problem names the file and the key.
+ *
+ * @param listen            the device-facing HTTPS listener (server-authenticated TLS; devices have no
+ *                          client certificates)
+ * @param tls               the DPF's credential: its server certificate towards devices and its client
+ *                          certificate towards SHOs (mutual TLS, steps 11/16/20)
+ * @param stateDir          nonce ledger (shared with the DRF) and download sessions
+ * @param shoConnectTimeout connecting to an SHO
+ * @param shoTimeout        a whole SHO call (the SHO asks the PVA and seals the MCIM within it)
+ */
+public record DpfConfig(InetSocketAddress listen, Credential tls, DpfSettings settings, Path stateDir, Duration shoConnectTimeout,
+                        Duration shoTimeout, ConfigFiles.Limits limits, Optional<InetSocketAddress> metrics) {
+
+    public static DpfConfig load(Path file) {
+        return from(ConfigNode.load(file), file.toAbsolutePath().getParent());
+    }
+
+    public static DpfConfig from(ConfigNode root, Path base) {
+        InetSocketAddress listen = root.hostPort("listen");
+        Credential tls = ConfigFiles.credential(root, "tls", base);
+        var roRoots = ConfigFiles.roots(root, "ro-roots", base);
+        var supplierRoots = ConfigFiles.roots(root, "supplier-roots", base);
+        Map<String, DpfSettings.Sho> shos = new LinkedHashMap<>();
+        for (ConfigNode n : root.children("shos")) {
+            String id = n.string("id");
+            if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw n.error("id", "must be 1-64 of [A-Za-z0-9._-]");
+            }
+            if (shos.containsKey(id)) {
+                throw n.error("id", "SHO " + id + " listed twice");
+            }
+            shos.put(id, new DpfSettings.Sho(id, ConfigFiles.https(n, "url"), ConfigFiles.root(n, "root", base)));
+            n.rejectUnknownKeys();
+        }
+        if (shos.isEmpty()) {
+            throw root.error("shos", "at least one SHO to relay to is required");
+        }
+        Duration maxAge = root.duration("request-max-age", Duration.ofMinutes(2));
+        Duration connect = root.duration("sho-connect-timeout", Duration.ofSeconds(3));
+        Duration call = root.duration("sho-timeout", Duration.ofSeconds(15));
+        if (call.isZero() || call.isNegative() || call.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw root.error("sho-timeout", "must be positive and at most 5m");
+        }
+        Path stateDir = base.resolve(root.string("state-dir"));
+        ConfigFiles.Limits limits = ConfigFiles.Limits.from(root, 64 * 1024);
+        Optional<InetSocketAddress> metrics = root.has("metrics") ? Optional.of(root.hostPort("metrics")) : Optional.empty();
+        root.rejectUnknownKeys();
+        return new DpfConfig(listen, tls, new DpfSettings(roRoots, supplierRoots, shos, maxAge), stateDir, connect, call, limits, metrics);
+    }
+}

@@ -1,0 +1,58 @@
+package org.openmcim.dpf;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+
+import org.openmcim.http.JsonHttpServer;
+import org.openmcim.pki.TlsContexts;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** A running DPF: its state directory, its SHO client and its device-facing HTTPS listener. */
+public final class DpfServer implements AutoCloseable {
+    private final Dpf dpf;
+    private final JsonHttpServer http;
+
+    private DpfServer(Dpf dpf, JsonHttpServer http) {
+        this.dpf = dpf;
+        this.http = http;
+    }
+
+    public static DpfServer start(DpfConfig cfg, Clock clock, SecureRandom random, MeterRegistry meters) throws InterruptedException {
+        return start(cfg, name -> new DirectoryRecords(cfg.stateDir().resolve(name), random), PcidLifecycle.none(), clock, random, meters);
+    }
+
+    /**
+     * With other tables ({@code nonces-issued}, {@code nonces-used}, {@code sessions}; e.g.
+     * {@code name -> HazelcastRecords.of(storeMember.hazelcast(), name)}) and the ICF's credential
+     * store (PCID → PROVISIONING → RETIRED), in an RO process that runs the ICF too.
+     */
+    public static DpfServer start(DpfConfig cfg, java.util.function.Function<String, Records> tables, PcidLifecycle pcids, Clock clock,
+                                  SecureRandom random, MeterRegistry meters) throws InterruptedException {
+        NonceLedger ledger = new NonceLedger(tables.apply("nonces-issued"), tables.apply("nonces-used"));
+        SessionStore sessions = new SessionStore(tables.apply("sessions"));
+        List<java.security.cert.X509Certificate> shoRoots = cfg.settings().shos().values().stream().map(DpfSettings.Sho::root).distinct().toList();
+        ShoClient sho = new ShoClient(TlsContexts.jdkClient(cfg.tls(), shoRoots), cfg.shoConnectTimeout(), cfg.shoTimeout());
+        Dpf dpf = new Dpf(cfg.settings(), ledger, sessions, sho, pcids, clock, random, meters);
+        JsonHttpServer http = dpf.routes(JsonHttpServer.builder("dpf").maxBody(cfg.limits().maxBody())
+                        .workers(cfg.limits().workers(), cfg.limits().queue())
+                        .tls(TlsContexts.server(cfg.tls(), List.of(), false)))
+                .start(cfg.listen());
+        return new DpfServer(dpf, http);
+    }
+
+    public Dpf dpf() {
+        return dpf;
+    }
+
+    public InetSocketAddress address() {
+        return http.address();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

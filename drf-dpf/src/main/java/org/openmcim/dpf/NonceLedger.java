@@ -1,0 +1,87 @@
+package org.openmcim.dpf;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The bootstrap nonces the DRF issued (TR 33.812 step 8) and the DPF consumed (step 10): the state the
+ * two RO functions share. The DRF records every nonce it signs into a bootstrap; the DPF accepts a
+ * provisioning request only for a nonce recorded here, and only once — consuming is atomic, so a
+ * replayed or concurrently repeated request loses.
+ */
+public final class NonceLedger {
+    /** What the DRF recorded with a nonce: who the bootstrap was for and which SHO it names. */
+    public record Issued(String nonce, String pcid, String treId, String shoId, Instant issuedAt, Instant expiresAt) {
+    }
+
+    public enum Consume { CONSUMED, UNKNOWN, ALREADY_USED }
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final Records issued;
+    private final Records used;
+
+    public NonceLedger(Records issued, Records used) {
+        this.issued = issued;
+        this.used = used;
+    }
+
+    /** An in-memory ledger (tests; a DRF and DPF in one process). */
+    public static NonceLedger inMemory() {
+        return new NonceLedger(new MemoryRecords(), new MemoryRecords());
+    }
+
+    public void record(Issued i) {
+        ObjectNode o = json.createObjectNode().put("nonce", i.nonce()).put("pcid", i.pcid()).put("treId", i.treId())
+                .put("shoId", i.shoId()).put("issuedAt", i.issuedAt().toString()).put("expiresAt", i.expiresAt().toString());
+        if (!issued.putIfAbsent(i.nonce(), bytes(o))) {
+            // 128 random bits never collide in practice; if they do, the nonce must not be reused.
+            throw new IllegalStateException("nonce recorded twice");
+        }
+    }
+
+    public Optional<Issued> find(String nonce) {
+        if (nonce == null || !Records.KEY.matcher(nonce).matches()) {
+            return Optional.empty();
+        }
+        return issued.get(nonce).map(b -> {
+            JsonNode o = read(b);
+            return new Issued(o.path("nonce").asText(), o.path("pcid").asText(), o.hasNonNull("treId") ? o.get("treId").asText() : null,
+                    o.path("shoId").asText(), Instant.parse(o.path("issuedAt").asText()), Instant.parse(o.path("expiresAt").asText()));
+        });
+    }
+
+    public boolean isUsed(String nonce) {
+        return Records.KEY.matcher(nonce).matches() && used.get(nonce).isPresent();
+    }
+
+    /** Marks {@code nonce} used by {@code treId} at {@code at}, once. */
+    public Consume consume(String nonce, String treId, Instant at) {
+        if (find(nonce).isEmpty()) {
+            return Consume.UNKNOWN;
+        }
+        ObjectNode o = json.createObjectNode().put("treId", treId).put("at", at.toString());
+        return used.putIfAbsent(nonce, bytes(o)) ? Consume.CONSUMED : Consume.ALREADY_USED;
+    }
+
+    private byte[] bytes(JsonNode o) {
+        try {
+            return json.writeValueAsBytes(o);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private JsonNode read(byte[] b) {
+        try {
+            return json.readTree(b);
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt ledger record", e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.openmcim.dpf;
+
+import java.time.Instant;
+import java.util.logging.Logger;
+
+import org.openmcim.store.CredentialState;
+import org.openmcim.store.CredentialStore;
+
+/**
+ * What the DPF tells the PCID's credential record (credential-store {@link CredentialState}): the
+ * device is being provisioned (step 10 accepted), and, once the device reports success (step 19), the
+ * PCID is retired — the device now attaches with its MCIM IMSI (TR 33.812 steps 18-20). A failure
+ * report leaves it PROVISIONING so the device can try again with the same PCID.
+ */
+public interface PcidLifecycle {
+    void provisioning(String pcid, Instant at);
+
+    void provisioned(String pcid, boolean success, Instant at);
+
+    /** For a DPF that does not share the ICF's store. */
+    static PcidLifecycle none() {
+        return new PcidLifecycle() {
+            @Override
+            public void provisioning(String pcid, Instant at) {
+            }
+
+            @Override
+            public void provisioned(String pcid, boolean success, Instant at) {
+            }
+        };
+    }
+
+    /**
+     * Over the ICF's credential store. A transition the store refuses (a non-3GPP PCID never reported
+     * ATTACHED, a PCID already retired) is logged, not fatal: the provisioning itself is sound.
+     */
+    static PcidLifecycle of(CredentialStore store) {
+        Logger log = Logger.getLogger(PcidLifecycle.class.getName());
+        return new PcidLifecycle() {
+            @Override
+            public void provisioning(String pcid, Instant at) {
+                move(pcid, CredentialState.PROVISIONING, at);
+            }
+
+            @Override
+            public void provisioned(String pcid, boolean success, Instant at) {
+                if (success) {
+                    move(pcid, CredentialState.RETIRED, at);
+                }
+            }
+
+            private void move(String pcid, CredentialState to, Instant at) {
+                try {
+                    if (store.transition(pcid, to, at).isEmpty()) {
+                        log.info("PCID " + pcid + " is not in the credential store; state not changed");
+                    }
+                } catch (IllegalStateException e) {
+                    log.info("PCID " + pcid + ": " + e.getMessage());
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,64 @@
+package org.openmcim.drf;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.openmcim.metrics.PrometheusEndpoint;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code openmcim drf --config FILE}: runs the DRF until interrupted. The configuration (and every
+ * certificate and key it names) is validated before anything listens.
+ */
+@Command(name = "drf", mixinStandardHelpOptions = true,
+        description = {"Run the Discovery and Registration Function (TR 33.812 steps 6-8, 17): SHOs register PCIDs over mutual TLS;",
+                "devices pull their signed bootstrap. Stops on Ctrl-C / SIGTERM."})
+public final class DrfCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "DRF YAML, e.g. config/drf.yaml")
+    Path config;
+
+    @Option(names = "--check", description = "validate the configuration and exit")
+    boolean check;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        DrfConfig cfg = DrfConfig.load(config);
+        if (check) {
+            out.println("configuration OK: " + config);
+            return 0;
+        }
+        PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
+        PrometheusEndpoint metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
+        DrfServer server = DrfServer.start(cfg, Clock.systemUTC(), new SecureRandom(), registry);
+        out.println("DRF devices on https://" + server.deviceAddress().getHostString() + ":" + server.deviceAddress().getPort()
+                + "/drf/v1/bootstrap, SHOs on https://" + server.operatorAddress().getHostString() + ":" + server.operatorAddress().getPort()
+                + "/drf/v1/registrations (mutual TLS)");
+        if (metrics != null) {
+            out.println("metrics on http://" + metrics.address().getHostString() + ":" + metrics.address().getPort() + "/metrics");
+        }
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            if (metrics != null) {
+                metrics.close();
+            }
+            stopped.countDown();
+        }, "drf-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,118 @@
+package org.openmcim.drf;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.openmcim.config.ConfigNode;
+import org.openmcim.pki.Credential;
+import org.openmcim.wire.bootstrap.BootstrapCodec;
+import org.openmcim.wire.bootstrap.BootstrapMessage;
+
+/**
+ * {@code config/drf.yaml}, validated at start-up: every problem names the file and the key.
+ *
+ * @param deviceListen    the device-facing HTTPS listener (pull), server-authenticated TLS only
+ * @param operatorListen  the SHO-facing HTTPS listener (registrations), mutual TLS with SHO roots
+ * @param tls             the DRF's TLS credential
+ * @param signer          the RO's bootstrap signing credential (step 8)
+ * @param stateDir        where the registry and the nonce ledger live (shared with the DPF)
+ * @param registrations   static registrations, e.g. PCIDs whose SHO is the RO itself (keepImsi)
+ */
+public record DrfConfig(InetSocketAddress deviceListen, InetSocketAddress operatorListen, Credential tls, Credential signer,
+                        DrfSettings settings, Path stateDir, List<Registration> registrations, ConfigFiles.Limits limits,
+                        Optional<InetSocketAddress> metrics) {
+
+    public static DrfConfig load(Path file) {
+        return from(ConfigNode.load(file), file.toAbsolutePath().getParent());
+    }
+
+    public static DrfConfig from(ConfigNode root, Path base) {
+        String roId = root.string("ro-id");
+        InetSocketAddress device = root.hostPort("device-listen");
+        InetSocketAddress operator = root.hostPort("operator-listen");
+        if (device.equals(operator)) {
+            throw root.error("operator-listen", "must differ from device-listen (devices have no client certificates, SHOs must)");
+        }
+        Credential tls = ConfigFiles.credential(root, "tls", base);
+        Credential signer = ConfigFiles.credential(root, "bootstrap-signer", base);
+        List<X509Certificate> supplierRoots = ConfigFiles.roots(root, "supplier-roots", base);
+
+        Map<String, X509Certificate> shoRoots = new LinkedHashMap<>();
+        Map<String, String> shoNames = new LinkedHashMap<>();
+        for (ConfigNode n : root.children("shos")) {
+            String id = n.string("id");
+            if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw n.error("id", "must be 1-64 of [A-Za-z0-9._-] (the CN of the SHO's certificate)");
+            }
+            if (shoRoots.containsKey(id)) {
+                throw n.error("id", "SHO " + id + " listed twice");
+            }
+            shoNames.put(id, n.string("name", id));
+            shoRoots.put(id, ConfigFiles.root(n, "root", base));
+            n.rejectUnknownKeys();
+        }
+        if (shoRoots.isEmpty()) {
+            throw root.error("shos", "at least one SHO allowed to register PCIDs is required");
+        }
+
+        ConfigNode b = root.child("bootstrap");
+        Duration lifetime = b.duration("lifetime", Duration.ofMinutes(15));
+        if (lifetime.isZero() || lifetime.isNegative() || lifetime.compareTo(BootstrapCodec.MAX_LIFETIME) > 0) {
+            throw b.error("lifetime", "must be positive and at most 24h (docs/bootstrap-message.md)");
+        }
+        String apn = b.string("apn", "provisioning");
+        String pdnType = b.oneOf("pdn-type", "ipv4", "ipv4", "ipv6", "ipv4v6");
+        URI defaultDpf = ConfigFiles.https(b, "default-dpf-url");
+        b.rejectUnknownKeys();
+
+        DrfSettings.Push push;
+        Optional<ConfigNode> pn = root.optionalChild("push");
+        if (pn.isPresent()) {
+            ConfigNode n = pn.get();
+            boolean enabled = n.bool("enabled", true);
+            int port = (int) n.integer("port", 1, 65535, 8090);
+            String path = n.string("path", "/openmcim/bootstrap");
+            if (!path.startsWith("/")) {
+                throw n.error("path", "must start with /");
+            }
+            Duration timeout = n.duration("timeout", Duration.ofSeconds(5));
+            n.rejectUnknownKeys();
+            push = new DrfSettings.Push(enabled, port, path, timeout);
+        } else {
+            push = new DrfSettings.Push(false, 8090, "/openmcim/bootstrap", Duration.ofSeconds(5));
+        }
+        Duration attachValidity = root.duration("attach-validity", Duration.ofHours(1));
+        Duration maxAge = root.duration("request-max-age", Duration.ofMinutes(2));
+        boolean non3gpp = root.bool("non-3gpp-unauthenticated", false);
+        Path stateDir = base.resolve(root.string("state-dir"));
+
+        List<Registration> regs = new ArrayList<>();
+        for (ConfigNode n : root.children("registrations")) {
+            try {
+                String shoId = n.string("sho-id");
+                regs.add(new Registration(n.string("pcid"), n.optionalString("tre-id").orElse(null), shoId,
+                        n.string("sho-name", shoNames.getOrDefault(shoId, shoId)), ConfigFiles.https(n, "sho-url"),
+                        n.has("dpf-url") ? ConfigFiles.https(n, "dpf-url") : defaultDpf,
+                        BootstrapMessage.Operation.fromWire(n.string("operation", "initial")), n.strings("applications"), Instant.EPOCH));
+            } catch (IllegalArgumentException e) {
+                throw n.error(e.getMessage());
+            }
+            n.rejectUnknownKeys();
+        }
+        ConfigFiles.Limits limits = ConfigFiles.Limits.from(root, 16 * 1024);
+        Optional<InetSocketAddress> metrics = root.has("metrics") ? Optional.of(root.hostPort("metrics")) : Optional.empty();
+        root.rejectUnknownKeys();
+        DrfSettings settings = new DrfSettings(roId, shoRoots, shoNames, supplierRoots, defaultDpf, apn, pdnType, lifetime, attachValidity,
+                maxAge, non3gpp, push);
+        return new DrfConfig(device, operator, tls, signer, settings, stateDir, List.copyOf(regs), limits, metrics);
+    }
+}

@@ -1,0 +1,91 @@
+package org.openmcim.drf;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.openmcim.dpf.DirectoryRecords;
+import org.openmcim.dpf.NonceLedger;
+import org.openmcim.http.JsonHttpServer;
+import org.openmcim.pki.TlsContexts;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * A running DRF: the registry and nonce ledger in the state directory, the device-facing listener
+ * (pull) and the SHO-facing one (registrations, mutual TLS). {@link #listener()} is what the ICF calls
+ * on "PCID attached at IP" (step 6).
+ */
+public final class DrfServer implements AutoCloseable {
+    private final Drf drf;
+    private final JsonHttpServer device;
+    private final JsonHttpServer operator;
+
+    private DrfServer(Drf drf, JsonHttpServer device, JsonHttpServer operator) {
+        this.drf = drf;
+        this.device = device;
+        this.operator = operator;
+    }
+
+    public static DrfServer start(DrfConfig cfg, Clock clock, SecureRandom random, MeterRegistry meters) throws InterruptedException {
+        return start(cfg, name -> new DirectoryRecords(cfg.stateDir().resolve(name), random), clock, random, meters);
+    }
+
+    /**
+     * With other tables ({@code registry}, {@code nonces-issued}, {@code nonces-used}; e.g.
+     * {@code name -> HazelcastRecords.of(storeMember.hazelcast(), name)}).
+     */
+    public static DrfServer start(DrfConfig cfg, java.util.function.Function<String, org.openmcim.dpf.Records> tables, Clock clock,
+                                  SecureRandom random, MeterRegistry meters) throws InterruptedException {
+        Registry registry = new Registry(tables.apply("registry"));
+        for (Registration r : cfg.registrations()) {
+            registry.put(new Registration(r.pcid(), r.treId(), r.shoId(), r.shoName(), r.shoUrl(), r.dpfUrl(), r.operation(), r.applications(),
+                    clock.instant()));
+        }
+        NonceLedger ledger = new NonceLedger(tables.apply("nonces-issued"), tables.apply("nonces-used"));
+        Drf drf = new Drf(cfg.settings(), cfg.signer(), registry, ledger, clock, random, meters);
+        JsonHttpServer device = null;
+        try {
+            device = drf.deviceRoutes(JsonHttpServer.builder("drf-device").maxBody(cfg.limits().maxBody())
+                    .workers(cfg.limits().workers(), cfg.limits().queue()).tls(TlsContexts.server(cfg.tls(), List.of(), false)))
+                    .start(cfg.deviceListen());
+            JsonHttpServer operator = drf.operatorRoutes(JsonHttpServer.builder("drf-operator").maxBody(cfg.limits().maxBody())
+                    .workers(cfg.limits().workers(), cfg.limits().queue())
+                    .tls(TlsContexts.server(cfg.tls(), new ArrayList<>(cfg.settings().shoRoots().values()), true)))
+                    .start(cfg.operatorListen());
+            return new DrfServer(drf, device, operator);
+        } catch (InterruptedException | RuntimeException e) {
+            if (device != null) {
+                device.close();
+            }
+            drf.close();
+            throw e;
+        }
+    }
+
+    /** The DRF's input from the ICF. */
+    public PcidAttachedListener listener() {
+        return drf;
+    }
+
+    public Drf drf() {
+        return drf;
+    }
+
+    public InetSocketAddress deviceAddress() {
+        return device.address();
+    }
+
+    public InetSocketAddress operatorAddress() {
+        return operator.address();
+    }
+
+    @Override
+    public void close() {
+        device.close();
+        operator.close();
+        drf.close();
+    }
+}

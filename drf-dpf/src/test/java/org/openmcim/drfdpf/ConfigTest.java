@@ -1,0 +1,116 @@
+package org.openmcim.drfdpf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openmcim.config.ConfigException;
+import org.openmcim.dpf.DpfConfig;
+import org.openmcim.dpf.DpfServer;
+import org.openmcim.drf.DrfConfig;
+import org.openmcim.drf.DrfServer;
+import org.openmcim.pki.DevelopmentPki;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** The shipped config/drf.yaml and config/dpf.yaml load against a development PKI; every mistake names file and key. */
+class ConfigTest {
+    @TempDir
+    static Path tmp;
+    static Path conf;
+    static String drfYaml;
+    static String dpfYaml;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        // The same layout as the repository: config/*.yaml and .work/pki next to it.
+        DevelopmentPki.init(tmp.resolve(".work/pki"), Instant.now().minus(Duration.ofDays(1)), new SecureRandom(), false);
+        conf = Files.createDirectories(tmp.resolve("config"));
+        Path repo = Path.of(System.getProperty("user.dir")).getParent();
+        drfYaml = Files.readString(repo.resolve("config/drf.yaml"));
+        dpfYaml = Files.readString(repo.resolve("config/dpf.yaml"));
+    }
+
+    private static Path write(String name, String yaml) throws Exception {
+        Path p = conf.resolve(name);
+        Files.writeString(p, yaml);
+        return p;
+    }
+
+    @Test
+    void shippedFilesLoad() throws Exception {
+        DrfConfig drf = DrfConfig.load(write("drf.yaml", drfYaml));
+        assertEquals("ro", drf.settings().roId());
+        assertEquals(2, drf.settings().shoRoots().size());
+        assertEquals(Duration.ofMinutes(15), drf.settings().lifetime());
+        assertTrue(drf.settings().push().enabled());
+        assertFalse(drf.settings().non3gppUnauthenticated());
+        DpfConfig dpf = DpfConfig.load(write("dpf.yaml", dpfYaml));
+        assertEquals(2, dpf.settings().shos().size());
+        assertEquals(Duration.ofSeconds(15), dpf.shoTimeout());
+        assertEquals(drf.stateDir(), dpf.stateDir(), "DRF and DPF share the nonce ledger");
+    }
+
+    @Test
+    void mistakesNameFileAndKey() throws Exception {
+        Map<String, String> drfCases = Map.of(
+                "lifetime: 15m", "lifetime: 2d",
+                "default-dpf-url: https://", "default-dpf-url: http://",
+                "non-3gpp-unauthenticated: false", "non-3gpp-unauthenticated: false\nnon-3gpp-unauthenticatd: true",
+                "../.work/pki/sho2-root.crt", "../.work/pki/missing-root.crt",
+                "operator-listen: 127.0.0.1:8442", "operator-listen: 127.0.0.1:8441");
+        Map<String, String> drfKeys = Map.of(
+                "lifetime: 2d", "bootstrap.lifetime", "default-dpf-url: http://", "bootstrap.default-dpf-url",
+                "non-3gpp-unauthenticatd: true", "non-3gpp-unauthenticatd: unknown key", "../.work/pki/missing-root.crt", "shos[1].root",
+                "operator-listen: 127.0.0.1:8441", "operator-listen");
+        for (var e : drfCases.entrySet()) {
+            assertTrue(drfYaml.contains(e.getKey()), e.getKey());
+            Path p = write("bad-drf.yaml", drfYaml.replace(e.getKey(), e.getValue()));
+            ConfigException x = assertThrows(ConfigException.class, () -> DrfConfig.load(p), e.getValue());
+            assertTrue(x.getMessage().startsWith(p.toString() + ": "), x.getMessage());
+            String key = drfKeys.get(e.getValue().contains("\n") ? "non-3gpp-unauthenticatd: true" : e.getValue());
+            assertTrue(x.getMessage().contains(key), x.getMessage() + " should name " + key);
+        }
+        Path p = write("bad-dpf.yaml", dpfYaml.replace("sho-timeout: 15s", "sho-timeout: 0s"));
+        assertTrue(assertThrows(ConfigException.class, () -> DpfConfig.load(p)).getMessage().contains("sho-timeout"));
+        Path q = write("bad-dpf2.yaml", dpfYaml.replace("../.work/pki/dpf.key", "../.work/pki/nope.key"));
+        assertTrue(assertThrows(ConfigException.class, () -> DpfConfig.load(q)).getMessage().contains(": tls: cannot read"));
+    }
+
+    @Test
+    void serversStartFromTheirConfiguration() throws Exception {
+        int[] ports = new int[3];
+        for (int i = 0; i < ports.length; i++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                ports[i] = s.getLocalPort();
+            }
+        }
+        String drf = drfYaml.replace("127.0.0.1:8441", "127.0.0.1:" + ports[0]).replace("127.0.0.1:8442", "127.0.0.1:" + ports[1])
+                .replace("metrics: 127.0.0.1:9465", "");
+        String dpf = dpfYaml.replace("127.0.0.1:8443", "127.0.0.1:" + ports[2]).replace("metrics: 127.0.0.1:9466", "");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (DrfServer d = DrfServer.start(DrfConfig.load(write("run-drf.yaml", drf)), Clock.systemUTC(), new SecureRandom(), meters);
+             DpfServer f = DpfServer.start(DpfConfig.load(write("run-dpf.yaml", dpf)), Clock.systemUTC(), new SecureRandom(), meters)) {
+            assertEquals(ports[0], d.deviceAddress().getPort());
+            assertEquals(ports[2], f.address().getPort());
+            // An attach for a PCID nobody registered: logged and counted, nothing else.
+            assertEquals(org.openmcim.drf.Drf.AttachOutcome.UNREGISTERED,
+                    d.drf().attach("001010000000555", InetAddress.getLoopbackAddress(), Instant.now()).get());
+            assertTrue(Files.isDirectory(tmp.resolve(".work/ro-state/nonces-issued")));
+        }
+    }
+}
