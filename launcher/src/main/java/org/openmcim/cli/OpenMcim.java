@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 org.openmcim.pki.PkiCommand.class,
                 org.openmcim.sho.ShoCommand.class,
                 org.openmcim.pva.PvaCommand.class,
+                org.openmcim.drf.DrfCommand.class,
+                org.openmcim.dpf.DpfCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class OpenMcim implements Runnable {

@@ -52,6 +52,10 @@ public final class EnbUeSession {
         return ue;
     }
 
+    public long enbUeS1apId() {
+        return enbUeS1apId;
+    }
+
     public OptionalLong mmeUeS1apId() {
         return mmeUeS1apId;
     }

@@ -1,0 +1,227 @@
+package org.openmcim.uesim;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+import org.openmcim.aka.kdf.PlmnId;
+import org.openmcim.uesim.s1ap.S1apCodec;
+import org.openmcim.uesim.s1ap.S1apDecodeError;
+import org.openmcim.uesim.s1ap.S1apIes;
+import org.openmcim.uesim.s1ap.S1apMessage;
+import org.openmcim.uesim.transport.S1Transport;
+import org.openmcim.uesim.transport.S1Transports;
+import org.openmcim.uesim.transport.TransportKind;
+import org.openmcim.uesim.ue.EmmState;
+import org.openmcim.uesim.ue.UeAction;
+import org.openmcim.uesim.ue.UeStateMachine;
+
+/**
+ * A simulated eNodeB: one S1-MME association (TS 36.412), S1 Setup (TS 36.413 §8.7.3), and any
+ * number of UEs whose S1AP traffic it routes by eNB UE S1AP ID (or, for a release command without
+ * it, by MME UE S1AP ID). Each UE runs attach, optionally holds the registration, then detaches;
+ * the result arrives as a future. All S1AP handling happens on the transport's thread, so one UE's
+ * session sees its messages in order.
+ */
+public final class Enb implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Enb.class.getName());
+
+    /** Where the eNB is: PLMN, eNB id, TAC, and the address it gives as its GTP-U end point. */
+    public record Config(PlmnId plmn, int enbId, int tac, byte[] gtpAddress) {
+        public S1apIes.Tai tai() {
+            return new S1apIes.Tai(plmn, tac);
+        }
+
+        public S1apIes.EutranCgi cgi() {
+            return new S1apIes.EutranCgi(plmn, (enbId << 8) | 1);
+        }
+    }
+
+    /** One UE's outcome: registered (APN, PDN address, time from first message to Attach Accept), detached. */
+    public record Result(String imsi, boolean registered, Optional<String> apn, Duration attachTime, boolean detached,
+                         Optional<Integer> rejectCause) {
+    }
+
+    private final S1apCodec codec = new S1apCodec();
+    private final Config config;
+    private final S1Transport transport;
+    private final CompletableFuture<S1apMessage> setup = new CompletableFuture<>();
+    private final Map<Long, Ue> byEnbId = new ConcurrentHashMap<>();
+    private final Map<Long, Ue> byMmeId = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger registeredNow = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger peakRegistered = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** UEs registered at this moment (attach accepted, detach not yet started). */
+    public int registeredNow() {
+        return registeredNow.get();
+    }
+
+    /** The most UEs registered at the same time so far. */
+    public int peakRegistered() {
+        return peakRegistered.get();
+    }
+
+    private Enb(Config config, TransportKind kind, InetSocketAddress mme, Consumer<String> log) throws Exception {
+        this.config = config;
+        this.transport = S1Transports.open(kind, mme, new S1Transport.Listener() {
+            @Override
+            public void onPdu(byte[] pdu) {
+                receive(pdu);
+            }
+
+            @Override
+            public void onClosed(String reason) {
+                setup.completeExceptionally(new IllegalStateException("S1 association closed: " + reason));
+                byEnbId.values().forEach(u -> u.fail("S1 association closed: " + reason));
+            }
+        }, log);
+    }
+
+    /** Connects, performs S1 Setup, and returns once the MME accepted it. */
+    public static Enb connect(Config config, TransportKind kind, InetSocketAddress mme, Duration timeout, Consumer<String> log)
+            throws Exception {
+        Enb enb = new Enb(config, kind, mme, log);
+        enb.send(new S1apMessage.S1SetupRequest(new S1apIes.GlobalEnbId(config.plmn(), config.enbId(), false), Optional.empty(),
+                List.of(new S1apIes.SupportedTa(config.tac(), List.of(config.plmn()))), 2));
+        S1apMessage answer;
+        try {
+            answer = enb.setup.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            enb.close();
+            throw new IllegalStateException("no S1 Setup answer from " + mme + ": " + e.getMessage(), e);
+        }
+        if (!(answer instanceof S1apMessage.S1SetupResponse)) {
+            enb.close();
+            throw new IllegalStateException("S1 Setup refused by " + mme + ": " + answer);
+        }
+        return enb;
+    }
+
+    /**
+     * Runs one UE: attach, hold the registration for {@code hold}, detach. The future completes when
+     * the MME released the UE context (or the attach failed and it was released).
+     */
+    public CompletableFuture<Result> attachAndDetach(UeStateMachine ue, String imsi, long enbUeS1apId, Duration hold) {
+        Ue u = new Ue(imsi, new EnbUeSession(new EnbUeSession.Cell(config.tai(), config.cgi(),
+                S1apIes.TransportLayerAddress.ipv4(config.gtpAddress())), ue, enbUeS1apId), hold);
+        if (byEnbId.putIfAbsent(enbUeS1apId, u) != null) {
+            throw new IllegalArgumentException("eNB UE S1AP ID " + enbUeS1apId + " in use");
+        }
+        synchronized (u) {
+            u.started = System.nanoTime();
+            u.apply(u.session.attach());
+        }
+        return u.result;
+    }
+
+    private void receive(byte[] pdu) {
+        Object decoded = codec.decode(pdu);
+        if (decoded instanceof S1apDecodeError err) {
+            LOG.warning(() -> "undecodable S1AP from the MME: " + err);
+            return;
+        }
+        S1apMessage m = (S1apMessage) decoded;
+        if (m instanceof S1apMessage.S1SetupResponse || m instanceof S1apMessage.S1SetupFailure) {
+            setup.complete(m);
+            return;
+        }
+        Ue u = route(m);
+        if (u == null) {
+            LOG.fine(() -> "S1AP for no known UE: " + m.getClass().getSimpleName());
+            return;
+        }
+        synchronized (u) {
+            u.apply(u.session.onS1ap(m));
+        }
+    }
+
+    private Ue route(S1apMessage m) {
+        if (m instanceof S1apMessage.DownlinkNasTransport dl) {
+            return remember(dl.enbUeS1apId(), dl.mmeUeS1apId());
+        }
+        if (m instanceof S1apMessage.InitialContextSetupRequest ics) {
+            return remember(ics.enbUeS1apId(), ics.mmeUeS1apId());
+        }
+        if (m instanceof S1apMessage.UeContextReleaseCommand rel) {
+            return rel.enbUeS1apId().isPresent() ? byEnbId.get(rel.enbUeS1apId().getAsLong()) : byMmeId.get(rel.mmeUeS1apId());
+        }
+        return null;
+    }
+
+    private Ue remember(long enbId, long mmeId) {
+        Ue u = byEnbId.get(enbId);
+        if (u != null) {
+            byMmeId.put(mmeId, u);
+        }
+        return u;
+    }
+
+    private void send(S1apMessage m) {
+        transport.send(codec.encode(m));
+    }
+
+    /** One UE's run through attach, hold, detach. Guarded by its own monitor. */
+    private final class Ue {
+        final String imsi;
+        final EnbUeSession session;
+        final Duration hold;
+        final CompletableFuture<Result> result = new CompletableFuture<>();
+        long started;
+        Duration attachTime = Duration.ZERO;
+        Optional<String> apn = Optional.empty();
+        Optional<Integer> rejectCause = Optional.empty();
+        boolean registered;
+        boolean detaching;
+
+        Ue(String imsi, EnbUeSession session, Duration hold) {
+            this.imsi = imsi;
+            this.session = session;
+            this.hold = hold;
+        }
+
+        void apply(EnbUeSession.Step step) {
+            step.send().forEach(Enb.this::send);
+            for (UeAction a : step.events()) {
+                if (a instanceof UeAction.Registered r) {
+                    registered = true;
+                    peakRegistered.accumulateAndGet(registeredNow.incrementAndGet(), Math::max);
+                    apn = Optional.of(r.apn());
+                    attachTime = Duration.ofNanos(System.nanoTime() - started);
+                } else if (a instanceof UeAction.AttachFailed f) {
+                    rejectCause = Optional.of(f.emmCause());
+                }
+            }
+            if (registered && !detaching && session.ue().state() == EmmState.EMM_REGISTERED) {
+                detaching = true;
+                CompletableFuture.delayedExecutor(hold.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                    registeredNow.decrementAndGet();
+                    synchronized (this) {
+                        apply(session.detach(false));
+                    }
+                });
+            }
+            if (session.released() && (detaching || !registered)) {
+                byEnbId.remove(session.enbUeS1apId());
+                session.mmeUeS1apId().ifPresent(byMmeId::remove);
+                result.complete(new Result(imsi, registered, apn, attachTime,
+                        detaching && session.ue().state() == EmmState.EMM_DEREGISTERED, rejectCause));
+            }
+        }
+
+        void fail(String why) {
+            result.completeExceptionally(new IllegalStateException(imsi + ": " + why));
+        }
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+    }
+}
