@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 org.openmcim.pva.PvaCommand.class,
                 org.openmcim.drf.DrfCommand.class,
                 org.openmcim.dpf.DpfCommand.class,
+                org.openmcim.uesim.UeSimCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class OpenMcim implements Runnable {
