@@ -66,8 +66,9 @@ final class DemoCommand implements Callable<Integer> {
         byte[] amf = {(byte) 0x80, 0x00};
 
         out.println("OpenMCIM demo: " + devices + " device(s), PCID range and visited PLMN " + visited);
-        out.println("Covers TR 33.812 steps 1-5 in-process. Not built yet, so not shown: the real MME attach,");
-        out.println("Diameter S6a/Gx, DRF bootstrap, DPF download, SHO/PVA and operator change (steps 6-20).");
+        out.println("Covers TR 33.812 steps 1-5 in-process. Not wired into this demo yet, so not shown here: the real");
+        out.println("MME attach over S6a/Gx, DRF bootstrap, DPF download, SHO/PVA and operator change (steps 6-20).");
+        out.println("Those parts run on their own: bin/openmcim icf|drf|dpf|sho|pva|ue-sim (see README.md).");
         List<String[]> summary = new ArrayList<>();
         int ok = 0;
         for (int d = 1; d <= devices; d++) {

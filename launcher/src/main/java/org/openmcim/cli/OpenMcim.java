@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 org.openmcim.drf.DrfCommand.class,
                 org.openmcim.dpf.DpfCommand.class,
                 org.openmcim.uesim.UeSimCommand.class,
+                LabCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class OpenMcim implements Runnable {
