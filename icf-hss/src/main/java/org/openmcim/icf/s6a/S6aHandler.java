@@ -52,6 +52,7 @@ public final class S6aHandler implements ApplicationHandler {
     private final Predicate<String> servedLocally;
     private final Clock clock;
     private final A a;
+    private final org.openmcim.icf.config.ProfileAvps profileAvps;
 
     /** AVP definitions looked up once. */
     private record A(AvpDefinition userName, AvpDefinition visitedPlmn, AvpDefinition reqEutran, AvpDefinition reqUtran,
@@ -96,6 +97,7 @@ public final class S6aHandler implements ApplicationHandler {
         this.servedLocally = servedLocally;
         this.clock = clock;
         this.a = A.of(local.dictionary());
+        this.profileAvps = new org.openmcim.icf.config.ProfileAvps(local.dictionary(), profile);
     }
 
     @Override
@@ -242,14 +244,8 @@ public final class S6aHandler implements ApplicationHandler {
 
     /** TS 29.272 §7.3.2 Subscription-Data with one APN configuration (the profile's APN as default). */
     private Avp subscriptionData(Subscriber s) {
-        Avp ambr = Avp.grouped(a.ambr(), Avp.unsigned32(a.mbrUl(), profile.ambrUl()), Avp.unsigned32(a.mbrDl(), profile.ambrDl()));
-        // TS 29.212 §5.3.46/§5.3.47: 0 = PRE-EMPTION_CAPABILITY_ENABLED / _VULNERABILITY_ENABLED, 1 = DISABLED.
-        Avp arp = Avp.grouped(a.arp(), Avp.unsigned32(a.priorityLevel(), profile.priorityLevel()),
-                Avp.enumerated(a.preemptionCapability(), profile.preemptionCapable() ? 0 : 1),
-                Avp.enumerated(a.preemptionVulnerability(), profile.preemptionVulnerable() ? 0 : 1));
-        Avp apn = Avp.grouped(a.apnConfiguration(), Avp.unsigned32(a.contextId(), 1),
-                Avp.enumerated(a.pdnType(), profile.pdnTypeCode()), Avp.utf8String(a.serviceSelection(), profile.apn()),
-                Avp.grouped(a.qosProfile(), Avp.enumerated(a.qci(), profile.qci()), arp), ambr);
+        Avp ambr = profileAvps.ambr();
+        Avp apn = profileAvps.apnConfiguration(1);
         List<Avp> data = new ArrayList<>();
         if (s.msisdn() != null) {
             data.add(Avp.octetString(a.msisdn(), tbcd(s.msisdn())));

@@ -53,6 +53,7 @@ public final class SwxHandler implements ApplicationHandler {
     private final SubscriptionProfile profile;
     private final int maxVectors;
     private final A a;
+    private final org.openmcim.icf.config.ProfileAvps profileAvps;
 
     /** AVP definitions looked up once. */
     private record A(AvpDefinition userName, AvpDefinition numberAuthItems, AvpDefinition authDataItem, AvpDefinition itemNumber,
@@ -88,6 +89,7 @@ public final class SwxHandler implements ApplicationHandler {
         this.profile = profile;
         this.maxVectors = maxVectors;
         this.a = A.of(local.dictionary());
+        this.profileAvps = new org.openmcim.icf.config.ProfileAvps(local.dictionary(), profile);
     }
 
     @Override
@@ -248,16 +250,9 @@ public final class SwxHandler implements ApplicationHandler {
                         Avp.utf8String(a.subscriptionIdData(), s.imsi())));
         data.add(Avp.enumerated(a.ipAccess(), NON_3GPP_SUBSCRIPTION_ALLOWED));
         data.add(Avp.enumerated(a.ipAccessApn(), NON_3GPP_APNS_ENABLE));
-        Avp ambr = Avp.grouped(a.ambr(), Avp.unsigned32(a.mbrUl(), profile.ambrUl()), Avp.unsigned32(a.mbrDl(), profile.ambrDl()));
-        data.add(ambr);
+        data.add(profileAvps.ambr());
         data.add(Avp.unsigned32(a.contextId(), DEFAULT_CONTEXT));
-        // TS 29.212 §5.3.46/§5.3.47: 0 = ENABLED, 1 = DISABLED.
-        Avp arp = Avp.grouped(a.arp(), Avp.unsigned32(a.priorityLevel(), profile.priorityLevel()),
-                Avp.enumerated(a.preemptionCapability(), profile.preemptionCapable() ? 0 : 1),
-                Avp.enumerated(a.preemptionVulnerability(), profile.preemptionVulnerable() ? 0 : 1));
-        data.add(Avp.grouped(a.apnConfiguration(), Avp.unsigned32(a.contextId(), DEFAULT_CONTEXT),
-                Avp.enumerated(a.pdnType(), profile.pdnTypeCode()), Avp.utf8String(a.serviceSelection(), profile.apn()),
-                Avp.grouped(a.qosProfile(), Avp.enumerated(a.qci(), profile.qci()), arp), ambr));
+        data.add(profileAvps.apnConfiguration(DEFAULT_CONTEXT));
         return Avp.grouped(a.userData(), data);
     }
 
