@@ -15,6 +15,7 @@ import java.util.Set;
 
 import org.openmcim.config.ConfigException;
 import org.openmcim.config.ConfigNode;
+import org.openmcim.config.PkiFiles;
 import org.openmcim.pki.Credential;
 import org.openmcim.pki.Pem;
 
@@ -42,10 +43,10 @@ public record PvaConfig(Path base, InetSocketAddress listen, Path certificate, P
         Path cert = Path.of(tls.string("certificate"));
         Path key = Path.of(tls.string("key"));
         tls.rejectUnknownKeys();
-        List<Path> shoRoots = paths(root, "sho-roots");
-        List<Path> supplierRoots = paths(root, "supplier-roots");
+        List<Path> shoRoots = PkiFiles.rootFiles(root, "sho-roots");
+        List<Path> supplierRoots = PkiFiles.rootFiles(root, "supplier-roots");
         ConfigNode admin = root.child("admin");
-        List<Path> adminRoots = paths(admin, "roots");
+        List<Path> adminRoots = PkiFiles.rootFiles(admin, "roots");
         Set<String> adminNames = Set.copyOf(admin.strings("names"));
         if (adminNames.isEmpty()) {
             throw admin.error("names", "at least one administrator certificate CN");
@@ -96,39 +97,12 @@ public record PvaConfig(Path base, InetSocketAddress listen, Path certificate, P
                 List.copyOf(revoked), metrics, ca);
     }
 
-    static List<Path> paths(ConfigNode n, String key) {
-        List<Path> out = new ArrayList<>();
-        for (String s : n.strings(key)) {
-            out.add(Path.of(s));
-        }
-        if (out.isEmpty()) {
-            throw n.error(key, "at least one root certificate file");
-        }
-        return List.copyOf(out);
-    }
-
     public Credential identity() {
-        try {
-            return Pem.readCredential(base.resolve(certificate), base.resolve(key));
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigException("tls: cannot read " + base.resolve(certificate) + " / " + base.resolve(key) + ": " + e.getMessage());
-        }
+        return PkiFiles.credential(base, certificate, key);
     }
 
     public List<X509Certificate> roots(List<Path> files) {
-        return readRoots(base, files);
-    }
-
-    static List<X509Certificate> readRoots(Path base, List<Path> files) {
-        List<X509Certificate> out = new ArrayList<>();
-        for (Path p : files) {
-            try {
-                out.addAll(Pem.readCertificates(base.resolve(p)));
-            } catch (IOException | RuntimeException e) {
-                throw new ConfigException(base.resolve(p) + ": cannot read certificate: " + e.getMessage());
-            }
-        }
-        return out;
+        return PkiFiles.roots(base, files);
     }
 
     /** The issuer of new platform credentials, if {@code issuing-ca} is configured. */
@@ -151,7 +125,7 @@ public record PvaConfig(Path base, InetSocketAddress listen, Path certificate, P
     public PlatformValidation validation() {
         List<X509Certificate> trusted = new ArrayList<>(roots(supplierRoots));
         issuingCa.ifPresent(c -> {
-            for (X509Certificate x : readRoots(base, List.of(c.certificate()))) {
+            for (X509Certificate x : PkiFiles.roots(base, List.of(c.certificate()))) {
                 if (!trusted.contains(x)) {
                     trusted.add(x);
                 }

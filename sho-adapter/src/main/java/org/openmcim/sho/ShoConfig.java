@@ -16,8 +16,8 @@ import java.util.Set;
 
 import org.openmcim.config.ConfigException;
 import org.openmcim.config.ConfigNode;
+import org.openmcim.config.PkiFiles;
 import org.openmcim.pki.Credential;
-import org.openmcim.pki.Pem;
 import org.openmcim.wire.mcim.McimPart;
 
 /**
@@ -57,15 +57,15 @@ public record ShoConfig(Path base, String shoId, InetSocketAddress listen, InetS
         Path cert = Path.of(tls.string("certificate"));
         Path key = Path.of(tls.string("key"));
         tls.rejectUnknownKeys();
-        List<Path> roRoots = paths(root, "ro-roots");
+        List<Path> roRoots = PkiFiles.rootFiles(root, "ro-roots");
         Set<String> dpfNames = Set.copyOf(root.has("dpf-names") ? root.strings("dpf-names") : List.of("dpf"));
         Set<String> drfNames = Set.copyOf(root.has("drf-names") ? root.strings("drf-names") : List.of("drf"));
         if (dpfNames.isEmpty()) {
             throw root.error("dpf-names", "at least one DPF certificate CN");
         }
-        List<Path> supplierRoots = paths(root, "supplier-roots");
+        List<Path> supplierRoots = PkiFiles.rootFiles(root, "supplier-roots");
         ConfigNode admin = root.child("admin");
-        List<Path> adminRoots = paths(admin, "roots");
+        List<Path> adminRoots = PkiFiles.rootFiles(admin, "roots");
         Set<String> adminNames = Set.copyOf(admin.strings("names"));
         if (adminNames.isEmpty()) {
             throw admin.error("names", "at least one administrator certificate CN");
@@ -73,7 +73,7 @@ public record ShoConfig(Path base, String shoId, InetSocketAddress listen, InetS
         admin.rejectUnknownKeys();
         ConfigNode pva = root.child("pva");
         URI pvaUrl = https(pva, "url");
-        List<Path> pvaRoots = paths(pva, "roots");
+        List<Path> pvaRoots = PkiFiles.rootFiles(pva, "roots");
         pva.rejectUnknownKeys();
         Optional<URI> drfUrl = Optional.empty();
         Optional<ConfigNode> drf = root.optionalChild("drf");
@@ -137,35 +137,12 @@ public record ShoConfig(Path base, String shoId, InetSocketAddress listen, InetS
         return u;
     }
 
-    private static List<Path> paths(ConfigNode n, String key) {
-        List<Path> out = new ArrayList<>();
-        for (String s : n.strings(key)) {
-            out.add(Path.of(s));
-        }
-        if (out.isEmpty()) {
-            throw n.error(key, "at least one root certificate file");
-        }
-        return List.copyOf(out);
-    }
-
     public Credential identity() {
-        try {
-            return Pem.readCredential(base.resolve(certificate), base.resolve(key));
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigException("tls: cannot read " + base.resolve(certificate) + " / " + base.resolve(key) + ": " + e.getMessage());
-        }
+        return PkiFiles.credential(base, certificate, key);
     }
 
     public List<X509Certificate> roots(List<Path> files) {
-        List<X509Certificate> out = new ArrayList<>();
-        for (Path p : files) {
-            try {
-                out.addAll(Pem.readCertificates(base.resolve(p)));
-            } catch (IOException | RuntimeException e) {
-                throw new ConfigException(base.resolve(p) + ": cannot read certificate: " + e.getMessage());
-            }
-        }
-        return out;
+        return PkiFiles.roots(base, files);
     }
 
     /** The application parts with their contents read from their files. */

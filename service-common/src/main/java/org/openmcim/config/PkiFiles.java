@@ -1,0 +1,54 @@
+package org.openmcim.config;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.openmcim.pki.Credential;
+import org.openmcim.pki.Pem;
+
+/**
+ * Certificate and key files a service configuration names, relative to the configuration file's
+ * directory. The configuration records the paths; the files are read when the service starts (so
+ * a syntax check needs no PKI), and an unreadable file is a {@link ConfigException} naming it.
+ */
+public final class PkiFiles {
+    private PkiFiles() {
+    }
+
+    /** The list of root certificate files at {@code key}; at least one. */
+    public static List<Path> rootFiles(ConfigNode n, String key) {
+        List<Path> out = new ArrayList<>();
+        for (String s : n.strings(key)) {
+            out.add(Path.of(s));
+        }
+        if (out.isEmpty()) {
+            throw n.error(key, "at least one root certificate file");
+        }
+        return List.copyOf(out);
+    }
+
+    /** The service's own key and certificate chain. */
+    public static Credential credential(Path base, Path certificate, Path key) {
+        try {
+            return Pem.readCredential(base.resolve(certificate), base.resolve(key));
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("tls: cannot read " + base.resolve(certificate) + " / " + base.resolve(key) + ": " + e.getMessage());
+        }
+    }
+
+    /** Every certificate in {@code files}. */
+    public static List<X509Certificate> roots(Path base, List<Path> files) {
+        List<X509Certificate> out = new ArrayList<>();
+        for (Path p : files) {
+            try {
+                out.addAll(Pem.readCertificates(base.resolve(p)));
+            } catch (IOException | RuntimeException e) {
+                throw new ConfigException(base.resolve(p) + ": cannot read certificate: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+}
