@@ -55,34 +55,28 @@ public final class S6aHandler implements ApplicationHandler {
     private final org.openmcim.icf.config.ProfileAvps profileAvps;
 
     /** AVP definitions looked up once. */
-    private record A(AvpDefinition userName, AvpDefinition visitedPlmn, AvpDefinition reqEutran, AvpDefinition reqUtran,
-                     AvpDefinition numVectors, AvpDefinition resync, AvpDefinition authInfo, AvpDefinition eutranVector,
-                     AvpDefinition utranVector, AvpDefinition geranVector, AvpDefinition itemNumber, AvpDefinition rand,
-                     AvpDefinition xres, AvpDefinition autn, AvpDefinition kasme, AvpDefinition ck, AvpDefinition ik,
-                     AvpDefinition sres, AvpDefinition kc, AvpDefinition authSessionState, AvpDefinition vsai,
-                     AvpDefinition vendorId, AvpDefinition authApplicationId, AvpDefinition ulrFlags, AvpDefinition ulaFlags,
-                     AvpDefinition puaFlags, AvpDefinition subscriptionData, AvpDefinition msisdn, AvpDefinition subscriberStatus,
-                     AvpDefinition networkAccessMode, AvpDefinition accessRestriction, AvpDefinition ambr, AvpDefinition mbrUl,
-                     AvpDefinition mbrDl, AvpDefinition apnProfile, AvpDefinition contextId, AvpDefinition allApnsIncluded,
-                     AvpDefinition apnConfiguration, AvpDefinition serviceSelection, AvpDefinition pdnType,
-                     AvpDefinition qosProfile, AvpDefinition qci, AvpDefinition arp, AvpDefinition priorityLevel,
-                     AvpDefinition preemptionCapability, AvpDefinition preemptionVulnerability, AvpDefinition periodicTau,
-                     AvpDefinition errorMessage) {
+    private record A(AvpDefinition userName, AvpDefinition visitedPlmn, AvpDefinition reqEutran,
+                     AvpDefinition reqUtran, AvpDefinition numVectors, AvpDefinition resync, AvpDefinition authInfo,
+                     AvpDefinition eutranVector, AvpDefinition utranVector, AvpDefinition geranVector,
+                     AvpDefinition itemNumber, AvpDefinition rand, AvpDefinition xres, AvpDefinition autn,
+                     AvpDefinition kasme, AvpDefinition ck, AvpDefinition ik, AvpDefinition sres, AvpDefinition kc,
+                     AvpDefinition authSessionState, AvpDefinition vsai, AvpDefinition vendorId,
+                     AvpDefinition authApplicationId, AvpDefinition ulrFlags, AvpDefinition ulaFlags,
+                     AvpDefinition puaFlags, AvpDefinition subscriptionData, AvpDefinition msisdn,
+                     AvpDefinition subscriberStatus, AvpDefinition networkAccessMode, AvpDefinition accessRestriction,
+                     AvpDefinition apnProfile, AvpDefinition contextId, AvpDefinition allApnsIncluded,
+                     AvpDefinition periodicTau, AvpDefinition errorMessage) {
         static A of(Dictionary d) {
             return new A(d.avp("User-Name"), d.avp("Visited-PLMN-Id"), d.avp("Requested-EUTRAN-Authentication-Info"),
                     d.avp("Requested-UTRAN-GERAN-Authentication-Info"), d.avp("Number-Of-Requested-Vectors"),
                     d.avp("Re-Synchronization-Info"), d.avp("Authentication-Info"), d.avp("E-UTRAN-Vector"),
                     d.avp("UTRAN-Vector"), d.avp("GERAN-Vector"), d.avp("Item-Number"), d.avp("RAND"), d.avp("XRES"),
                     d.avp("AUTN"), d.avp("KASME"), d.avp("Confidentiality-Key"), d.avp("Integrity-Key"), d.avp("SRES"),
-                    d.avp("Kc"), d.avp("Auth-Session-State"), d.avp("Vendor-Specific-Application-Id"), d.avp("Vendor-Id"),
-                    d.avp("Auth-Application-Id"), d.avp("ULR-Flags"), d.avp("ULA-Flags"), d.avp("PUA-Flags"),
-                    d.avp("Subscription-Data"), d.avp("MSISDN"), d.avp("Subscriber-Status"), d.avp("Network-Access-Mode"),
-                    d.avp("Access-Restriction-Data"), d.avp("AMBR"), d.avp("Max-Requested-Bandwidth-UL"),
-                    d.avp("Max-Requested-Bandwidth-DL"), d.avp("APN-Configuration-Profile"), d.avp("Context-Identifier"),
-                    d.avp("All-APN-Configurations-Included-Indicator"), d.avp("APN-Configuration"),
-                    d.avp("Service-Selection"), d.avp("PDN-Type"), d.avp("EPS-Subscribed-QoS-Profile"),
-                    d.avp("QoS-Class-Identifier"), d.avp("Allocation-Retention-Priority"), d.avp("Priority-Level"),
-                    d.avp("Pre-emption-Capability"), d.avp("Pre-emption-Vulnerability"),
+                    d.avp("Kc"), d.avp("Auth-Session-State"), d.avp("Vendor-Specific-Application-Id"),
+                    d.avp("Vendor-Id"), d.avp("Auth-Application-Id"), d.avp("ULR-Flags"), d.avp("ULA-Flags"),
+                    d.avp("PUA-Flags"), d.avp("Subscription-Data"), d.avp("MSISDN"), d.avp("Subscriber-Status"),
+                    d.avp("Network-Access-Mode"), d.avp("Access-Restriction-Data"), d.avp("APN-Configuration-Profile"),
+                    d.avp("Context-Identifier"), d.avp("All-APN-Configurations-Included-Indicator"),
                     d.avp("Subscribed-Periodic-RAU-TAU-Timer"), d.avp("Error-Message"));
         }
     }

@@ -56,30 +56,23 @@ public final class SwxHandler implements ApplicationHandler {
     private final org.openmcim.icf.config.ProfileAvps profileAvps;
 
     /** AVP definitions looked up once. */
-    private record A(AvpDefinition userName, AvpDefinition numberAuthItems, AvpDefinition authDataItem, AvpDefinition itemNumber,
-                     AvpDefinition scheme, AvpDefinition authenticate, AvpDefinition authorization, AvpDefinition ck,
-                     AvpDefinition ik, AvpDefinition anid, AvpDefinition aaaFailure, AvpDefinition aaaServerName,
-                     AvpDefinition assignmentType, AvpDefinition userData, AvpDefinition subscriptionId,
-                     AvpDefinition subscriptionIdType, AvpDefinition subscriptionIdData, AvpDefinition ipAccess,
-                     AvpDefinition ipAccessApn, AvpDefinition ambr, AvpDefinition mbrUl, AvpDefinition mbrDl,
-                     AvpDefinition contextId, AvpDefinition apnConfiguration, AvpDefinition serviceSelection,
-                     AvpDefinition pdnType, AvpDefinition qosProfile, AvpDefinition qci, AvpDefinition arp,
-                     AvpDefinition priorityLevel, AvpDefinition preemptionCapability, AvpDefinition preemptionVulnerability,
-                     AvpDefinition authSessionState, AvpDefinition vsai, AvpDefinition vendorId, AvpDefinition authApplicationId,
-                     AvpDefinition errorMessage) {
+    private record A(AvpDefinition userName, AvpDefinition numberAuthItems, AvpDefinition authDataItem,
+                     AvpDefinition itemNumber, AvpDefinition scheme, AvpDefinition authenticate,
+                     AvpDefinition authorization, AvpDefinition ck, AvpDefinition ik, AvpDefinition anid,
+                     AvpDefinition aaaFailure, AvpDefinition aaaServerName, AvpDefinition assignmentType,
+                     AvpDefinition userData, AvpDefinition subscriptionId, AvpDefinition subscriptionIdType,
+                     AvpDefinition subscriptionIdData, AvpDefinition ipAccess, AvpDefinition ipAccessApn,
+                     AvpDefinition contextId, AvpDefinition authSessionState, AvpDefinition vsai,
+                     AvpDefinition vendorId, AvpDefinition authApplicationId, AvpDefinition errorMessage) {
         static A of(Dictionary d) {
             return new A(d.avp("User-Name"), d.avp("SIP-Number-Auth-Items"), d.avp("SIP-Auth-Data-Item"),
                     d.avp("SIP-Item-Number"), d.avp("SIP-Authentication-Scheme"), d.avp("SIP-Authenticate"),
                     d.avp("SIP-Authorization"), d.avp("Confidentiality-Key"), d.avp("Integrity-Key"), d.avp("ANID"),
                     d.avp("AAA-Failure-Indication"), d.avp("3GPP-AAA-Server-Name"), d.avp("Server-Assignment-Type"),
                     d.avp("Non-3GPP-User-Data"), d.avp("Subscription-Id"), d.avp("Subscription-Id-Type"),
-                    d.avp("Subscription-Id-Data"), d.avp("Non-3GPP-IP-Access"), d.avp("Non-3GPP-IP-Access-APN"), d.avp("AMBR"),
-                    d.avp("Max-Requested-Bandwidth-UL"), d.avp("Max-Requested-Bandwidth-DL"), d.avp("Context-Identifier"),
-                    d.avp("APN-Configuration"), d.avp("Service-Selection"), d.avp("PDN-Type"),
-                    d.avp("EPS-Subscribed-QoS-Profile"), d.avp("QoS-Class-Identifier"), d.avp("Allocation-Retention-Priority"),
-                    d.avp("Priority-Level"), d.avp("Pre-emption-Capability"), d.avp("Pre-emption-Vulnerability"),
-                    d.avp("Auth-Session-State"), d.avp("Vendor-Specific-Application-Id"), d.avp("Vendor-Id"),
-                    d.avp("Auth-Application-Id"), d.avp("Error-Message"));
+                    d.avp("Subscription-Id-Data"), d.avp("Non-3GPP-IP-Access"), d.avp("Non-3GPP-IP-Access-APN"),
+                    d.avp("Context-Identifier"), d.avp("Auth-Session-State"), d.avp("Vendor-Specific-Application-Id"),
+                    d.avp("Vendor-Id"), d.avp("Auth-Application-Id"), d.avp("Error-Message"));
         }
     }
 
