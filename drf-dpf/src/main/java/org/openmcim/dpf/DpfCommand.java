@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import org.openmcim.metrics.PrometheusEndpoint;
+import org.openmcim.service.ServiceLifetime;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
@@ -44,19 +44,7 @@ public final class DpfCommand implements Callable<Integer> {
         PrometheusEndpoint metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
         DpfServer server = DpfServer.start(cfg, Clock.systemUTC(), new SecureRandom(), registry);
         out.println("DPF on https://" + server.address().getHostString() + ":" + server.address().getPort() + "/dpf/v1");
-        if (metrics != null) {
-            out.println("metrics on http://" + metrics.address().getHostString() + ":" + metrics.address().getPort() + "/metrics");
-        }
-        out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            if (metrics != null) {
-                metrics.close();
-            }
-            stopped.countDown();
-        }, "dpf-shutdown"));
-        stopped.await();
+        ServiceLifetime.untilStopped(out, metrics, "dpf", server, metrics);
         return 0;
     }
 }

@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import org.openmcim.metrics.PrometheusEndpoint;
+import org.openmcim.service.ServiceLifetime;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
@@ -46,19 +46,7 @@ public final class DrfCommand implements Callable<Integer> {
         out.println("DRF devices on https://" + server.deviceAddress().getHostString() + ":" + server.deviceAddress().getPort()
                 + "/drf/v1/bootstrap, SHOs on https://" + server.operatorAddress().getHostString() + ":" + server.operatorAddress().getPort()
                 + "/drf/v1/registrations (mutual TLS)");
-        if (metrics != null) {
-            out.println("metrics on http://" + metrics.address().getHostString() + ":" + metrics.address().getPort() + "/metrics");
-        }
-        out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            if (metrics != null) {
-                metrics.close();
-            }
-            stopped.countDown();
-        }, "drf-shutdown"));
-        stopped.await();
+        ServiceLifetime.untilStopped(out, metrics, "drf", server, metrics);
         return 0;
     }
 }

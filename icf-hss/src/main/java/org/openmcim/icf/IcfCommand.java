@@ -10,11 +10,11 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import org.openmcim.config.ConfigException;
 import org.openmcim.icf.config.IcfConfig;
 import org.openmcim.metrics.PrometheusEndpoint;
+import org.openmcim.service.ServiceLifetime;
 import org.openmcim.store.CredentialStore;
 import org.openmcim.store.InMemoryCredentialStore;
 import org.openmcim.store.KeyCipher;
@@ -97,23 +97,7 @@ public final class IcfCommand implements Callable<Integer> {
             out.println(id.host() + " (" + cfg.mode().name().toLowerCase(java.util.Locale.ROOT) + ") listening on "
                     + server.boundAddresses().get(i) + " for " + id.applications());
         }
-        if (metrics != null) {
-            out.println("metrics on http://" + metrics.address().getHostString() + ":" + metrics.address().getPort() + "/metrics");
-        }
-        out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        StoreMember m = member;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            if (metrics != null) {
-                metrics.close();
-            }
-            if (m != null) {
-                m.close();
-            }
-            stopped.countDown();
-        }, "icf-shutdown"));
-        stopped.await();
+        ServiceLifetime.untilStopped(out, metrics, "icf", server, metrics, member);
         return 0;
     }
 }

@@ -4,9 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import org.openmcim.metrics.PrometheusEndpoint;
+import org.openmcim.service.ServiceLifetime;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
@@ -43,19 +43,7 @@ public final class PvaCommand implements Callable<Integer> {
         PrometheusEndpoint metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
         PvaService pva = PvaService.start(settings, validation, issuer, registry, Clock.systemUTC());
         out.println("pva listening on https://" + pva.address().getHostString() + ":" + pva.address().getPort() + "/pva/v1/");
-        if (metrics != null) {
-            out.println("metrics on http://" + metrics.address().getHostString() + ":" + metrics.address().getPort() + "/metrics");
-        }
-        out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            pva.close();
-            if (metrics != null) {
-                metrics.close();
-            }
-            stopped.countDown();
-        }, "pva-shutdown"));
-        stopped.await();
+        ServiceLifetime.untilStopped(out, metrics, "pva", pva, metrics);
         return 0;
     }
 }

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +15,7 @@ import org.openmcim.config.ConfigException;
 import org.openmcim.icf.IcfServer;
 import org.openmcim.icf.config.IcfConfig;
 import org.openmcim.metrics.PrometheusEndpoint;
+import org.openmcim.service.ServiceLifetime;
 import org.openmcim.pki.Credential;
 import org.openmcim.store.CredentialStore;
 import org.openmcim.store.InMemoryCredentialStore;
@@ -84,16 +84,7 @@ public final class ShoCommand implements Callable<Integer> {
         if (hss != null) {
             out.println(cfg.shoId() + " HSS listening on " + hss.boundAddresses());
         }
-        if (metrics != null) {
-            out.println("metrics on http://" + metrics.address().getHostString() + ":" + metrics.address().getPort() + "/metrics");
-        }
-        out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            run.close();
-            stopped.countDown();
-        }, "sho-shutdown"));
-        stopped.await();
+        ServiceLifetime.untilStopped(out, metrics, "sho", run);
         return 0;
     }
 
