@@ -30,12 +30,12 @@ public final class PkiFiles {
         return List.copyOf(out);
     }
 
-    /** The service's own key and certificate chain. */
-    public static Credential credential(Path base, Path certificate, Path key) {
+    /** A key and certificate chain; {@code section} (e.g. {@code tls}) names it in the error. */
+    public static Credential credential(Path base, String section, Path certificate, Path key) {
         try {
             return Pem.readCredential(base.resolve(certificate), base.resolve(key));
         } catch (IOException | RuntimeException e) {
-            throw new ConfigException("tls: cannot read " + base.resolve(certificate) + " / " + base.resolve(key) + ": " + e.getMessage());
+            throw new ConfigException(section + ": cannot read " + base.resolve(certificate) + " / " + base.resolve(key) + ": " + e.getMessage());
         }
     }
 

@@ -1,6 +1,5 @@
 package org.openmcim.pva;
 
-import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import org.openmcim.config.ConfigException;
 import org.openmcim.config.ConfigNode;
 import org.openmcim.config.PkiFiles;
 import org.openmcim.pki.Credential;
-import org.openmcim.pki.Pem;
 
 /**
  * {@code config/pva.yaml}: the PVA's one typed, validated configuration (STYLE.md point 8).
@@ -98,7 +96,7 @@ public record PvaConfig(Path base, InetSocketAddress listen, Path certificate, P
     }
 
     public Credential identity() {
-        return PkiFiles.credential(base, certificate, key);
+        return PkiFiles.credential(base, "tls", certificate, key);
     }
 
     public List<X509Certificate> roots(List<Path> files) {
@@ -107,15 +105,9 @@ public record PvaConfig(Path base, InetSocketAddress listen, Path certificate, P
 
     /** The issuer of new platform credentials, if {@code issuing-ca} is configured. */
     public Optional<PlatformCredentialIssuer> issuer(java.security.SecureRandom random) {
-        return issuingCa.map(c -> {
-            try {
-                Credential ca = Pem.readCredential(base.resolve(c.certificate()), base.resolve(c.key()));
-                return new PlatformCredentialIssuer(org.openmcim.pki.CertificateAuthority.of(ca, random), c.validity());
-            } catch (IOException | RuntimeException e) {
-                throw new ConfigException("issuing-ca: cannot read " + base.resolve(c.certificate()) + " / " + base.resolve(c.key()) + ": "
-                        + e.getMessage());
-            }
-        });
+        return issuingCa.map(c -> new PlatformCredentialIssuer(
+                org.openmcim.pki.CertificateAuthority.of(PkiFiles.credential(base, "issuing-ca", c.certificate(), c.key()), random),
+                c.validity()));
     }
 
     /**

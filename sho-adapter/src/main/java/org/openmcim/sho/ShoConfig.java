@@ -138,7 +138,7 @@ public record ShoConfig(Path base, String shoId, InetSocketAddress listen, InetS
     }
 
     public Credential identity() {
-        return PkiFiles.credential(base, certificate, key);
+        return PkiFiles.credential(base, "tls", certificate, key);
     }
 
     public List<X509Certificate> roots(List<Path> files) {
