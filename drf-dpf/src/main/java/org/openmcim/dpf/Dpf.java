@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
-import org.openmcim.drf.DeviceProof;
+import org.openmcim.wire.device.DeviceProof;
 import org.openmcim.http.JsonHttpServer;
 import org.openmcim.http.JsonHttpServer.HttpException;
 import org.openmcim.http.JsonHttpServer.Request;

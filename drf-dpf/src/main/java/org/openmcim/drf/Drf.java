@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Logger;
 
+import org.openmcim.wire.device.DeviceProof;
 import org.openmcim.dpf.NonceLedger;
 import org.openmcim.http.JsonHttpServer;
 import org.openmcim.http.JsonHttpServer.HttpException;

@@ -25,7 +25,7 @@ import org.openmcim.dpf.PcidLifecycle;
 import org.openmcim.dpf.Records;
 import org.openmcim.dpf.SessionStore;
 import org.openmcim.dpf.ShoClient;
-import org.openmcim.drf.DeviceProof;
+import org.openmcim.wire.device.DeviceProof;
 import org.openmcim.drf.Drf;
 import org.openmcim.drf.DrfSettings;
 import org.openmcim.drf.Registry;
@@ -189,7 +189,7 @@ public final class Lab implements AutoCloseable {
 
     /** The body of step 10: bootstrap, nonce, platform attestation answering it, TRE certificate. */
     public Map<String, Object> provisionBody(Credential platform, String signedBootstrap, String nonce, String firmware) throws Exception {
-        String treId = org.openmcim.drf.DeviceProof.commonName(platform.certificate());
+        String treId = org.openmcim.wire.device.DeviceProof.commonName(platform.certificate());
         PlatformAttestation a = new PlatformAttestation(treId, "meter-v1", nonce, clock.instant(),
                 List.of(new PlatformAttestation.Measurement("firmware", firmware)));
         return Map.of("nonce", nonce, "bootstrap", signedBootstrap, "platformAttestation", new PlatformAttestationCodec().sign(a, platform),

@@ -1,4 +1,4 @@
-package org.openmcim.drf;
+package org.openmcim.wire.device;
 
 import java.io.IOException;
 import java.security.cert.X509Certificate;
