@@ -146,7 +146,7 @@ public final class IcfServer implements AutoCloseable {
                 return new SwxHandler(local, new SwxService(vectors, store, config::servesLocally, clock), config.profile(),
                         config.limits().maxVectorsPerRequest());
             case GX:
-                return new GxHandler(local, new GxSessions(store, config::servesLocally, attachEvents, clock), config.profile());
+                return new GxHandler(local, new GxSessions(store, config::servesLocally, config::isRelayed, attachEvents, clock), config.profile());
             // --- end SWx and Gx ---
             default:
                 return null;

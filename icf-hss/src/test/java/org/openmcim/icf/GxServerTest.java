@@ -57,7 +57,7 @@ class GxServerTest {
     InProcessAttachEvents events;
     final List<String> heard = new CopyOnWriteArrayList<>();
 
-    static String yaml(int s6aPort, int gxPort) {
+    static String yaml(int s6aPort, int gxPort) throws IOException {
         return """
                 mode: icf
                 identities:
@@ -79,7 +79,9 @@ class GxServerTest {
                   arp: {priority: 7, preemption-capability: false, preemption-vulnerability: true}
                   ambr: {uplink: 2000000, downlink: 4000000}
                 limits: {max-in-flight: 100, worker-threads: 2, max-vectors-per-request: 5}
-                """.formatted(s6aPort, gxPort);
+                routes:   # an SHO's MCIM range; nothing listens there, the Gx side does not need it
+                  - {imsi-prefix: "99970", host: hss.sho1.localdomain, realm: localdomain, connect: 127.0.0.1:%d}
+                """.formatted(s6aPort, gxPort, IcfServerTest.freePort());
     }
 
     static Subscriber subscriber(String imsi, SubscriberKind kind, CredentialState state) {
@@ -277,6 +279,27 @@ class GxServerTest {
             assertEquals(ResultCode.DIAMETER_SUCCESS, c.exchange(ccrInitial(c, "s;9", HOME, new byte[] {10, 45, 0, 10})).resultCode());
             assertTrue(heard.isEmpty());
             assertTrue(events.last(HOME).isEmpty());
+        }
+    }
+
+    /**
+     * After the MCIM is installed the device re-attaches with its SHO IMSI through the same PGW
+     * (TR 33.812 step 21, local breakout): this PCRF admits the relayed range as a visited PCRF
+     * would, with no record of its own and no bootstrap trigger, and still refuses ranges it neither
+     * serves nor relays.
+     */
+    @Test
+    void mcimSubscribersOfARelayedRangeGetSessionsButNoBootstrap() throws Exception {
+        try (DiameterTestClient c = pgw()) {
+            String sid = "pgw.localdomain;9;9;app_gx";
+            DiameterMessage cca = c.exchange(ccrInitial(c, sid, "999700000000042", new byte[] {10, 45, 0, 11}));
+            assertEquals(ResultCode.DIAMETER_SUCCESS, cca.resultCode());
+            assertCcaHeader(c, cca, 1, 0);
+            assertNotNull(cca.first(c.d.avp("Default-EPS-Bearer-QoS")), "the PGW needs the default bearer QoS to open the session");
+            assertEquals(ResultCode.DIAMETER_SUCCESS, c.exchange(ccr(c, sid, 3, 1).build()).resultCode());
+            assertTrue(heard.isEmpty(), "an MCIM subscriber is no PCID: nothing to announce: " + heard);
+            assertEquals(ResultCode.DIAMETER_USER_UNKNOWN,
+                    c.exchange(ccrInitial(c, "s;10", "999710000000042", new byte[] {10, 45, 0, 12})).resultCode());
         }
     }
 }

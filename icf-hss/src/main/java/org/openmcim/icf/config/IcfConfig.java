@@ -207,6 +207,16 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
         return false;
     }
 
+    /** Whether {@code imsi} belongs to a range relayed to a home HSS ({@code routes}): an MCIM of an SHO. */
+    public boolean isRelayed(String imsi) {
+        for (Route r : routes) {
+            if (imsi.startsWith(r.imsiPrefix())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The configured peer with this identity, if any. */
     public boolean isAllowedPeer(String host, String realm) {
         for (Peer p : peers) {

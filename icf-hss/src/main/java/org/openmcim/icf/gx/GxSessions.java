@@ -25,13 +25,22 @@ public final class GxSessions {
 
     private final CredentialStore store;
     private final Predicate<String> servedLocally;
+    private final Predicate<String> visitor;
     private final AttachEvents events;
     private final Clock clock;
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
 
-    public GxSessions(CredentialStore store, Predicate<String> servedLocally, AttachEvents events, Clock clock) {
+    /**
+     * @param visitor IMSIs of the ranges relayed to an SHO's HSS (MCIM subscribers). The PGW in the RO's
+     *                network breaks them out locally after their re-attach (TR 33.812 step 21), so this
+     *                PCRF acts as their visited PCRF (TS 29.213 §4.0, local breakout) and admits the
+     *                session without a local record: the home HSS authenticated them, and their
+     *                subscription reached the MME through the relayed ULA. No attach event: not a PCID.
+     */
+    public GxSessions(CredentialStore store, Predicate<String> servedLocally, Predicate<String> visitor, AttachEvents events, Clock clock) {
         this.store = store;
         this.servedLocally = servedLocally;
+        this.visitor = visitor;
         this.events = events;
         this.clock = clock;
     }
@@ -60,6 +69,9 @@ public final class GxSessions {
 
     /** CCR-Initial: checks the subscriber, remembers the session, announces a PCID's address. */
     public Outcome initial(String sessionId, String imsi, InetAddress ip, String apn) {
+        if (!servedLocally.test(imsi) && visitor.test(imsi)) {
+            return admit(new Session(sessionId, imsi, ip, apn, clock.instant()));
+        }
         if (!servedLocally.test(imsi)) {
             return new Refused(Reason.USER_UNKNOWN, "IMSI range not served here");
         }
@@ -72,15 +84,19 @@ public final class GxSessions {
         if (!s.state().servesVectors() || (s.kind() == SubscriberKind.PCID && s.expiredAt(now))) {
             return new Refused(Reason.NOT_AUTHORIZED, "credential is " + s.state());
         }
-        if (sessions.size() >= MAX_SESSIONS && !sessions.containsKey(sessionId)) {
-            return new Refused(Reason.FULL, "too many Gx sessions");
-        }
-        Session session = new Session(sessionId, imsi, ip, apn, now);
-        sessions.put(sessionId, session);
-        if (s.kind() == SubscriberKind.PCID) {
+        Outcome admitted = admit(new Session(sessionId, imsi, ip, apn, now));
+        if (admitted instanceof Established && s.kind() == SubscriberKind.PCID) {
             // TR 33.812 step 6: the RO now knows where to reach the M2ME for the bootstrap.
             events.pcidAttached(imsi, ip, apn, now);
         }
+        return admitted;
+    }
+
+    private Outcome admit(Session session) {
+        if (sessions.size() >= MAX_SESSIONS && !sessions.containsKey(session.sessionId())) {
+            return new Refused(Reason.FULL, "too many Gx sessions");
+        }
+        sessions.put(session.sessionId(), session);
         return new Established(session);
     }
 
@@ -92,7 +108,7 @@ public final class GxSessions {
     /** CCR-Termination: forgets the session and announces the end for a PCID. */
     public Optional<Session> terminate(String sessionId) {
         Session s = sessions.remove(sessionId);
-        if (s != null && store.find(s.imsi()).map(x -> x.kind() == SubscriberKind.PCID).orElse(true)) {
+        if (s != null && servedLocally.test(s.imsi()) && store.find(s.imsi()).map(x -> x.kind() == SubscriberKind.PCID).orElse(true)) {
             events.sessionEnded(s.imsi(), clock.instant());
         }
         return Optional.ofNullable(s);
