@@ -304,6 +304,16 @@ public final class Dpf {
         try {
             return sho.post(target.url().resolve(path), body);
         } catch (ShoClient.ShoException e) {
+            String platformInvalid = e.status() == 403 ? e.answer().filter(a -> "platform-invalid".equals(a.path("error").asText()))
+                    .map(a -> a.path("reason").asText("refused")).orElse(null) : null;
+            if (platformInvalid != null) {
+                // Step 14 negative: the SHO's PVA found the platform not authentic or not intact
+                // (docs/sho-pva-api.md). A verdict, not an SHO fault: the device hears why, nothing is issued.
+                outcome = "platform-invalid";
+                LOG.info("SHO " + target.id() + " refused the platform: " + platformInvalid);
+                throw new HttpException(403, "platform-rejected",
+                        "the SHO refused this platform: " + platformInvalid.toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
             outcome = e.reason();
             LOG.info("SHO " + target.id() + " " + call + ": " + e.getMessage());
             throw new HttpException(e.reason().equals("sho-timeout") ? 504 : 502, e.reason(), e.getMessage());

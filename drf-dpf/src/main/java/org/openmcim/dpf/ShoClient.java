@@ -29,14 +29,32 @@ public final class ShoClient {
     /** Why an SHO call failed: {@code sho-timeout}, {@code sho-unreachable}, {@code sho-error} or {@code sho-bad-answer}. */
     public static final class ShoException extends Exception {
         private final String reason;
+        private final int status;
+        private final JsonNode answer;
 
         public ShoException(String reason, String message) {
+            this(reason, message, 0, null);
+        }
+
+        ShoException(String reason, String message, int status, JsonNode answer) {
             super(message);
             this.reason = reason;
+            this.status = status;
+            this.answer = answer;
         }
 
         public String reason() {
             return reason;
+        }
+
+        /** The SHO's HTTP status for {@code sho-error}, else 0. */
+        public int status() {
+            return status;
+        }
+
+        /** The SHO's refusal ({@code {"error", "reason", "message"}}), if it sent a JSON object. */
+        public java.util.Optional<JsonNode> answer() {
+            return java.util.Optional.ofNullable(answer);
         }
     }
 
@@ -76,7 +94,8 @@ public final class ShoClient {
         }
         if (resp.statusCode() / 100 != 2) {
             String why = answer != null && answer.hasNonNull("error") ? answer.get("error").asText() : "HTTP " + resp.statusCode();
-            throw new ShoException("sho-error", "the SHO refused: " + why);
+            throw new ShoException("sho-error", "the SHO refused: " + why, resp.statusCode(),
+                    answer != null && answer.isObject() ? answer : null);
         }
         if (answer == null || !answer.isObject()) {
             throw new ShoException("sho-bad-answer", "the SHO's answer is not a JSON object");

@@ -76,8 +76,12 @@ public final class TestSho implements AutoCloseable {
         }
         PlatformValidation.Verdict v = pva.validate(b.path("platformAttestation").asText(), b.path("nonce").asText(), clock.instant());
         Map<String, Object> out = new LinkedHashMap<>();
+        if (!v.valid()) {
+            // As sho-adapter's ShoService answers a negative PVA verdict (docs/sho-pva-api.md).
+            return JsonHttpServer.Response.of(403, Map.of("error", "platform-invalid", "reason", v.reason().name(), "message", v.detail()));
+        }
         out.put("verdict", Map.of("valid", v.valid(), "reason", v.reason().name(), "detail", v.detail()));
-        if (v.valid()) {
+        {
             X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(b.path("treCertificate").asText())));
             McimIssuer.Issued issued = issuer.issue(v, b.path("treId").asText(), cert.getPublicKey(), b.path("operation").asText(), null,

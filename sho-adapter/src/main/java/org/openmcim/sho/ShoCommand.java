@@ -130,7 +130,7 @@ public final class ShoCommand implements Callable<Integer> {
         Credential identity = settings.identity();
         McimIssuer issuer = new McimIssuer(store, cfg.imsiPrefix(), cfg.shoId(), identity, cfg.apn(), random, clock);
         PvaClient pva = new PvaClient(cfg.pvaUrl(), identity, cfg.roots(cfg.pvaRoots()), clock);
-        DrfClient drf = cfg.drfUrl().map(u -> new DrfClient(u, identity, settings.roRoots())).orElse(null);
+        DrfClient drf = cfg.drfUrl().map(u -> new DrfClient(u, operatorUrl(settings.listen()), identity, settings.roRoots())).orElse(null);
         ShoService sho = ShoService.start(settings, issuer, pva, drf, registry, clock, random);
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sho-withdrawals");
@@ -140,6 +140,12 @@ public final class ShoCommand implements Callable<Integer> {
         long every = cfg.sweepInterval().toMillis();
         sweeper.scheduleWithFixedDelay(sho::sweep, every, every, TimeUnit.MILLISECONDS);
         return new Running(sho, hss, metrics, member, sweeper, store);
+    }
+
+    /** The SHO's operator URL as the DRF records it; loopback listeners are named "localhost", as the development PKI certifies. */
+    static java.net.URI operatorUrl(java.net.InetSocketAddress listen) {
+        String host = listen.getAddress() != null && listen.getAddress().isLoopbackAddress() ? "localhost" : listen.getHostString();
+        return java.net.URI.create("https://" + host + ":" + listen.getPort());
     }
 
     /** Loads and validates {@code file} and starts the SHO (tests; the command adds --check and the shutdown hook). */

@@ -31,6 +31,7 @@ import org.openmcim.pki.TlsContexts;
 import org.openmcim.pva.PeerCheck;
 import org.openmcim.pva.PvaService;
 import org.openmcim.wire.jws.Jws;
+import org.openmcim.wire.bootstrap.BootstrapMessage;
 import org.openmcim.wire.mcim.McimPart;
 import org.openmcim.wire.platform.PlatformAttestationCodec;
 
@@ -77,7 +78,8 @@ public final class ShoService implements AutoCloseable {
     }
 
     /** A subscription contract: which TRE subscribes here and how it is to be provisioned. */
-    public record Contract(String treId, String operation, String authorizationToken, String fromSho, X509Certificate platform, Instant at) {
+    public record Contract(String treId, String pcid, String operation, String authorizationToken, String fromSho, X509Certificate platform,
+                           Instant at) {
     }
 
     private record Issue(String treId, String imsi, String operation) {
@@ -155,9 +157,12 @@ public final class ShoService implements AutoCloseable {
 
     private Response contract(Request r) {
         PeerCheck.requireAdmin(r, settings.adminRoots(), settings.adminNames(), clock.instant());
-        String treId = text(JsonHttpServer.json(r), "treId");
-        contracts.put(treId, new Contract(treId, "initial", null, null, null, clock.instant()));
-        return Response.of(201, Map.of("treId", treId, "operation", "initial", "drfRegistered", tellDrf(treId, "contract")));
+        JsonNode b = JsonHttpServer.json(r);
+        String treId = text(b, "treId");
+        String pcid = pcid(b);
+        contracts.put(treId, new Contract(treId, pcid, "initial", null, null, null, clock.instant()));
+        return Response.of(201, Map.of("treId", treId, "pcid", pcid, "operation", "initial",
+                "drfRegistered", tellDrf(treId, pcid, BootstrapMessage.Operation.INITIAL)));
     }
 
     // ---------------------------------------------------------------- provisioning (steps 11-16)
@@ -166,7 +171,7 @@ public final class ShoService implements AutoCloseable {
         PeerCheck.requireNamed(r, settings.roRoots(), settings.dpfNames(), "RO's DPF", clock.instant());
         JsonNode b = JsonHttpServer.json(r);
         String treId = text(b, "treId");
-        String attestation = text(b, "attestation");
+        String attestation = text(b, "platformAttestation");
         String nonce = text(b, "nonce");
         X509Certificate treCert = certificate(text(b, "treCertificate"));
         Set<String> held = new HashSet<>();
@@ -247,9 +252,10 @@ public final class ShoService implements AutoCloseable {
         boolean drfRegistered = false;
         if (success) {
             subscriptions.put(i.treId(), i.imsi());
-            contracts.computeIfPresent(i.treId(), (k, c) -> new Contract(k, "initial", null, null, null, c.at()));
-            if (i.operation().equals("operator-change")) {
-                drfRegistered = tellDrf(i.treId(), "operator-change-complete"); // §5.1.3.7.4.2 step 17
+            Contract done = contracts.computeIfPresent(i.treId(), (k, c) -> new Contract(k, c.pcid(), "initial", null, null, null, c.at()));
+            if (i.operation().equals("operator-change") && done != null) {
+                // §5.1.3.7.4.2 step 17: the M2ME now subscribes to this SHO; a later bootstrap is an initial one.
+                drfRegistered = tellDrf(i.treId(), done.pcid(), BootstrapMessage.Operation.INITIAL);
             }
         } else {
             issuer.report(i.imsi(), false); // nothing usable may stay in the HSS
@@ -264,6 +270,7 @@ public final class ShoService implements AutoCloseable {
         PeerCheck.requireAdmin(r, settings.adminRoots(), settings.adminNames(), clock.instant());
         JsonNode b = JsonHttpServer.json(r);
         String treId = text(b, "treId");
+        String pcid = pcid(b);
         X509Certificate treCert = certificate(text(b, "treCertificate"));
         String token = text(b, "authorizationToken");
         OperatorChangeToken t = verifiedToken(token, treId);
@@ -276,10 +283,10 @@ public final class ShoService implements AutoCloseable {
         if (spentTokens.putIfAbsent("opchange:" + t.nonce(), t.expiresAt()) != null) {
             throw new HttpException(409, "replayed", "this authorization token was already used");
         }
-        contracts.put(treId, new Contract(treId, "operator-change", token, t.fromSho(), t.platformCertificate(), clock.instant()));
+        contracts.put(treId, new Contract(treId, pcid, "operator-change", token, t.fromSho(), t.platformCertificate(), clock.instant()));
         // Step 2: the RO learns the parameters so the DRF can bootstrap the device via the old SHO.
         return Response.of(201, Map.of("treId", treId, "operation", "operator-change", "fromSho", t.fromSho(),
-                "drfRegistered", tellDrf(treId, "operator-change")));
+                "drfRegistered", tellDrf(treId, pcid, BootstrapMessage.Operation.OPERATOR_CHANGE)));
     }
 
     /**
@@ -335,7 +342,10 @@ public final class ShoService implements AutoCloseable {
     /** Steps 1-2: the SHO records a signed instruction for the device; the RO (DRF) delivers it. */
     private Response revert(Request r) {
         PeerCheck.requireAdmin(r, settings.adminRoots(), settings.adminNames(), clock.instant());
-        String treId = text(JsonHttpServer.json(r), "treId");
+        JsonNode b = JsonHttpServer.json(r);
+        String treId = text(b, "treId");
+        Contract known = contracts.get(treId);
+        String pcid = b.hasNonNull("pcid") ? pcid(b) : known == null ? null : known.pcid();
         byte[] id = new byte[12];
         random.nextBytes(id);
         String instructionId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
@@ -344,9 +354,9 @@ public final class ShoService implements AutoCloseable {
         String signed = jws.sign(o.toString().getBytes(StandardCharsets.UTF_8), settings.identity(), REVERT_TYPE);
         instructions.computeIfAbsent(treId, k -> new CopyOnWriteArrayList<>()).add(signed);
         // Step 4: afterwards the device provisions from scratch, so an initial contract is recorded.
-        contracts.put(treId, new Contract(treId, "initial", null, null, null, clock.instant()));
+        contracts.put(treId, new Contract(treId, pcid, "initial", null, null, null, clock.instant()));
         return Response.of(201, Map.of("treId", treId, "instructionId", instructionId, "instruction", signed,
-                "drfRegistered", tellDrf(treId, "revert-to-pristine")));
+                "drfRegistered", pcid != null && tellDrf(treId, pcid, BootstrapMessage.Operation.REVERT_TO_PRISTINE)));
     }
 
     /** The RO fetches the instructions it is to deliver to a device. */
@@ -376,8 +386,21 @@ public final class ShoService implements AutoCloseable {
         return t;
     }
 
-    private boolean tellDrf(String treId, String event) {
-        return drf != null && drf.register(treId, settings.shoId(), event);
+    private boolean tellDrf(String treId, String pcid, BootstrapMessage.Operation operation) {
+        if (drf == null) {
+            return false;
+        }
+        List<String> applications = settings.applicationParts().stream().map(McimPart::id).toList();
+        return drf.register(pcid, treId, settings.shoId(), operation, applications);
+    }
+
+    /** The PCID the device attaches with first (IMSI format, TS 23.003 §2.2): the DRF's registry key. */
+    private static String pcid(JsonNode b) {
+        String pcid = text(b, "pcid");
+        if (!pcid.matches("[0-9]{14,15}")) {
+            throw new HttpException(400, "bad-request", "pcid: 14-15 digits (IMSI format)");
+        }
+        return pcid;
     }
 
     private Response counted(String endpoint, JsonHttpServer.Handler h, Request r) throws Exception {

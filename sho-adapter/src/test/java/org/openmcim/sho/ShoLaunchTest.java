@@ -53,7 +53,7 @@ class ShoLaunchTest {
                     .build();
             HttpResponse<String> r = admin.send(HttpRequest.newBuilder(URI.create("https://localhost:" + run.sho().address().getPort()
                     + "/sho/v1/contracts")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"treId\":\"tre-0001\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"treId\":\"tre-0001\",\"pcid\":\"001010000000001\"}")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(201, r.statusCode(), r.body());
             assertTrue(r.body().contains("\"drfRegistered\":false"), r.body());
             String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))

@@ -78,6 +78,7 @@ class ShoPvaServiceTest {
     static InMemoryCredentialStore hss1 = new InMemoryCredentialStore();
     static InMemoryCredentialStore hss2 = new InMemoryCredentialStore();
     static JsonHttpServer drf;
+    static final String PCID = "001010000000001";
     static final List<JsonNode> drfRegistrations = new CopyOnWriteArrayList<>();
     static SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     static HttpClient dpf;
@@ -141,7 +142,7 @@ class ShoPvaServiceTest {
         Credential cred = pki.credential(id);
         McimIssuer issuer = new McimIssuer(hss, prefix, id, cred, "internet", R, clock);
         PvaClient pvaClient = new PvaClient(URI.create("https://localhost:" + pva.address().getPort()), cred, List.of(pki.root("pva-root")), clock);
-        DrfClient drfClient = new DrfClient(URI.create("https://localhost:" + drf.address().getPort()), cred, List.of(pki.root("ro-root")));
+        DrfClient drfClient = new DrfClient(URI.create("https://localhost:" + drf.address().getPort()), URI.create("https://localhost:1"), cred, List.of(pki.root("ro-root")));
         return ShoService.start(new ShoService.Settings(id, loopback(), loopback(), cred, List.of(pki.root("ro-root")),
                 List.of(pki.root(id + "-root")), Set.of(id + "-admin"), List.of(pki.root("supplier-root")), GRACE, apps,
                 Set.of("dpf"), Set.of("drf")),
@@ -212,7 +213,7 @@ class ShoPvaServiceTest {
     }
 
     static ObjectNode provisionRequest(Device d, String attestation, String nonce) throws Exception {
-        return JSON.createObjectNode().put("treId", d.treId()).put("attestation", attestation).put("nonce", nonce)
+        return JSON.createObjectNode().put("treId", d.treId()).put("platformAttestation", attestation).put("nonce", nonce)
                 .put("treCertificate", d.certificate());
     }
 
@@ -222,7 +223,7 @@ class ShoPvaServiceTest {
     }
 
     static void contract(HttpClient admin, ShoService s, String treId) throws Exception {
-        HttpResponse<String> r = post(admin, url(s, "/sho/v1/contracts"), JSON.createObjectNode().put("treId", treId));
+        HttpResponse<String> r = post(admin, url(s, "/sho/v1/contracts"), JSON.createObjectNode().put("treId", treId).put("pcid", PCID));
         assertEquals(201, r.statusCode(), r.body());
     }
 
@@ -250,7 +251,7 @@ class ShoPvaServiceTest {
         int drfBefore = drfRegistrations.size();
         contract(sho1Admin, sho1, d.treId());
         assertEquals(drfBefore + 1, drfRegistrations.size(), "the DRF learns the subscription");
-        assertEquals("sho1", drfRegistrations.get(drfRegistrations.size() - 1).path("sho").asText());
+        assertEquals("sho1", drfRegistrations.get(drfRegistrations.size() - 1).path("shoId").asText());
 
         HttpResponse<String> r = provision(sho1, d);
         assertEquals(200, r.statusCode(), r.body());
@@ -336,7 +337,7 @@ class ShoPvaServiceTest {
     void theDpfCannotPretendToBeAnotherRole() throws Exception {
         Device d = device("tre-roles");
         // The DPF is not an SHO administrator, an SHO is not a PVA administrator.
-        assertError(post(dpf, url(sho1, "/sho/v1/contracts"), JSON.createObjectNode().put("treId", d.treId())), 403, "forbidden-peer");
+        assertError(post(dpf, url(sho1, "/sho/v1/contracts"), JSON.createObjectNode().put("treId", d.treId()).put("pcid", PCID)), 403, "forbidden-peer");
         assertError(post(dpfAsSho1(), pvaUrl("/pva/v1/revocations"), JSON.createObjectNode().put("serial", "01")), 403, "forbidden-peer");
         // The RO root also certifies the DRF and the CHTIF: they are not the DPF.
         HttpClient drfClient = client(pki.credential("drf"), List.of(pki.root("sho1-root")));
@@ -422,13 +423,15 @@ class ShoPvaServiceTest {
         String oldImsi = provisionedAtSho1(d);
         // Step 1: the subscriber brings the TRE-signed token to the new SHO.
         String token = d.tre().authorizeOperatorChange("sho2", clock.instant(), Duration.ofHours(2));
-        ObjectNode change = JSON.createObjectNode().put("treId", d.treId()).put("treCertificate", d.certificate())
+        ObjectNode change = JSON.createObjectNode().put("treId", d.treId()).put("pcid", PCID).put("treCertificate", d.certificate())
                 .put("authorizationToken", token);
         int drfBefore = drfRegistrations.size();
         HttpResponse<String> oc = post(sho2Admin, url(sho2, "/sho/v1/operator-change"), change);
         assertEquals(201, oc.statusCode(), oc.body());
         assertEquals("sho1", body(oc).path("fromSho").asText());
-        assertEquals("operator-change", drfRegistrations.get(drfBefore).path("event").asText(), "step 2: the RO learns it");
+        assertEquals("operator-change", drfRegistrations.get(drfBefore).path("operation").asText(), "step 2: the RO learns it");
+        assertEquals(PCID, drfRegistrations.get(drfBefore).path("pcid").asText(), "keyed by the PCID the device attaches with");
+        assertEquals("sho2", drfRegistrations.get(drfBefore).path("shoId").asText());
         assertError(post(sho2Admin, url(sho2, "/sho/v1/operator-change"), change), 409, "replayed");
 
         // A second genuine platform credential with the same TRE id (a clone) cannot collect the MCIM:
@@ -462,7 +465,8 @@ class ShoPvaServiceTest {
         HttpResponse<String> rep = post(dpf, url(sho2, "/sho/v1/report"), JSON.createObjectNode().put("objectId", p.path("objectId").asText())
                 .put("success", true));
         assertTrue(body(rep).path("drfRegistered").asBoolean(), rep.body());
-        assertEquals("operator-change-complete", drfRegistrations.get(drfRegistrations.size() - 1).path("event").asText());
+        assertEquals("initial", drfRegistrations.get(drfRegistrations.size() - 1).path("operation").asText(),
+                "step 17: the device subscribes to sho2 now; a later bootstrap is an initial one");
         assertTrue(hss2.find(p.path("imsi").asText()).isPresent());
 
         // The old SHO keeps the old MCIM through the grace period (IoT seed step 15 NOTE), then withdraws it.
@@ -499,7 +503,7 @@ class ShoPvaServiceTest {
         forged.put("wrong type", jws.sign(payload.getBytes(StandardCharsets.UTF_8), d.platform(), "openmcim-platform+json"));
         int drfBefore = drfRegistrations.size();
         for (Map.Entry<String, String> f : forged.entrySet()) {
-            HttpResponse<String> oc = post(sho2Admin, url(sho2, "/sho/v1/operator-change"), JSON.createObjectNode().put("treId", d.treId())
+            HttpResponse<String> oc = post(sho2Admin, url(sho2, "/sho/v1/operator-change"), JSON.createObjectNode().put("treId", d.treId()).put("pcid", PCID)
                     .put("treCertificate", d.certificate()).put("authorizationToken", f.getValue()));
             assertError(oc, 403, "unauthorized");
             HttpResponse<String> dis = post(device, deviceUrl(sho1, "/sho/v1/discard"), JSON.createObjectNode().put("treId", d.treId())
@@ -510,10 +514,10 @@ class ShoPvaServiceTest {
         String genuine = d.tre().authorizeOperatorChange("sho2", clock.instant(), Duration.ofHours(1));
         assertError(post(device, deviceUrl(sho2, "/sho/v1/discard"), JSON.createObjectNode().put("treId", d.treId())
                 .put("authorizationToken", genuine)), 403, "unauthorized");
-        assertError(post(sho1Admin, url(sho1, "/sho/v1/operator-change"), JSON.createObjectNode().put("treId", d.treId())
+        assertError(post(sho1Admin, url(sho1, "/sho/v1/operator-change"), JSON.createObjectNode().put("treId", d.treId()).put("pcid", PCID)
                 .put("treCertificate", d.certificate()).put("authorizationToken", genuine)), 403, "unauthorized");
         // A genuine token presented with another TRE's certificate or id.
-        assertError(post(sho2Admin, url(sho2, "/sho/v1/operator-change"), JSON.createObjectNode().put("treId", d.treId())
+        assertError(post(sho2Admin, url(sho2, "/sho/v1/operator-change"), JSON.createObjectNode().put("treId", d.treId()).put("pcid", PCID)
                 .put("treCertificate", mallory.certificate()).put("authorizationToken", genuine)), 403, "unauthorized");
         assertError(post(device, deviceUrl(sho1, "/sho/v1/discard"), JSON.createObjectNode().put("treId", mallory.treId())
                 .put("authorizationToken", genuine)), 403, "unauthorized");
@@ -531,14 +535,17 @@ class ShoPvaServiceTest {
     void revertToPristineIsASignedInstructionForTheRo() throws Exception {
         Device d = device("tre-pristine");
         provisionedAtSho1(d);
-        HttpResponse<String> r = post(sho2Admin, url(sho2, "/sho/v1/revert-to-pristine"), JSON.createObjectNode().put("treId", d.treId()));
+        // sho2 never had a contract for this TRE: the subscriber names the PCID, which keys the DRF registry.
+        HttpResponse<String> r = post(sho2Admin, url(sho2, "/sho/v1/revert-to-pristine"), JSON.createObjectNode().put("treId", d.treId())
+                .put("pcid", PCID));
         assertEquals(201, r.statusCode(), r.body());
+        assertTrue(body(r).path("drfRegistered").asBoolean(), r.body());
         String instruction = body(r).path("instruction").asText();
         JsonNode payload = JSON.readTree(new Jws().verify(instruction, List.of(pki.root("sho2-root")), ShoService.REVERT_TYPE, clock.instant())
                 .payload());
         assertEquals("revert-to-pristine", payload.path("instruction").asText());
         assertEquals(d.treId(), payload.path("treId").asText());
-        assertEquals("revert-to-pristine", drfRegistrations.get(drfRegistrations.size() - 1).path("event").asText());
+        assertEquals("revert-to-pristine", drfRegistrations.get(drfRegistrations.size() - 1).path("operation").asText());
         // The RO fetches it to deliver; nobody else may.
         JsonNode list = body(get(dpf, url(sho2, "/sho/v1/instructions?treId=" + d.treId())));
         assertEquals(instruction, list.path("instructions").get(0).asText());
