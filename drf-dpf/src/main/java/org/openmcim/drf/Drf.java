@@ -226,18 +226,23 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
         }
         Attachment a = attached.get(proof.pcid());
         boolean isAttached = a != null && !now.isAfter(a.at().plus(settings.attachValidity()));
-        if (!isAttached && !settings.non3gppUnauthenticated()) {
+        // §5.1.3.7.4.2 steps 2-4: at operator change the device is attached with the old SHO's MCIM, not
+        // its PCID, so the ICF reports nothing; the new SHO registered this very TRE from a token the TRE
+        // signed, and this pull is signed by the same platform key. That binds it as well as an attach.
+        boolean operatorChange = reg.operation() == BootstrapMessage.Operation.OPERATOR_CHANGE && reg.treId() != null;
+        if (!isAttached && !operatorChange && !settings.non3gppUnauthenticated()) {
             throw new HttpException(403, "not-attached", "the ICF has not reported this PCID attached");
         }
         if (isAttached && now.isBefore(a.expiresAt()) && !ledger.isUsed(a.nonce())) {
             return answer(a.signed(), a.expiresAt(), "attach");
         }
         // Kept bootstrap expired or already used (a failed device retrying): a fresh one, fresh nonce.
-        Issued b = issue(reg, proof.treId(), isAttached ? "pull" : "pull-non3gpp");
+        String path = isAttached ? "pull" : operatorChange ? "operator-change" : "non-3gpp";
+        Issued b = issue(reg, proof.treId(), isAttached ? "pull" : operatorChange ? "pull-operator-change" : "pull-non3gpp");
         if (isAttached) {
             attached.put(proof.pcid(), new Attachment(a.ip(), a.at(), b.signed(), b.message().nonce(), b.message().expiresAt()));
         }
-        return answer(b.signed(), b.message().expiresAt(), isAttached ? "pull" : "non-3gpp");
+        return answer(b.signed(), b.message().expiresAt(), path);
     }
 
     private static Response answer(String signed, Instant expiresAt, String path) {

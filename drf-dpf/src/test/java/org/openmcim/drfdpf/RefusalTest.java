@@ -310,6 +310,32 @@ class RefusalTest {
         assertRefused(403, "not-attached", lab.pull(lab.tre, pcid, lab.clock.instant()));
     }
 
+    /**
+     * §5.1.3.7.4.2 steps 2-4: a device changing operator is attached with its old SHO's MCIM, so the
+     * ICF reports no PCID attach; a registration for operator change naming the TRE lets that TRE
+     * (and only it) pull, while one naming no TRE does not.
+     */
+    @Test
+    void operatorChangePullsNeedTheNamedTreNotAnAttach() throws Exception {
+        String pcid = "001010000000890";
+        Map<String, Object> reg = new java.util.LinkedHashMap<>();
+        reg.put("pcid", pcid);
+        reg.put("treId", "tre-0001");
+        reg.put("shoId", "sho2");
+        reg.put("shoUrl", lab.sho2.url().toString());
+        reg.put("operation", "operator-change");
+        assertEquals(201, Lab.post(lab.sho2Client, lab.drfOperator("/drf/v1/registrations"), reg).status());
+        Lab.Answer a = lab.pull(lab.tre, pcid, lab.clock.instant());
+        assertEquals(200, a.status(), () -> "" + a.body());
+        assertEquals("operator-change", a.body().path("path").asText());
+        Credential other = lab.supplier.issue("tre-0002", CertificateAuthority.Usage.SIGNING, List.of(), List.of(), lab.clock.instant(),
+                Duration.ofDays(10));
+        assertRefused(403, "wrong-tre", lab.pull(other, pcid, lab.clock.instant()));
+        reg.remove("treId");
+        assertEquals(200, Lab.post(lab.sho2Client, lab.drfOperator("/drf/v1/registrations"), reg).status());
+        assertRefused(403, "not-attached", lab.pull(lab.tre, pcid, lab.clock.instant()));
+    }
+
     @Test
     void pullRefusals() throws Exception {
         String pcid = "001010000000888";

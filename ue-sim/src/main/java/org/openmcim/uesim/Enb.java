@@ -109,6 +109,49 @@ public final class Enb implements AutoCloseable {
      * the MME released the UE context (or the attach failed and it was released).
      */
     public CompletableFuture<Result> attachAndDetach(UeStateMachine ue, String imsi, long enbUeS1apId, Duration hold) {
+        return start(ue, imsi, enbUeS1apId, hold).result;
+    }
+
+    /**
+     * A UE that stays registered until told to detach: what a device does while it works over its
+     * PDN connection (the M2ME provisioning over the provisioning APN, TR 33.812 steps 8-20).
+     */
+    public final class Attachment {
+        private final Ue ue;
+
+        private Attachment(Ue ue) {
+            this.ue = ue;
+        }
+
+        /** Completes true once the attach is accepted, false if it failed (the result says why). */
+        public CompletableFuture<Boolean> registered() {
+            return ue.registration;
+        }
+
+        /** UE-initiated detach (TS 24.301 §5.5.2.2); completes when the MME released the context. */
+        public CompletableFuture<Result> detach() {
+            synchronized (ue) {
+                if (ue.registered && !ue.detaching && ue.session.ue().state() == EmmState.EMM_REGISTERED) {
+                    ue.detaching = true;
+                    registeredNow.decrementAndGet();
+                    ue.apply(ue.session.detach(false));
+                }
+            }
+            return ue.result;
+        }
+
+        /** The final outcome: after {@link #detach}, a failed attach, or a detach by the network. */
+        public CompletableFuture<Result> result() {
+            return ue.result;
+        }
+    }
+
+    /** Attaches {@code ue} and keeps it registered until {@link Attachment#detach}. */
+    public Attachment attach(UeStateMachine ue, String imsi, long enbUeS1apId) {
+        return new Attachment(start(ue, imsi, enbUeS1apId, null));
+    }
+
+    private Ue start(UeStateMachine ue, String imsi, long enbUeS1apId, Duration hold) {
         Ue u = new Ue(imsi, new EnbUeSession(new EnbUeSession.Cell(config.tai(), config.cgi(),
                 S1apIes.TransportLayerAddress.ipv4(config.gtpAddress())), ue, enbUeS1apId), hold);
         if (byEnbId.putIfAbsent(enbUeS1apId, u) != null) {
@@ -118,7 +161,7 @@ public final class Enb implements AutoCloseable {
             u.started = System.nanoTime();
             u.apply(u.session.attach());
         }
-        return u.result;
+        return u;
     }
 
     private void receive(byte[] pdu) {
@@ -171,8 +214,10 @@ public final class Enb implements AutoCloseable {
     private final class Ue {
         final String imsi;
         final EnbUeSession session;
+        /** How long to stay registered before detaching; null: until {@link Attachment#detach}. */
         final Duration hold;
         final CompletableFuture<Result> result = new CompletableFuture<>();
+        final CompletableFuture<Boolean> registration = new CompletableFuture<>();
         long started;
         Duration attachTime = Duration.ZERO;
         Optional<String> apn = Optional.empty();
@@ -194,11 +239,12 @@ public final class Enb implements AutoCloseable {
                     peakRegistered.accumulateAndGet(registeredNow.incrementAndGet(), Math::max);
                     apn = Optional.of(r.apn());
                     attachTime = Duration.ofNanos(System.nanoTime() - started);
+                    registration.complete(true);
                 } else if (a instanceof UeAction.AttachFailed f) {
                     rejectCause = Optional.of(f.emmCause());
                 }
             }
-            if (registered && !detaching && session.ue().state() == EmmState.EMM_REGISTERED) {
+            if (hold != null && registered && !detaching && session.ue().state() == EmmState.EMM_REGISTERED) {
                 detaching = true;
                 CompletableFuture.delayedExecutor(hold.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
                     registeredNow.decrementAndGet();
@@ -207,15 +253,23 @@ public final class Enb implements AutoCloseable {
                     }
                 });
             }
-            if (session.released() && (detaching || !registered)) {
+            boolean byNetwork = hold == null && registered && !detaching && session.ue().state() == EmmState.EMM_DEREGISTERED;
+            if (session.released() && (detaching || !registered || byNetwork)) {
+                if (byNetwork) {
+                    // Detached by the network (TS 24.301 §5.5.2.3), e.g. after the HSS cancelled the
+                    // location of a PCID whose MCIM is installed (TR 33.812 step 20, CLR).
+                    registeredNow.decrementAndGet();
+                }
                 byEnbId.remove(session.enbUeS1apId());
                 session.mmeUeS1apId().ifPresent(byMmeId::remove);
+                registration.complete(registered);
                 result.complete(new Result(imsi, registered, apn, attachTime,
-                        detaching && session.ue().state() == EmmState.EMM_DEREGISTERED, rejectCause));
+                        (detaching || byNetwork) && session.ue().state() == EmmState.EMM_DEREGISTERED, rejectCause));
             }
         }
 
         void fail(String why) {
+            registration.completeExceptionally(new IllegalStateException(imsi + ": " + why));
             result.completeExceptionally(new IllegalStateException(imsi + ": " + why));
         }
     }
