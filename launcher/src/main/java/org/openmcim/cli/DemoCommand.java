@@ -1,140 +1,126 @@
 package org.openmcim.cli;
 
 import java.io.PrintWriter;
-import java.security.MessageDigest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
-import org.openmcim.aka.AuthenticationFunctions;
-import org.openmcim.aka.Milenage;
-import org.openmcim.aka.kdf.Kdf;
-import org.openmcim.aka.kdf.PlmnId;
-import org.openmcim.aka.sqn.Auts;
-import org.openmcim.aka.sqn.HomeSqn;
-import org.openmcim.aka.sqn.IndAllocator;
-import org.openmcim.aka.sqn.SqnArray;
-import org.openmcim.aka.sqn.SqnPolicy;
-import org.openmcim.aka.usim.Usim;
-import org.openmcim.aka.vector.EutranVector;
-import org.openmcim.aka.vector.VectorFactory;
+import org.openmcim.journey.DemoNetwork;
+import org.openmcim.journey.DeviceJourney;
+import org.openmcim.uesim.Enb;
+import org.openmcim.uesim.transport.TransportKind;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code openmcim demo}: walks devices through the TR 33.812 journey, printing one line per step.
- *
- * <p>Today it covers what exists: steps 1-5 (PCID credential, ICF vectors, AKA) run in-process on the
- * real crypto core, with the SQN resynchronisation a device meets after an HSS restore. The network
- * parts (MME, Diameter, DRF/DPF, SHO/PVA) join as they are built; the command says so rather than
- * pretend.
+ * {@code openmcim demo}: the README's main command. Starts the RO (ICF, DRF, DPF), the PVA, two
+ * SHOs with their HSSes and Debian's NextEPC EPC ({@link DemoNetwork}), then walks every device
+ * through the whole journey ({@link DeviceJourney}), one line per TR step as it happens, and a
+ * summary table. Exit 0 only if every device finished; 3 when the EPC cannot run here (said, not
+ * pretended).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Walk simulated devices through the TR 33.812 journey and print each step.",
-                "Currently: TR steps 1-5 (PCID credential, ICF vectors, AKA, resync) in-process."})
+        description = {"Run the whole TR 33.812 journey on real network elements: PCID attach through NextEPC, Gx,",
+                "DRF bootstrap, DPF, SHO1 + PVA, MCIM install, re-attach with the MCIM IMSI, operator change to SHO2,",
+                "re-attach again. Needs root (lab/lab.sh installs and runs NextEPC). Prints every step and a summary."})
 final class DemoCommand implements Callable<Integer> {
+    /** Exit code when the EPC cannot be brought up on this machine. */
+    static final int NO_LAB = 3;
+
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--devices", defaultValue = "3", paramLabel = "N", description = "number of devices (default 3)")
+    @Option(names = "--devices", defaultValue = "3", paramLabel = "N",
+            description = "number of devices (default 3; at most 12: Debian's NextEPC 0.3.10 MME runs out of packet buffers after ~48 UE cycles)")
     int devices;
 
-    @Option(names = "--plmn", defaultValue = "00101", paramLabel = "MCCMNC",
-            description = "PCID range and visited network, MCC+MNC (default 00101, the test PLMN)")
-    String plmn;
+    @Option(names = "--parallel", defaultValue = "2", paramLabel = "P", description = "devices on their journey at the same time (default 2)")
+    int parallel;
 
-    private static final String MME = "mme.localdomain";
+    @Option(names = "--repo", paramLabel = "DIR", description = "the OpenMCIM checkout (default: $OPENMCIM_HOME or the current directory)")
+    Path repo;
 
     @Override
-    public Integer call() {
-        if (devices < 1 || devices > 10_000) {
-            throw new IllegalArgumentException("--devices must be 1..10000, got " + devices);
+    public Integer call() throws Exception {
+        if (devices < 1 || devices > 12) {
+            throw new IllegalArgumentException("--devices must be 1..12, got " + devices
+                    + " (each device attaches 3 times; the lab MME leaks buffers per attach)");
         }
-        PlmnId visited = PlmnId.parse(plmn);
+        if (parallel < 1 || parallel > 4) {
+            throw new IllegalArgumentException("--parallel must be 1..4, got " + parallel);
+        }
         PrintWriter out = spec.commandLine().getOut();
+        Path home = (repo != null ? repo : Path.of(System.getenv().getOrDefault("OPENMCIM_HOME", "."))).toAbsolutePath().normalize();
+        if (!Files.exists(home.resolve("lab/lab.sh")) || !Files.isDirectory(home.resolve("config"))) {
+            throw new IllegalArgumentException(home + " is not an OpenMCIM checkout (no lab/lab.sh or config/): use --repo");
+        }
+        Clock clock = Clock.systemUTC();
         SecureRandom random = new SecureRandom();
-        SqnPolicy policy = SqnPolicy.DEFAULT;
-        IndAllocator inds = new IndAllocator(policy, Map.of());
-        VectorFactory icf = new VectorFactory(random);
-        Kdf ueKdf = new Kdf();
-        byte[] amf = {(byte) 0x80, 0x00};
-
-        out.println("OpenMCIM demo: " + devices + " device(s), PCID range and visited PLMN " + visited);
-        out.println("Covers TR 33.812 steps 1-5 in-process. Not wired into this demo yet, so not shown here: the real");
-        out.println("MME attach over S6a/Gx, DRF bootstrap, DPF download, SHO/PVA and operator change (steps 6-20).");
-        out.println("Those parts run on their own: bin/openmcim icf|drf|dpf|sho|pva|ue-sim (see README.md).");
-        List<String[]> summary = new ArrayList<>();
-        int ok = 0;
-        for (int d = 1; d <= devices; d++) {
-            String pcid = visited.mcc() + visited.mnc() + String.format("%0" + (15 - visited.mcc().length() - visited.mnc().length()) + "d", d);
-            String tag = String.format("device %d [PCID %s]", d, pcid);
-            // CHTIF mode 1 (IoT seed §3.1): credentials generated by the issuer, embedded by the supplier.
-            byte[] k = new byte[16];
-            byte[] opc = new byte[16];
-            random.nextBytes(k);
-            random.nextBytes(opc);
-            AuthenticationFunctions icfSide = Milenage.withOpc(k, opc);
-            Usim usim = new Usim(Milenage.withOpc(k, opc), new SqnArray(policy));
-            out.printf("%s step 1   M2ME attaches to the VNO with its PCID (IMSI format)%n", tag);
-
-            long sqnHe = 0;
-            int ind = inds.indFor(MME);
-            sqnHe = HomeSqn.next(policy, sqnHe, ind);
-            EutranVector v = icf.eutran(icfSide, sqnHe, amf, visited);
-            out.printf("%s step 2-4 ICF issues an E-UTRAN vector (SEQ %d, IND %d for %s)%n", tag, policy.seq(sqnHe), ind, MME);
-
-            boolean attached = authenticate(out, tag, usim, v, visited, ueKdf);
-            // The ICF is restored from an old backup: its next vector reuses a SEQ the USIM has seen.
-            long restored = 0;
-            long staleSqn = HomeSqn.next(policy, restored, ind);
-            EutranVector stale = icf.eutran(icfSide, staleSqn, amf, visited);
-            Usim.Result r = usim.authenticate(stale.rand(), stale.autn());
-            boolean resynced = false;
-            if (r instanceof Usim.SynchFailure sf) {
-                out.printf("%s step 5   USIM rejects a stale SQN (%s) and answers with AUTS%n", tag, sf.reason());
-                OptionalLong sqnMs = Auts.recover(icfSide, stale.rand(), sf.auts());
-                if (sqnMs.isPresent()) {
-                    long he = HomeSqn.afterResync(policy, staleSqn, sqnMs.getAsLong());
-                    long fresh = HomeSqn.next(policy, he, ind);
-                    out.printf("%s step 3   ICF verifies MAC-S, recovers SQN_MS (SEQ %d) and issues SEQ %d%n",
-                            tag, policy.seq(sqnMs.getAsLong()), policy.seq(fresh));
-                    resynced = authenticate(out, tag, usim, icf.eutran(icfSide, fresh, amf, visited), visited, ueKdf);
+        out.println("OpenMCIM demo: " + devices + " device(s), TR 33.812 journey on real network elements (shared/DESIGN.md)");
+        out.flush();
+        DemoNetwork net;
+        try {
+            net = DemoNetwork.start(home, clock, random, line -> say(out, "  " + line));
+        } catch (DemoNetwork.LabUnavailableException e) {
+            say(out, "The EPC could not be started here, so the journey cannot run: " + e.getMessage());
+            say(out, "The demo needs root and Debian's nextepc packages (lab/lab.sh installs them with apt-get).");
+            return NO_LAB;
+        }
+        List<DeviceJourney.Outcome> outcomes = new ArrayList<>();
+        long t0 = System.nanoTime();
+        try (net;
+             Enb enb = Enb.connect(new Enb.Config(DeviceJourney.PLMN, 0x2A, DeviceJourney.TAC, new byte[] {127, 0, 1, 1}),
+                     TransportKind.TCP_FRAMED, DemoNetwork.MME, Duration.ofSeconds(10), line -> { })) {
+            say(out, "  eNodeB   S1 Setup with the MME accepted (PLMN 001/01, TAC " + DeviceJourney.TAC + ")");
+            say(out, "");
+            AtomicLong ids = new AtomicLong(1000);
+            // PCIDs from the run's clock, so a rerun against a long-running MME never reuses its contexts.
+            long base = (System.currentTimeMillis() / 1000) % 100_000 * 100;
+            ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
+                Thread t = new Thread(r, "device-journey");
+                t.setDaemon(true);
+                return t;
+            });
+            List<Future<DeviceJourney.Outcome>> running = new ArrayList<>();
+            for (int d = 1; d <= devices; d++) {
+                String pcid = String.format("00101%010d", base + d);
+                DeviceJourney j = new DeviceJourney(d, pcid, net, enb, ids, clock, random, home.resolve(".work/demo/devices/" + d), line -> say(out, line));
+                running.add(pool.submit(j::run));
+                if (d < devices) {
+                    Thread.sleep(500); // the lab MME takes bursts badly (FullAttachLabTest)
                 }
             }
-            boolean done = attached && resynced;
-            ok += done ? 1 : 0;
-            summary.add(new String[] {String.valueOf(d), pcid, attached ? "ok" : "FAILED", resynced ? "ok" : "FAILED"});
+            for (Future<DeviceJourney.Outcome> f : running) {
+                outcomes.add(f.get());
+            }
+            pool.shutdown();
         }
+        long ok = outcomes.stream().filter(DeviceJourney.Outcome::finished).count();
         out.println();
-        out.printf("%-7s %-16s %-6s %-7s%n", "device", "PCID", "AKA", "resync");
-        for (String[] row : summary) {
-            out.printf("%-7s %-16s %-6s %-7s%n", (Object[]) row);
+        out.printf("%-7s %-15s %-15s %-15s %-15s %-8s %s%n", "device", "TRE", "PCID", "MCIM (SHO1)", "MCIM (SHO2)", "seconds", "result");
+        for (DeviceJourney.Outcome o : outcomes) {
+            out.printf("%-7d %-15s %-15s %-15s %-15s %-8.1f %s%n", o.device(), o.treId(), o.pcid(), o.mcim1().isEmpty() ? "-" : o.mcim1(),
+                    o.mcim2().isEmpty() ? "-" : o.mcim2(), o.took().toMillis() / 1000.0, o.finished() ? "finished" : "FAILED at " + o.failedAt());
         }
-        out.printf("%d of %d device(s) completed the steps that exist today%n", ok, devices);
+        out.printf("%d of %d device(s) finished the journey in %.1f s%n", ok, devices, (System.nanoTime() - t0) / 1e9);
+        out.flush();
         return ok == devices ? 0 : 1;
     }
 
-    /** Step 5: USIM answers the challenge; the MME compares RES with XRES; both sides derive KASME. */
-    private static boolean authenticate(PrintWriter out, String tag, Usim usim, EutranVector v, PlmnId visited, Kdf ueKdf) {
-        if (!VectorFactory.hasSeparationBit(v.autn())) {
-            out.printf("%s step 5   ME refuses AUTN without the E-UTRAN separation bit%n", tag);
-            return false;
-        }
-        Usim.Result r = usim.authenticate(v.rand(), v.autn());
-        if (!(r instanceof Usim.Success s)) {
-            out.printf("%s step 5   AKA failed: %s%n", tag, r);
-            return false;
-        }
-        boolean resOk = MessageDigest.isEqual(s.res(), v.xres());
-        boolean kasmeOk = MessageDigest.isEqual(ueKdf.kasme(s.ck(), s.ik(), visited, s.sqnXorAk()), v.kasme());
-        out.printf("%s step 5   AKA: RES %s XRES, KASME %s on UE and network%n", tag,
-                resOk ? "matches" : "DIFFERS FROM", kasmeOk ? "equal" : "DIFFERENT");
-        return resOk && kasmeOk;
+    private static synchronized void say(PrintWriter out, String line) {
+        out.println(line);
+        out.flush();
     }
 }

@@ -149,7 +149,7 @@ public final class ShoCommand implements Callable<Integer> {
     }
 
     /** Loads and validates {@code file} and starts the SHO (tests; the command adds --check and the shutdown hook). */
-    static Running launch(Path file, Clock clock, SecureRandom random) throws Exception {
+    public static Running launch(Path file, Clock clock, SecureRandom random) throws Exception {
         ShoConfig cfg = ShoConfig.load(file);
         Path base = file.toAbsolutePath().getParent();
         IcfConfig hssConfig = cfg.hss().map(h -> IcfConfig.load(base.resolve(h))).orElse(null);

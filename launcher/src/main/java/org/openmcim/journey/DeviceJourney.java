@@ -1,0 +1,289 @@
+package org.openmcim.journey;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.openmcim.aka.AuthenticationFunctions.Algorithm;
+import org.openmcim.aka.Milenage;
+import org.openmcim.aka.kdf.PlmnId;
+import org.openmcim.aka.sqn.SqnArray;
+import org.openmcim.aka.sqn.SqnPolicy;
+import org.openmcim.aka.usim.Usim;
+import org.openmcim.pki.CertificateAuthority;
+import org.openmcim.pki.Credential;
+import org.openmcim.pki.TlsContexts;
+import org.openmcim.sho.ShoCommand;
+import org.openmcim.store.CredentialState;
+import org.openmcim.store.Subscriber;
+import org.openmcim.store.SubscriberKind;
+import org.openmcim.uesim.Enb;
+import org.openmcim.uesim.m2me.M2me;
+import org.openmcim.uesim.nas.NasIes;
+import org.openmcim.uesim.tre.LifecycleState;
+import org.openmcim.uesim.tre.McimSlot;
+import org.openmcim.uesim.tre.Tre;
+import org.openmcim.uesim.ue.UeStateMachine;
+import org.openmcim.wire.mcim.McimCredential;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * One M2ME through the whole journey of shared/DESIGN.md on a {@link DemoNetwork}: manufactured
+ * with a PCID and a TRE, contracted to SHO1, attached through the real MME with the PCID (TR 33.812
+ * steps 1-5), bootstrapped (6-8), provisioned through DPF, SHO1 and PVA (10-17), installed (18),
+ * reported (19-20), re-attached with the MCIM IMSI (21), then moved to SHO2 by an operator change via
+ * the old SHO (§5.1.3.7.4.2) and re-attached once more. Each step prints one line as it completes;
+ * the first failure ends the journey and says where.
+ */
+public final class DeviceJourney {
+    /** The lab's PLMN and tracking area (lab/README.md). */
+    public static final PlmnId PLMN = new PlmnId("001", "01");
+    public static final int TAC = 12345;
+    /** The model and measurements config/pva.yaml holds reference values for. */
+    public static final String MODEL = "m2me-meter-1";
+    public static final Map<String, String> MEASUREMENTS = Map.of(
+            "bootloader", "3b1f0d2c5e8a9b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c",
+            "firmware", "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90");
+    private static final Duration STEP = Duration.ofSeconds(30);
+
+    /** What became of a device: its identities and where it stopped, if it did not finish. */
+    public record Outcome(int device, String treId, String pcid, String mcim1, String mcim2, boolean finished, String failedAt,
+                          Duration took) {
+    }
+
+    private final int number;
+    private final DemoNetwork net;
+    private final Enb enb;
+    private final AtomicLong s1apIds;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final Path dir;
+    private final Consumer<String> out;
+    private final ObjectMapper json = new ObjectMapper();
+    private final String pcid;
+    private final String treId;
+    private String at = "manufacture";
+    private String mcim1 = "";
+    private String mcim2 = "";
+
+    public DeviceJourney(int number, String pcid, DemoNetwork net, Enb enb, AtomicLong s1apIds, Clock clock, SecureRandom random, Path dir,
+                         Consumer<String> out) {
+        this.number = number;
+        this.pcid = pcid;
+        this.treId = String.format("tre-demo-%04d", number);
+        this.net = net;
+        this.enb = enb;
+        this.s1apIds = s1apIds;
+        this.clock = clock;
+        this.random = random;
+        this.dir = dir;
+        this.out = out;
+    }
+
+    private void say(String step, String what) {
+        out.accept(String.format("device %-3d %-15s %-16s %s", number, pcid, step, what));
+    }
+
+    public Outcome run() {
+        long t0 = System.nanoTime();
+        try {
+            journey();
+            return new Outcome(number, treId, pcid, mcim1, mcim2, true, "", Duration.ofNanos(System.nanoTime() - t0));
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            String why = e instanceof ExecutionException && e.getCause() != null ? e.getCause().toString() : e.toString();
+            say("FAILED", "at " + at + ": " + why);
+            return new Outcome(number, treId, pcid, mcim1, mcim2, false, at, Duration.ofNanos(System.nanoTime() - t0));
+        }
+    }
+
+    private void journey() throws Exception {
+        // ---- Manufacture: the CHTIF issues the PCID (IoT seed §3.1 mode 1), the supplier certifies the TRE.
+        byte[] k = new byte[16];
+        byte[] opc = new byte[16];
+        random.nextBytes(k);
+        random.nextBytes(opc);
+        byte[] amf = {(byte) 0x80, 0};
+        net.icfStore.insertAll(List.of(new Subscriber(pcid, SubscriberKind.PCID, Algorithm.MILENAGE, k, opc, amf, 0, CredentialState.ISSUED,
+                clock.instant(), Duration.ofDays(30), "chtif-demo", "provisioning", null)));
+        CertificateAuthority supplier = CertificateAuthority.of(net.pki.credential("supplier-root"), random);
+        Credential platform = supplier.issue(treId, CertificateAuthority.Usage.SIGNING, List.of(), List.of(), clock.instant(),
+                Duration.ofDays(3650));
+        deleteTree(dir);
+        List<X509Certificate> shoRoots = List.of(net.pki.root("sho1-root"), net.pki.root("sho2-root"));
+        Tre tre = Tre.manufacture(dir, treId, platform, new McimCredential(pcid, k, opc, amf, 0, "milenage", "provisioning", null), shoRoots,
+                random);
+        M2me m2me = new M2me(tre, platform, new M2me.Settings(net.drfDeviceUrl(), List.of(net.pki.root("ro-root")), shoRoots, MODEL,
+                MEASUREMENTS, Duration.ofSeconds(20)), clock);
+        say("manufacture", "TRE " + treId + " (platform credential from the supplier root), PCID in the ICF's store; pristine");
+
+        // ---- Alternative 1 (before step 1): the subscriber contracts with SHO1, which registers the PCID at the DRF.
+        at = "contract";
+        JsonNode c = admin(net.sho1, "sho1", "/sho/v1/contracts", Map.of("treId", treId, "pcid", pcid));
+        require(c.path("drfRegistered").asBoolean(), "SHO1 could not register the PCID at the DRF");
+        say("contract", "subscriber contracts with SHO1; SHO1 registers PCID → SHO1 at the DRF");
+
+        // ---- Steps 1-5: attach with the PCID through the visited network's real MME.
+        at = "steps 1-5 (PCID attach)";
+        Enb.Attachment pcidAttach = attach(pcid, k, opc, "provisioning");
+        say("steps 1-5", "attached with the PCID via the NextEPC MME: ICF answered AIR (Milenage vector) and ULR (APN provisioning)");
+
+        // ---- Step 6: the PGW's Gx CCR-Initial tells the ICF, which tells the DRF.
+        at = "step 6 (ICF → DRF)";
+        InetAddress ip = net.attachedAt(pcid).get(STEP.toSeconds(), TimeUnit.SECONDS);
+        say("step 6", "PGW → ICF Gx CCR-I: PCID attached at " + ip.getHostAddress() + "; ICF → DRF");
+
+        // ---- Steps 7-8: the DRF looks up the SHO and hands out the signed bootstrap (pulled: no user plane here).
+        at = "steps 7-8 (bootstrap)";
+        M2me.Bootstrap boot = m2me.pullBootstrap(pcid);
+        say("steps 7-8", "bootstrap from the DRF (" + boot.path() + "): SHO " + boot.message().sho().id() + ", PROVURL "
+                + boot.message().provUrl() + ", RO signature verified");
+
+        // ---- Steps 10-17: platform info to the DPF → SHO1 → PVA; MCIMobj back.
+        at = "steps 10-17 (provision)";
+        M2me.Download d1 = m2me.provision(boot);
+        say("steps 10-17", "DPF → SHO1 → PVA: platform valid; MCIMobj " + d1.objectId() + " sealed for the TRE key, delivered");
+
+        // ---- Step 18: the TRE installs it and takes it into use.
+        at = "step 18 (install)";
+        McimSlot slot1 = m2me.install(d1);
+        tre.activateWithFallback(slot1.id(), clock.instant().plus(Duration.ofMinutes(5)));
+        mcim1 = slot1.imsi();
+        say("step 18", "TRE verified SHO1's signature, decrypted and installed MCIM IMSI " + slot1.imsi() + "; ACTIVATED");
+
+        // ---- Steps 19-20: the report reaches SHO1 through the DPF; the RO retires the PCID.
+        at = "steps 19-20 (report)";
+        m2me.report(d1, true, "installed");
+        say("steps 19-20", "success reported via the DPF to SHO1; PCID at the ICF: "
+                + net.icfStore.find(pcid).map(Subscriber::state).map(Object::toString).orElse("gone"));
+        detach(pcidAttach, "PCID");
+
+        // ---- Step 21: re-attach as SHO1's subscriber through the same MME.
+        at = "step 21 (MCIM attach)";
+        McimCredential cred1 = tre.active().orElseThrow().credential();
+        Enb.Attachment sho1Attach = attach(cred1.imsi(), cred1.k(), cred1.opc(), cred1.apn());
+        tre.transition(slot1.id(), LifecycleState.SELECTED);
+        tre.confirmAttach();
+        say("step 21", "re-attached with MCIM IMSI " + cred1.imsi() + " via the same MME; ICF relayed S6a to hss.sho1; APN "
+                + cred1.apn());
+
+        // ---- Operator change via the old SHO (§5.1.3.7.4.2), over SHO1's connectivity.
+        at = "op-change 1-2 (token)";
+        String token = tre.authorizeOperatorChange("sho2", clock.instant(), Duration.ofHours(1));
+        JsonNode oc = admin(net.sho2, "sho2", "/sho/v1/operator-change", Map.of("treId", treId, "pcid", pcid, "treCertificate",
+                Base64.getEncoder().encodeToString(platform.certificate().getEncoded()), "authorizationToken", token));
+        require(oc.path("drfRegistered").asBoolean(), "SHO2 could not register the operator change at the DRF");
+        say("op-change 1-2", "TRE-signed authorization token to SHO2; SHO2 registers the change at the DRF");
+
+        at = "op-change 3-9 (provision)";
+        M2me.Bootstrap boot2 = m2me.pullBootstrap(pcid);
+        M2me.Download d2 = m2me.provision(boot2);
+        say("op-change 3-9", "bootstrap (" + boot2.path() + ", SHO " + boot2.message().sho().id() + "); DPF → SHO2 → PVA: valid; MCIMobj "
+                + d2.objectId() + " with the token");
+
+        at = "op-change 10 (install)";
+        McimSlot slot2 = m2me.install(d2);
+        mcim2 = slot2.imsi();
+        say("op-change 10", "TRE checked the token and installed SHO2's MCIM IMSI " + slot2.imsi() + " beside SHO1's");
+
+        at = "op-change 11-12 (discard)";
+        m2me.discardAt(net.shoDeviceUrl(net.sho1), token);
+        say("op-change 11-12", "discard message to SHO1, acknowledged (SHO1 keeps the old MCIM through its grace period)");
+
+        at = "op-change 15-17 (report)";
+        m2me.report(d2, true, "installed");
+        say("op-change 15-17", "success reported via the DPF to SHO2; SHO2 registers the device as its own at the DRF");
+
+        at = "op-change (re-attach)";
+        detach(sho1Attach, "SHO1 MCIM");
+        tre.transition(slot1.id(), LifecycleState.ACTIVATED); // the session ended
+        tre.activateWithFallback(slot2.id(), clock.instant().plus(Duration.ofMinutes(5)));
+        McimCredential cred2 = tre.active().orElseThrow().credential();
+        Enb.Attachment sho2Attach = attach(cred2.imsi(), cred2.k(), cred2.opc(), cred2.apn());
+        tre.confirmAttach();
+        tre.transition(slot1.id(), LifecycleState.RETIRED);
+        say("op-change", "re-attached with SHO2's MCIM IMSI " + cred2.imsi() + " via the same MME (relayed to hss.sho2); SHO1's MCIM RETIRED");
+        detach(sho2Attach, "SHO2 MCIM");
+        at = "";
+        say("done", "journey complete");
+    }
+
+    private Enb.Attachment attach(String imsi, byte[] k, byte[] opc, String apn) throws Exception {
+        UeStateMachine ue = new UeStateMachine(new UeStateMachine.Profile(imsi, NasIes.UeNetworkCapability.of(List.of(0, 2), List.of(2)), apn,
+                PLMN), new Usim(Milenage.withOpc(k, opc), new SqnArray(SqnPolicy.DEFAULT)));
+        Enb.Attachment a = enb.attach(ue, imsi, s1apIds.incrementAndGet());
+        boolean ok;
+        try {
+            ok = a.registered().get(STEP.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no Attach Accept for " + imsi + " within " + STEP.toSeconds() + " s");
+        }
+        if (!ok) {
+            Enb.Result r = a.result().getNow(null);
+            throw new IllegalStateException("attach of " + imsi + " failed" + (r == null ? "" : r.rejectCause().map(cause -> ": EMM cause "
+                    + cause).orElse("")));
+        }
+        return a;
+    }
+
+    private void detach(Enb.Attachment a, String what) throws Exception {
+        Enb.Result r = a.detach().get(STEP.toSeconds(), TimeUnit.SECONDS);
+        require(r.detached(), "the " + what + " detach did not complete");
+    }
+
+    /** An administrator of {@code sho} (the lab uses the SHO's own certificate, config/shoN.yaml admin.names). */
+    private JsonNode admin(ShoCommand.Running sho, String id, String path, Map<String, String> body) throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(TlsContexts.jdkClient(net.pki.credential(id), List.of(net.pki.root(id + "-root"))))
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(net.shoUrl(sho) + path)).timeout(STEP)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode a = r.body().isEmpty() ? json.createObjectNode() : json.readTree(r.body());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(id + " " + path + ": HTTP " + r.statusCode() + " " + a.path("error").asText() + " "
+                    + a.path("message").asText());
+        }
+        return a;
+    }
+
+    private static void require(boolean ok, String failure) {
+        if (!ok) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var s = Files.walk(p)) {
+            List<Path> all = new ArrayList<>(s.sorted(Comparator.reverseOrder()).toList());
+            for (Path x : all) {
+                Files.delete(x);
+            }
+        }
+    }
+}
