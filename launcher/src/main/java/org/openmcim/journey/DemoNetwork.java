@@ -173,6 +173,18 @@ public final class DemoNetwork implements AutoCloseable {
         return p.exitValue();
     }
 
+    /**
+     * Stops the DPF and starts it again on the same state directory (a crash and restart in the
+     * middle of a download): its sessions and the nonce ledger survive; nothing in memory does.
+     */
+    public void restartDpf(Clock clock, SecureRandom random) throws InterruptedException {
+        running.remove(dpf);
+        dpf.close();
+        DpfConfig dpfConfig = DpfConfig.load(config("dpf.yaml"));
+        dpf = keep(DpfServer.start(dpfConfig, name -> new DirectoryRecords(dpfConfig.stateDir().resolve(name), random),
+                PcidLifecycle.of(icfStore), clock, random, new SimpleMeterRegistry()));
+    }
+
     /** Completes with the UE's address when the ICF's PCRF reports {@code pcid} attached (Gx CCR-Initial). */
     public CompletableFuture<InetAddress> attachedAt(String pcid) {
         return attached.computeIfAbsent(pcid, k -> new CompletableFuture<>());

@@ -84,6 +84,11 @@ public final class DeviceJourney {
     private final String pcid;
     private final String treId;
     private String at = "manufacture";
+    private byte[] k;
+    private byte[] opc;
+    private Credential platform;
+    private Tre tre;
+    private M2me m2me;
     private String mcim1 = "";
     private String mcim2 = "";
 
@@ -121,117 +126,195 @@ public final class DeviceJourney {
     }
 
     private void journey() throws Exception {
-        // ---- Manufacture: the CHTIF issues the PCID (IoT seed §3.1 mode 1), the supplier certifies the TRE.
-        byte[] k = new byte[16];
-        byte[] opc = new byte[16];
+        manufacture(MEASUREMENTS);
+        contract();
+        Enb.Attachment pcidAttach = attachWithPcid();
+        McimSlot slot1 = provision();
+        detach(pcidAttach, "PCID");
+        Enb.Attachment sho1Attach = attachWithActiveMcim();
+        McimSlot slot2 = changeOperator("sho2");
+        Enb.Attachment sho2Attach = switchTo(slot2, sho1Attach);
+        tre.transition(slot1.id(), LifecycleState.RETIRED);
+        say("op-change", "SHO1's MCIM " + slot1.imsi() + " RETIRED in the TRE");
+        detach(sho2Attach, "SHO2 MCIM");
+        at = "";
+        say("done", "journey complete");
+    }
+
+    /**
+     * Manufacture: the CHTIF issues the PCID into the ICF's store (IoT seed §3.1 mode 1), the supplier
+     * certifies the TRE's platform key, the TRE holds only the PCID (pristine). {@code measurements}
+     * are what the TRE will attest to (the PVA's references for {@link #MODEL} are {@link #MEASUREMENTS}).
+     */
+    public void manufacture(Map<String, String> measurements) throws Exception {
+        at = "manufacture";
+        k = new byte[16];
+        opc = new byte[16];
         random.nextBytes(k);
         random.nextBytes(opc);
         byte[] amf = {(byte) 0x80, 0};
         net.icfStore.insertAll(List.of(new Subscriber(pcid, SubscriberKind.PCID, Algorithm.MILENAGE, k, opc, amf, 0, CredentialState.ISSUED,
                 clock.instant(), Duration.ofDays(30), "chtif-demo", "provisioning", null)));
         CertificateAuthority supplier = CertificateAuthority.of(net.pki.credential("supplier-root"), random);
-        Credential platform = supplier.issue(treId, CertificateAuthority.Usage.SIGNING, List.of(), List.of(), clock.instant(),
-                Duration.ofDays(3650));
+        platform = supplier.issue(treId, CertificateAuthority.Usage.SIGNING, List.of(), List.of(), clock.instant(), Duration.ofDays(3650));
         deleteTree(dir);
         List<X509Certificate> shoRoots = List.of(net.pki.root("sho1-root"), net.pki.root("sho2-root"));
-        Tre tre = Tre.manufacture(dir, treId, platform, new McimCredential(pcid, k, opc, amf, 0, "milenage", "provisioning", null), shoRoots,
+        tre = Tre.manufacture(dir, treId, platform, new McimCredential(pcid, k, opc, amf, 0, "milenage", "provisioning", null), shoRoots,
                 random);
-        M2me m2me = new M2me(tre, platform, new M2me.Settings(net.drfDeviceUrl(), List.of(net.pki.root("ro-root")), shoRoots, MODEL,
-                MEASUREMENTS, Duration.ofSeconds(20)), clock);
+        m2me = new M2me(tre, platform, new M2me.Settings(net.drfDeviceUrl(), List.of(net.pki.root("ro-root")), shoRoots, MODEL,
+                measurements, Duration.ofSeconds(20)), clock);
         say("manufacture", "TRE " + treId + " (platform credential from the supplier root), PCID in the ICF's store; pristine");
+    }
 
-        // ---- Alternative 1 (before step 1): the subscriber contracts with SHO1, which registers the PCID at the DRF.
+    /** Alternative 1 (before step 1): the subscriber contracts with SHO1, which registers the PCID at the DRF. */
+    public void contract() throws Exception {
         at = "contract";
         JsonNode c = admin(net.sho1, "sho1", "/sho/v1/contracts", Map.of("treId", treId, "pcid", pcid));
         require(c.path("drfRegistered").asBoolean(), "SHO1 could not register the PCID at the DRF");
         say("contract", "subscriber contracts with SHO1; SHO1 registers PCID → SHO1 at the DRF");
+    }
 
-        // ---- Steps 1-5: attach with the PCID through the visited network's real MME.
+    /** Steps 1-6: attach with the PCID through the real MME; the PGW's Gx CCR-I tells the ICF, which tells the DRF. */
+    public Enb.Attachment attachWithPcid() throws Exception {
         at = "steps 1-5 (PCID attach)";
-        Enb.Attachment pcidAttach = attach(pcid, k, opc, "provisioning");
+        Enb.Attachment a = attach(pcid, k, opc, "provisioning");
         say("steps 1-5", "attached with the PCID via the NextEPC MME: ICF answered AIR (Milenage vector) and ULR (APN provisioning)");
-
-        // ---- Step 6: the PGW's Gx CCR-Initial tells the ICF, which tells the DRF.
         at = "step 6 (ICF → DRF)";
         InetAddress ip = net.attachedAt(pcid).get(STEP.toSeconds(), TimeUnit.SECONDS);
         say("step 6", "PGW → ICF Gx CCR-I: PCID attached at " + ip.getHostAddress() + "; ICF → DRF");
+        return a;
+    }
 
-        // ---- Steps 7-8: the DRF looks up the SHO and hands out the signed bootstrap (pulled: no user plane here).
+    /** Steps 7-8: the DRF looks up the SHO and hands out the signed bootstrap (pulled: the simulator has no user plane). */
+    public M2me.Bootstrap bootstrap() throws Exception {
         at = "steps 7-8 (bootstrap)";
         M2me.Bootstrap boot = m2me.pullBootstrap(pcid);
         say("steps 7-8", "bootstrap from the DRF (" + boot.path() + "): SHO " + boot.message().sho().id() + ", PROVURL "
                 + boot.message().provUrl() + ", RO signature verified");
+        return boot;
+    }
 
-        // ---- Steps 10-17: platform info to the DPF → SHO1 → PVA; MCIMobj back.
+    /** Steps 7-20: bootstrap, DPF → SHO → PVA, install (activated with a way back), report. */
+    public McimSlot provision() throws Exception {
+        M2me.Bootstrap boot = bootstrap();
         at = "steps 10-17 (provision)";
         M2me.Download d1 = m2me.provision(boot);
         say("steps 10-17", "DPF → SHO1 → PVA: platform valid; MCIMobj " + d1.objectId() + " sealed for the TRE key, delivered");
-
-        // ---- Step 18: the TRE installs it and takes it into use.
-        at = "step 18 (install)";
-        McimSlot slot1 = m2me.install(d1);
-        tre.activateWithFallback(slot1.id(), clock.instant().plus(Duration.ofMinutes(5)));
-        mcim1 = slot1.imsi();
-        say("step 18", "TRE verified SHO1's signature, decrypted and installed MCIM IMSI " + slot1.imsi() + "; ACTIVATED");
-
-        // ---- Steps 19-20: the report reaches SHO1 through the DPF; the RO retires the PCID.
-        at = "steps 19-20 (report)";
-        m2me.report(d1, true, "installed");
-        say("steps 19-20", "success reported via the DPF to SHO1; PCID at the ICF: "
-                + net.icfStore.find(pcid).map(Subscriber::state).map(Object::toString).orElse("gone"));
-        detach(pcidAttach, "PCID");
-
-        // ---- Step 21: re-attach as SHO1's subscriber through the same MME.
-        at = "step 21 (MCIM attach)";
-        McimCredential cred1 = tre.active().orElseThrow().credential();
-        Enb.Attachment sho1Attach = attach(cred1.imsi(), cred1.k(), cred1.opc(), cred1.apn());
-        tre.transition(slot1.id(), LifecycleState.SELECTED);
-        tre.confirmAttach();
-        say("step 21", "re-attached with MCIM IMSI " + cred1.imsi() + " via the same MME; ICF relayed S6a to hss.sho1; APN "
-                + cred1.apn());
-
-        // ---- Operator change via the old SHO (§5.1.3.7.4.2), over SHO1's connectivity.
-        at = "op-change 1-2 (token)";
-        String token = tre.authorizeOperatorChange("sho2", clock.instant(), Duration.ofHours(1));
-        JsonNode oc = admin(net.sho2, "sho2", "/sho/v1/operator-change", Map.of("treId", treId, "pcid", pcid, "treCertificate",
-                Base64.getEncoder().encodeToString(platform.certificate().getEncoded()), "authorizationToken", token));
-        require(oc.path("drfRegistered").asBoolean(), "SHO2 could not register the operator change at the DRF");
-        say("op-change 1-2", "TRE-signed authorization token to SHO2; SHO2 registers the change at the DRF");
-
-        at = "op-change 3-9 (provision)";
-        M2me.Bootstrap boot2 = m2me.pullBootstrap(pcid);
-        M2me.Download d2 = m2me.provision(boot2);
-        say("op-change 3-9", "bootstrap (" + boot2.path() + ", SHO " + boot2.message().sho().id() + "); DPF → SHO2 → PVA: valid; MCIMobj "
-                + d2.objectId() + " with the token");
-
-        at = "op-change 10 (install)";
-        McimSlot slot2 = m2me.install(d2);
-        mcim2 = slot2.imsi();
-        say("op-change 10", "TRE checked the token and installed SHO2's MCIM IMSI " + slot2.imsi() + " beside SHO1's");
-
-        at = "op-change 11-12 (discard)";
-        m2me.discardAt(net.shoDeviceUrl(net.sho1), token);
-        say("op-change 11-12", "discard message to SHO1, acknowledged (SHO1 keeps the old MCIM through its grace period)");
-
-        at = "op-change 15-17 (report)";
-        m2me.report(d2, true, "installed");
-        say("op-change 15-17", "success reported via the DPF to SHO2; SHO2 registers the device as its own at the DRF");
-
-        at = "op-change (re-attach)";
-        detach(sho1Attach, "SHO1 MCIM");
-        tre.transition(slot1.id(), LifecycleState.ACTIVATED); // the session ended
-        tre.activateWithFallback(slot2.id(), clock.instant().plus(Duration.ofMinutes(5)));
-        McimCredential cred2 = tre.active().orElseThrow().credential();
-        Enb.Attachment sho2Attach = attach(cred2.imsi(), cred2.k(), cred2.opc(), cred2.apn());
-        tre.confirmAttach();
-        tre.transition(slot1.id(), LifecycleState.RETIRED);
-        say("op-change", "re-attached with SHO2's MCIM IMSI " + cred2.imsi() + " via the same MME (relayed to hss.sho2); SHO1's MCIM RETIRED");
-        detach(sho2Attach, "SHO2 MCIM");
-        at = "";
-        say("done", "journey complete");
+        return installAndReport(d1);
     }
 
-    private Enb.Attachment attach(String imsi, byte[] k, byte[] opc, String apn) throws Exception {
+    /** Steps 18-20 for a delivered MCIMobj. */
+    public McimSlot installAndReport(M2me.Download d) throws Exception {
+        at = "step 18 (install)";
+        McimSlot slot = m2me.install(d);
+        tre.activateWithFallback(slot.id(), clock.instant().plus(Duration.ofMinutes(5)));
+        mcim1 = slot.imsi();
+        say("step 18", "TRE verified " + slot.sho() + "'s signature, decrypted and installed MCIM IMSI " + slot.imsi() + "; ACTIVATED");
+        at = "steps 19-20 (report)";
+        m2me.report(d, true, "installed");
+        say("steps 19-20", "success reported via the DPF to " + slot.sho() + "; PCID at the ICF: "
+                + net.icfStore.find(pcid).map(Subscriber::state).map(Object::toString).orElse("gone"));
+        return slot;
+    }
+
+    /** Step 21: attach as the active MCIM's subscriber through the same MME (S6a relayed by the ICF to the SHO's HSS). */
+    public Enb.Attachment attachWithActiveMcim() throws Exception {
+        at = "step 21 (MCIM attach)";
+        McimSlot slot = tre.active().orElseThrow(() -> new IllegalStateException("no active MCIM"));
+        McimCredential cred = slot.credential();
+        Enb.Attachment a = attach(cred.imsi(), cred.k(), cred.opc(), cred.apn());
+        tre.transition(slot.id(), LifecycleState.SELECTED);
+        tre.confirmAttach();
+        say("step 21", "attached with MCIM IMSI " + cred.imsi() + " via the same MME; ICF relayed S6a to hss." + slot.sho() + "; APN "
+                + cred.apn() + "; slot SELECTED");
+        return a;
+    }
+
+    /**
+     * Operator change via the old SHO (§5.1.3.7.4.2 steps 1-17), over the old SHO's connectivity:
+     * token, registration by the new SHO, bootstrap, DPF → new SHO → PVA, install beside the old MCIM,
+     * discard at the old SHO, report. The new MCIM is INSTALLED, not yet in use.
+     */
+    public McimSlot changeOperator(String to) throws Exception {
+        ShoCommand.Running newSho = to.equals("sho1") ? net.sho1 : net.sho2;
+        String from = tre.active().orElseThrow().sho();
+        ShoCommand.Running oldSho = from.equals("sho1") ? net.sho1 : net.sho2;
+        at = "op-change 1-2 (token)";
+        String token = tre.authorizeOperatorChange(to, clock.instant(), Duration.ofHours(1));
+        JsonNode oc = admin(newSho, to, "/sho/v1/operator-change", Map.of("treId", treId, "pcid", pcid, "treCertificate",
+                Base64.getEncoder().encodeToString(platform.certificate().getEncoded()), "authorizationToken", token));
+        require(oc.path("drfRegistered").asBoolean(), to + " could not register the operator change at the DRF");
+        say("op-change 1-2", "TRE-signed authorization token to " + to + "; " + to + " registers the change at the DRF");
+
+        at = "op-change 3-9 (provision)";
+        M2me.Bootstrap boot = m2me.pullBootstrap(pcid);
+        M2me.Download d = m2me.provision(boot);
+        say("op-change 3-9", "bootstrap (" + boot.path() + ", SHO " + boot.message().sho().id() + "); DPF → " + to + " → PVA: valid; MCIMobj "
+                + d.objectId() + " with the token");
+
+        at = "op-change 10 (install)";
+        McimSlot slot = m2me.install(d);
+        mcim2 = slot.imsi();
+        say("op-change 10", "TRE checked the token and installed " + to + "'s MCIM IMSI " + slot.imsi() + " beside " + from + "'s");
+
+        at = "op-change 11-12 (discard)";
+        m2me.discardAt(net.shoDeviceUrl(oldSho), token);
+        say("op-change 11-12", "discard message to " + from + ", acknowledged (it keeps the old MCIM through its grace period)");
+
+        at = "op-change 15-17 (report)";
+        m2me.report(d, true, "installed");
+        say("op-change 15-17", "success reported via the DPF to " + to + "; " + to + " registers the device as its own at the DRF");
+        return slot;
+    }
+
+    /** Ends the session on the old MCIM, activates {@code next} with a way back (IoT seed step 15 NOTE) and attaches with it. */
+    public Enb.Attachment switchTo(McimSlot next, Enb.Attachment current) throws Exception {
+        at = "op-change (re-attach)";
+        McimSlot old = tre.active().orElseThrow();
+        detach(current, old.sho() + " MCIM");
+        tre.transition(old.id(), LifecycleState.ACTIVATED); // the session ended
+        tre.activateWithFallback(next.id(), clock.instant().plus(Duration.ofMinutes(5)));
+        McimCredential cred = tre.active().orElseThrow().credential();
+        Enb.Attachment a = attach(cred.imsi(), cred.k(), cred.opc(), cred.apn());
+        tre.confirmAttach();
+        say("op-change", "attached with " + next.sho() + "'s MCIM IMSI " + cred.imsi() + " via the same MME (relayed to hss." + next.sho()
+                + ")");
+        return a;
+    }
+
+    public Tre tre() {
+        return tre;
+    }
+
+    /** Where the TRE's sealed store lives. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** The TRE platform credential (supplier-certified). */
+    public Credential platform() {
+        return platform;
+    }
+
+    public M2me m2me() {
+        return m2me;
+    }
+
+    public String pcid() {
+        return pcid;
+    }
+
+    public String treId() {
+        return treId;
+    }
+
+    /** The PCID's Milenage keys {K, OPc}, as the USIM holds them. */
+    public byte[][] pcidKeys() {
+        return new byte[][] {k.clone(), opc.clone()};
+    }
+
+    /** Attaches a UE with these credentials; fails with the EMM cause if the network rejects it. */
+    public Enb.Attachment attach(String imsi, byte[] k, byte[] opc, String apn) throws Exception {
         UeStateMachine ue = new UeStateMachine(new UeStateMachine.Profile(imsi, NasIes.UeNetworkCapability.of(List.of(0, 2), List.of(2)), apn,
                 PLMN), new Usim(Milenage.withOpc(k, opc), new SqnArray(SqnPolicy.DEFAULT)));
         Enb.Attachment a = enb.attach(ue, imsi, s1apIds.incrementAndGet());
@@ -249,7 +332,7 @@ public final class DeviceJourney {
         return a;
     }
 
-    private void detach(Enb.Attachment a, String what) throws Exception {
+    public void detach(Enb.Attachment a, String what) throws Exception {
         Enb.Result r = a.detach().get(STEP.toSeconds(), TimeUnit.SECONDS);
         require(r.detached(), "the " + what + " detach did not complete");
     }

@@ -1,0 +1,222 @@
+package org.openmcim.journey;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openmcim.pki.TlsContexts;
+import org.openmcim.store.CredentialState;
+import org.openmcim.uesim.Enb;
+import org.openmcim.uesim.m2me.M2me;
+import org.openmcim.uesim.transport.TransportKind;
+import org.openmcim.uesim.tre.LifecycleState;
+import org.openmcim.uesim.tre.McimSlot;
+import org.openmcim.uesim.tre.Tre;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The whole journey of shared/DESIGN.md on real elements (issue #8's end-to-end tests): the shipped
+ * configuration files, Debian's NextEPC MME/SGW/PGW through lab/lab.sh, the ICF relaying to two SHO
+ * HSSes, DRF, DPF, PVA, real TLS everywhere, simulated devices with software USIMs and TREs. Each
+ * test asserts the state the elements are left in, not only the device's view. Skipped only where
+ * the lab cannot run (not root).
+ */
+class JourneyLabTest {
+    static final Clock CLOCK = Clock.systemUTC();
+    static final SecureRandom RANDOM = new SecureRandom();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static Path repo;
+    static DemoNetwork net;
+    static Enb enb;
+    static final AtomicLong S1AP_IDS = new AtomicLong(5000);
+    static final List<String> LINES = new CopyOnWriteArrayList<>();
+    /** PCIDs of this run: from the clock, so reruns against a long-lived store never collide. */
+    static final long BASE = (System.currentTimeMillis() / 1000) % 100_000 * 100 + 50;
+    static final AtomicLong NEXT = new AtomicLong();
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "the lab needs root");
+        repo = Path.of("").toAbsolutePath();
+        while (repo != null && !Files.exists(repo.resolve("lab/lab.sh"))) {
+            repo = repo.getParent();
+        }
+        assumeTrue(repo != null, "no lab/lab.sh above the working directory");
+        net = DemoNetwork.start(repo, CLOCK, RANDOM, LINES::add);
+        enb = Enb.connect(new Enb.Config(DeviceJourney.PLMN, 0x3A, DeviceJourney.TAC, new byte[] {127, 0, 1, 3}), TransportKind.TCP_FRAMED,
+                DemoNetwork.MME, Duration.ofSeconds(10), line -> { });
+    }
+
+    @AfterAll
+    static void stop() {
+        if (enb != null) {
+            enb.close();
+        }
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    static DeviceJourney device(int n) {
+        long id = NEXT.incrementAndGet();
+        return new DeviceJourney(n, String.format("00101%010d", BASE + id), net, enb, S1AP_IDS, CLOCK, RANDOM,
+                repo.resolve(".work/test-journey/device-" + BASE + "-" + id), LINES::add);
+    }
+
+    static JsonNode registration(String sho, String pcid) throws Exception {
+        HttpClient c = HttpClient.newBuilder().sslContext(TlsContexts.jdkClient(net.pki.credential(sho), List.of(net.pki.root("ro-root"))))
+                .version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create("https://localhost:" + net.drf.operatorAddress().getPort()
+                + "/drf/v1/registrations?pcid=" + pcid)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
+    }
+
+    /** Several devices at once through every step; then what each element holds afterwards. */
+    @Test
+    void wholeJourneyForSeveralDevices() throws Exception {
+        List<DeviceJourney> devices = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            devices.add(device(i));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<DeviceJourney.Outcome>> runs = new ArrayList<>();
+        for (DeviceJourney d : devices) {
+            runs.add(pool.submit(d::run));
+            Thread.sleep(300);
+        }
+        for (Future<DeviceJourney.Outcome> f : runs) {
+            DeviceJourney.Outcome o = f.get(180, TimeUnit.SECONDS);
+            assertTrue(o.finished(), () -> o + "\n" + String.join("\n", LINES));
+            assertTrue(o.mcim1().startsWith("99970"), o.mcim1());
+            assertTrue(o.mcim2().startsWith("99971"), o.mcim2());
+        }
+        pool.shutdown();
+        for (DeviceJourney d : devices) {
+            // The RO: the PCID retired (TR step 20), the DRF records SHO2 as the device's SHO (§5.1.3.7.4.2 step 17).
+            assertEquals(CredentialState.RETIRED, net.icfStore.find(d.pcid()).orElseThrow().state());
+            JsonNode reg = registration("sho2", d.pcid());
+            assertEquals("sho2", reg.path("shoId").asText());
+            assertEquals("initial", reg.path("operation").asText());
+            // The TRE: SHO2's MCIM in use, SHO1's retired; and so after a restart from its sealed store.
+            Map<String, LifecycleState> bySho = new HashMap<>();
+            for (McimSlot s : d.tre().slots()) {
+                bySho.put(s.sho(), s.state());
+            }
+            assertEquals(Map.of("sho1", LifecycleState.RETIRED, "sho2", LifecycleState.ACTIVATED), bySho);
+            Tre reopened = Tre.open(d.dir(), d.platform(), List.of(net.pki.root("sho1-root"), net.pki.root("sho2-root")), RANDOM);
+            assertEquals(d.tre().slots().toString(), reopened.slots().toString());
+            // The SHOs' HSSes: SHO2 serves the new MCIM; SHO1 keeps the old one through its grace period (IoT seed step 15 NOTE).
+            String sho2Imsi = d.tre().active().orElseThrow().imsi();
+            assertTrue(net.sho2.store().find(sho2Imsi).isPresent());
+            String sho1Imsi = d.tre().slots().stream().filter(s -> s.sho().equals("sho1")).findFirst().orElseThrow().imsi();
+            assertTrue(net.sho1.store().find(sho1Imsi).isPresent(), "kept until discard-grace has passed");
+            assertEquals("mme.localdomain", net.sho2.store().servingNode(sho2Imsi).orElseThrow().host(),
+                    "the relayed ULR recorded the visited MME at the home HSS");
+        }
+    }
+
+    /** Steps 12-14 negative: the PVA finds the firmware altered; no MCIM anywhere, and the PCID still attaches. */
+    @Test
+    void platformThatFailsValidationGetsNoMcimAndKeepsItsPcid() throws Exception {
+        DeviceJourney d = device(20);
+        Map<String, String> tampered = new HashMap<>(DeviceJourney.MEASUREMENTS);
+        tampered.put("firmware", "00" + tampered.get("firmware").substring(2));
+        d.manufacture(tampered);
+        d.contract();
+        Enb.Attachment a = d.attachWithPcid();
+        long sho1Subscribers = net.sho1.store().size();
+        M2me.Bootstrap boot = d.bootstrap();
+        M2me.ProvisioningException e = assertThrows(M2me.ProvisioningException.class, () -> d.m2me().provision(boot));
+        assertEquals(403, e.status());
+        assertEquals("platform-rejected", e.reason());
+        assertTrue(e.getMessage().contains("measurement-mismatch"), e.getMessage());
+        assertTrue(d.tre().pristine(), "nothing installed");
+        assertEquals(sho1Subscribers, net.sho1.store().size(), "SHO1's HSS got no subscriber");
+        d.detach(a, "PCID");
+        // The PCID is still the device's way in: it attaches again (the DPF left it PROVISIONING, not RETIRED).
+        assertEquals(CredentialState.PROVISIONING, net.icfStore.find(d.pcid()).orElseThrow().state());
+        byte[][] keys = d.pcidKeys();
+        d.detach(d.attach(d.pcid(), keys[0], keys[1], "provisioning"), "PCID");
+    }
+
+    /**
+     * Step 17 interrupted: the DPF delivered the MCIMobj but the answer was lost and the DPF crashed.
+     * After its restart the device fetches the same object again with a signed request, installs it
+     * once, and reports; nothing was half-installed in between.
+     */
+    @Test
+    void downloadInterruptedByADpfRestartResumes() throws Exception {
+        DeviceJourney d = device(30);
+        d.manufacture(DeviceJourney.MEASUREMENTS);
+        d.contract();
+        Enb.Attachment a = d.attachWithPcid();
+        M2me.Download delivered = d.m2me().provision(d.bootstrap());
+        net.restartDpf(CLOCK, RANDOM);
+        assertTrue(d.tre().pristine(), "the lost answer installed nothing");
+        M2me.Download again = d.m2me().fetchAgain(delivered.dpf(), delivered.objectId());
+        assertEquals(delivered.mcimObject(), again.mcimObject(), "the same MCIMobj, not a second one");
+        McimSlot slot = d.installAndReport(again);
+        assertEquals(LifecycleState.ACTIVATED, d.tre().active().orElseThrow().state());
+        assertEquals(slot.id(), delivered.objectId());
+        M2me.ProvisioningException closed = assertThrows(M2me.ProvisioningException.class,
+                () -> d.m2me().fetchAgain(delivered.dpf(), delivered.objectId()));
+        assertEquals("session-closed", closed.reason());
+        d.detach(a, "PCID");
+        d.detach(d.attachWithActiveMcim(), "MCIM");
+    }
+
+    /**
+     * IoT seed step 15 NOTE: the new operator's MCIM cannot attach (here SHO2 lost the subscriber);
+     * after the configured time the TRE falls back to SHO1's MCIM, which SHO1 still serves within its
+     * grace period, and the device attaches again.
+     */
+    @Test
+    void newMcimThatCannotAttachFallsBackToThePreviousOne() throws Exception {
+        DeviceJourney d = device(40);
+        d.manufacture(DeviceJourney.MEASUREMENTS);
+        d.contract();
+        Enb.Attachment pcid = d.attachWithPcid();
+        McimSlot sho1 = d.provision();
+        d.detach(pcid, "PCID");
+        Enb.Attachment onSho1 = d.attachWithActiveMcim();
+        McimSlot sho2 = d.changeOperator("sho2");
+        assertTrue(net.sho2.store().delete(sho2.imsi()), "SHO2's HSS loses the new subscriber");
+
+        Exception refused = assertThrows(Exception.class, () -> d.switchTo(sho2, onSho1));
+        assertTrue(refused.getMessage().contains(sho2.imsi()), refused.getMessage());
+        assertEquals(sho2.id(), d.tre().active().orElseThrow().id(), "activated with a way back, not yet reverted");
+        assertFalse(d.tre().fallbackIfDue(CLOCK.instant()), "not before the deadline");
+        assertTrue(d.tre().fallbackIfDue(CLOCK.instant().plus(Duration.ofMinutes(6))));
+        assertEquals(sho1.id(), d.tre().active().orElseThrow().id());
+        assertEquals(LifecycleState.BLOCKED, d.tre().slots().stream().filter(s -> s.id().equals(sho2.id())).findFirst().orElseThrow().state());
+        d.detach(d.attachWithActiveMcim(), "SHO1 MCIM after fallback");
+    }
+}
