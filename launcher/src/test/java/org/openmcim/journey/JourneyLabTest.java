@@ -28,7 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openmcim.pki.TlsContexts;
 import org.openmcim.store.CredentialState;
 import org.openmcim.uesim.Enb;
@@ -48,6 +51,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * test asserts the state the elements are left in, not only the device's view. Skipped only where
  * the lab cannot run (not root).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JourneyLabTest {
     static final Clock CLOCK = Clock.systemUTC();
     static final SecureRandom RANDOM = new SecureRandom();
@@ -60,6 +64,7 @@ class JourneyLabTest {
     /** PCIDs of this run: from the clock, so reruns against a long-lived store never collide. */
     static final long BASE = (System.currentTimeMillis() / 1000) % 100_000 * 100 + 50;
     static final AtomicLong NEXT = new AtomicLong();
+    static JourneyCapture capture;
 
     @BeforeAll
     static void start() throws Exception {
@@ -69,6 +74,8 @@ class JourneyLabTest {
             repo = repo.getParent();
         }
         assumeTrue(repo != null, "no lab/lab.sh above the working directory");
+        // Every interface on tape from before the first CER to the last detach (issue #8).
+        capture = new JourneyCapture(Path.of("target", "journey-capture").toAbsolutePath(), repo);
         net = DemoNetwork.start(repo, CLOCK, RANDOM, LINES::add);
         enb = Enb.connect(new Enb.Config(DeviceJourney.PLMN, 0x3A, DeviceJourney.TAC, new byte[] {127, 0, 1, 3}), TransportKind.TCP_FRAMED,
                 DemoNetwork.MME, Duration.ofSeconds(10), line -> { });
@@ -76,6 +83,9 @@ class JourneyLabTest {
 
     @AfterAll
     static void stop() {
+        if (capture != null) {
+            capture.close();
+        }
         if (enb != null) {
             enb.close();
         }
@@ -101,6 +111,7 @@ class JourneyLabTest {
 
     /** Several devices at once through every step; then what each element holds afterwards. */
     @Test
+    @Order(1)
     void wholeJourneyForSeveralDevices() throws Exception {
         List<DeviceJourney> devices = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
@@ -145,6 +156,7 @@ class JourneyLabTest {
 
     /** Steps 12-14 negative: the PVA finds the firmware altered; no MCIM anywhere, and the PCID still attaches. */
     @Test
+    @Order(2)
     void platformThatFailsValidationGetsNoMcimAndKeepsItsPcid() throws Exception {
         DeviceJourney d = device(20);
         Map<String, String> tampered = new HashMap<>(DeviceJourney.MEASUREMENTS);
@@ -173,6 +185,7 @@ class JourneyLabTest {
      * once, and reports; nothing was half-installed in between.
      */
     @Test
+    @Order(3)
     void downloadInterruptedByADpfRestartResumes() throws Exception {
         DeviceJourney d = device(30);
         d.manufacture(DeviceJourney.MEASUREMENTS);
@@ -199,6 +212,7 @@ class JourneyLabTest {
      * grace period, and the device attaches again.
      */
     @Test
+    @Order(4)
     void newMcimThatCannotAttachFallsBackToThePreviousOne() throws Exception {
         DeviceJourney d = device(40);
         d.manufacture(DeviceJourney.MEASUREMENTS);
@@ -218,5 +232,22 @@ class JourneyLabTest {
         assertEquals(sho1.id(), d.tre().active().orElseThrow().id());
         assertEquals(LifecycleState.BLOCKED, d.tre().slots().stream().filter(s -> s.id().equals(sho2.id())).findFirst().orElseThrow().state());
         d.detach(d.attachWithActiveMcim(), "SHO1 MCIM after fallback");
+    }
+
+    /**
+     * Everything the tests above sent and received, dissected by tshark: S1AP/NAS, Diameter (S6a,
+     * Gx, the relay legs), GTP-C of NextEPC, TLS of the provisioning interfaces; no malformed packet,
+     * no expert error, and every interface present.
+     */
+    @Test
+    @Order(100)
+    void everyInterfaceDissectsCleanly() throws Exception {
+        assumeTrue(JourneyCapture.available(), "dumpcap and tshark (Debian package tshark) are needed");
+        Map<String, Integer> seen = capture.protocols();
+        for (String p : List.of("s1ap", "nas-eps", "diameter", "gtpv2", "tls")) {
+            assertTrue(seen.getOrDefault(p, 0) > 0, () -> "no " + p + " in " + capture.file() + ": " + seen);
+        }
+        List<String> problems = capture.problems();
+        assertTrue(problems.isEmpty(), () -> problems.size() + " problem(s) in " + capture.file() + ":\n" + String.join("\n", problems));
     }
 }
