@@ -147,6 +147,11 @@ public final class DeviceJourney {
      * are what the TRE will attest to (the PVA's references for {@link #MODEL} are {@link #MEASUREMENTS}).
      */
     public void manufacture(Map<String, String> measurements) throws Exception {
+        manufacture(measurements, net.drfDeviceUrl());
+    }
+
+    /** As {@link #manufacture(Map)}, with the device configured for the DRF at {@code drf}. */
+    public void manufacture(Map<String, String> measurements, URI drf) throws Exception {
         at = "manufacture";
         k = new byte[16];
         opc = new byte[16];
@@ -161,7 +166,7 @@ public final class DeviceJourney {
         List<X509Certificate> shoRoots = List.of(net.pki.root("sho1-root"), net.pki.root("sho2-root"));
         tre = Tre.manufacture(dir, treId, platform, new McimCredential(pcid, k, opc, amf, 0, "milenage", "provisioning", null), shoRoots,
                 random);
-        m2me = new M2me(tre, platform, new M2me.Settings(net.drfDeviceUrl(), List.of(net.pki.root("ro-root")), shoRoots, MODEL,
+        m2me = new M2me(tre, platform, new M2me.Settings(drf, List.of(net.pki.root("ro-root")), shoRoots, MODEL,
                 measurements, Duration.ofSeconds(20)), clock);
         say("manufacture", "TRE " + treId + " (platform credential from the supplier root), PCID in the ICF's store; pristine");
     }

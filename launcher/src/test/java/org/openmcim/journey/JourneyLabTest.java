@@ -235,6 +235,45 @@ class JourneyLabTest {
     }
 
     /**
+     * TR 33.812 §5.1.3.6.3: a device that reaches the RO over unauthenticated non-3GPP access (no
+     * ICF, no attach event). The shipped DRF refuses it (policy off); a DRF configured with
+     * {@code non-3gpp-unauthenticated: true} on the same state answers, the DPF and SHO1 provision
+     * it, and the device's first 3GPP attach is already with its MCIM.
+     */
+    @Test
+    @Order(5)
+    void nonThreeGppUnauthenticatedPath() throws Exception {
+        DeviceJourney d = device(50);
+        Path work = repo.resolve(".work/test-journey");
+        Files.createDirectories(work);
+        String yaml = Files.readString(net.config("drf.yaml"))
+                .replace("non-3gpp-unauthenticated: false", "non-3gpp-unauthenticated: true")
+                .replace("127.0.0.1:8441", "127.0.0.1:8451").replace("127.0.0.1:8442", "127.0.0.1:8452")
+                .replace("../.work/", repo.resolve(".work").toString() + "/");
+        assertTrue(yaml.contains("non-3gpp-unauthenticated: true"), "the shipped drf.yaml names the policy");
+        Path file = work.resolve("drf-non3gpp.yaml");
+        Files.writeString(file, yaml);
+        try (org.openmcim.drf.DrfServer open = org.openmcim.drf.DrfServer.start(org.openmcim.drf.DrfConfig.load(file), CLOCK, RANDOM,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+            d.manufacture(DeviceJourney.MEASUREMENTS);
+            d.contract();
+            M2me.ProvisioningException refused = assertThrows(M2me.ProvisioningException.class, d::bootstrap);
+            assertEquals("not-attached", refused.reason(), "the shipped DRF answers only PCIDs the ICF saw attached");
+
+            DeviceJourney w = device(51);
+            w.manufacture(DeviceJourney.MEASUREMENTS, URI.create("https://localhost:" + open.deviceAddress().getPort()));
+            w.contract();
+            M2me.Bootstrap boot = w.bootstrap();
+            assertEquals("non-3gpp", boot.path());
+            McimSlot slot = w.installAndReport(w.m2me().provision(boot));
+            assertEquals("sho1", slot.sho());
+            assertEquals(CredentialState.ISSUED, net.icfStore.find(w.pcid()).orElseThrow().state(),
+                    "the PCID never attached: the ICF's record is untouched");
+            w.detach(w.attachWithActiveMcim(), "MCIM");
+        }
+    }
+
+    /**
      * Everything the tests above sent and received, dissected by tshark: S1AP/NAS, Diameter (S6a,
      * Gx, the relay legs), GTP-C of NextEPC, TLS of the provisioning interfaces; no malformed packet,
      * no expert error, and every interface present.
