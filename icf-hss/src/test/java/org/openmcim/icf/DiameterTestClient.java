@@ -16,16 +16,19 @@ import org.openmcim.diameter.DiameterMessage;
 import org.openmcim.diameter.VendorId;
 import org.openmcim.diameter.dictionary.Dictionary;
 
-/** A plain blocking Diameter peer for tests: raw bytes out, whole frames in. */
-final class DiameterTestClient implements AutoCloseable {
-    final Dictionary d = Dictionary.standard();
+/**
+ * A plain blocking Diameter peer for tests: raw bytes out, whole frames in. Shared through the
+ * icf-hss test-jar (the launcher's journey tests play a 3GPP AAA server with it).
+ */
+public final class DiameterTestClient implements AutoCloseable {
+    public final Dictionary d = Dictionary.standard();
     final DiameterCodec codec = new DiameterCodec(d);
     final Socket socket;
     final String host;
     final String realm;
     private int hbh = 1;
 
-    DiameterTestClient(InetSocketAddress server, String host, String realm) throws IOException {
+    public DiameterTestClient(InetSocketAddress server, String host, String realm) throws IOException {
         this.socket = new Socket();
         socket.connect(server, 2000);
         socket.setSoTimeout(5000);
@@ -33,22 +36,22 @@ final class DiameterTestClient implements AutoCloseable {
         this.realm = realm;
     }
 
-    int nextId() {
+    public int nextId() {
         return hbh++;
     }
 
-    void sendRaw(byte[] bytes) throws IOException {
+    public void sendRaw(byte[] bytes) throws IOException {
         OutputStream out = socket.getOutputStream();
         out.write(bytes);
         out.flush();
     }
 
-    void send(DiameterMessage m) throws IOException {
+    public void send(DiameterMessage m) throws IOException {
         sendRaw(codec.encode(m));
     }
 
     /** The next frame, decoded; null when the server closed the connection. */
-    DiameterMessage receive() throws IOException {
+    public DiameterMessage receive() throws IOException {
         DataInputStream in = new DataInputStream(socket.getInputStream());
         byte[] head = new byte[4];
         try {
@@ -68,7 +71,7 @@ final class DiameterTestClient implements AutoCloseable {
     }
 
     /** Whether the server closed the connection (EOF) within the timeout. */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         try {
             return socket.getInputStream().read() < 0;
         } catch (SocketTimeoutException e) {
@@ -78,20 +81,20 @@ final class DiameterTestClient implements AutoCloseable {
         }
     }
 
-    DiameterMessage exchange(DiameterMessage m) throws IOException {
+    public DiameterMessage exchange(DiameterMessage m) throws IOException {
         send(m);
         return receive();
     }
 
-    Avp originHost() {
+    public Avp originHost() {
         return Avp.diameterIdentity(d.avp("Origin-Host"), host);
     }
 
-    Avp originRealm() {
+    public Avp originRealm() {
         return Avp.diameterIdentity(d.avp("Origin-Realm"), realm);
     }
 
-    DiameterMessage cer(int... appIds) {
+    public DiameterMessage cer(int... appIds) {
         DiameterMessage.Builder b = DiameterMessage.request(CommandCode.CAPABILITIES_EXCHANGE, ApplicationId.COMMON)
                 .hopByHop(nextId()).endToEnd(hbh)
                 .add(originHost(), originRealm())
@@ -104,7 +107,7 @@ final class DiameterTestClient implements AutoCloseable {
         return b.build();
     }
 
-    DiameterMessage.Builder s6aRequest(int command, String imsi) {
+    public DiameterMessage.Builder s6aRequest(int command, String imsi) {
         int id = nextId();
         return DiameterMessage.request(command, ApplicationId.S6A).proxiable(true).hopByHop(id).endToEnd(0x5000 + id)
                 .sessionId(host + ";" + id + ";" + System.nanoTime())
@@ -113,7 +116,7 @@ final class DiameterTestClient implements AutoCloseable {
                         Avp.utf8String(d.avp("User-Name"), imsi));
     }
 
-    DiameterMessage air(String imsi, int vectors, byte[] visitedPlmn, byte[] resync) {
+    public DiameterMessage air(String imsi, int vectors, byte[] visitedPlmn, byte[] resync) {
         java.util.List<Avp> req = new java.util.ArrayList<>();
         req.add(Avp.unsigned32(d.avp("Number-Of-Requested-Vectors"), vectors));
         req.add(Avp.unsigned32(d.avp("Immediate-Response-Preferred"), 1));
@@ -129,5 +132,38 @@ final class DiameterTestClient implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close();
+    }
+
+    /** An SWx request (TS 29.273 §8) from this peer as a 3GPP AAA server. */
+    public DiameterMessage.Builder swx(int command, String userName) {
+        int id = nextId();
+        return DiameterMessage.request(command, ApplicationId.SWX).proxiable(true).hopByHop(id).endToEnd(0x7000 + id)
+                .sessionId(host + ";" + id + ";" + System.nanoTime())
+                .add(Avp.grouped(d.avp("Vendor-Specific-Application-Id"), Avp.unsigned32(d.avp("Vendor-Id"), VendorId.THREE_GPP),
+                        Avp.unsigned32(d.avp("Auth-Application-Id"), ApplicationId.SWX)))
+                .add(Avp.enumerated(d.avp("Auth-Session-State"), 1), originHost(), originRealm(),
+                        Avp.diameterIdentity(d.avp("Destination-Realm"), "localdomain"),
+                        Avp.utf8String(d.avp("User-Name"), userName));
+    }
+
+    /** MAR for {@code n} items of {@code scheme} (EAP-AKA or EAP-AKA'), RAT WLAN, optional ANID and RAND||AUTS. */
+    public DiameterMessage.Builder mar(String userName, String scheme, int n, String anid, byte[] resync) {
+        java.util.List<Avp> item = new java.util.ArrayList<>();
+        item.add(Avp.utf8String(d.avp("SIP-Authentication-Scheme"), scheme));
+        if (resync != null) {
+            item.add(Avp.octetString(d.avp("SIP-Authorization"), resync));
+        }
+        DiameterMessage.Builder b = swx(CommandCode.MULTIMEDIA_AUTH, userName)
+                .add(Avp.unsigned32(d.avp("SIP-Number-Auth-Items"), n), Avp.grouped(d.avp("SIP-Auth-Data-Item"), item),
+                        Avp.enumerated(d.avp("RAT-Type"), 0)); // WLAN
+        if (anid != null) {
+            b.add(Avp.utf8String(d.avp("ANID"), anid));
+        }
+        return b;
+    }
+
+    /** SAR of {@code type} (TS 29.273 §8.2.3.3 Server-Assignment-Type). */
+    public DiameterMessage sar(String userName, int type) {
+        return swx(CommandCode.SERVER_ASSIGNMENT, userName).add(Avp.enumerated(d.avp("Server-Assignment-Type"), type)).build();
     }
 }

@@ -125,33 +125,15 @@ class SwxServerTest {
 
     /** TS 29.273 §8.2.2.1 MAR / §8.2.2.5 SAR header and common AVPs. */
     static DiameterMessage.Builder swx(DiameterTestClient c, int command, String userName) {
-        int id = c.nextId();
-        return DiameterMessage.request(command, ApplicationId.SWX).proxiable(true).hopByHop(id).endToEnd(0x7000 + id)
-                .sessionId(c.host + ";" + id + ";" + System.nanoTime())
-                .add(Avp.grouped(c.d.avp("Vendor-Specific-Application-Id"), Avp.unsigned32(c.d.avp("Vendor-Id"), VendorId.THREE_GPP),
-                        Avp.unsigned32(c.d.avp("Auth-Application-Id"), ApplicationId.SWX)))
-                .add(Avp.enumerated(c.d.avp("Auth-Session-State"), 1), c.originHost(), c.originRealm(),
-                        Avp.diameterIdentity(c.d.avp("Destination-Realm"), "localdomain"),
-                        Avp.utf8String(c.d.avp("User-Name"), userName));
+        return c.swx(command, userName);
     }
 
     static DiameterMessage.Builder mar(DiameterTestClient c, String userName, String scheme, int n, String anid, byte[] resync) {
-        List<Avp> item = new ArrayList<>();
-        item.add(Avp.utf8String(c.d.avp("SIP-Authentication-Scheme"), scheme));
-        if (resync != null) {
-            item.add(Avp.octetString(c.d.avp("SIP-Authorization"), resync));
-        }
-        DiameterMessage.Builder b = swx(c, CommandCode.MULTIMEDIA_AUTH, userName)
-                .add(Avp.unsigned32(c.d.avp("SIP-Number-Auth-Items"), n), Avp.grouped(c.d.avp("SIP-Auth-Data-Item"), item),
-                        Avp.enumerated(c.d.avp("RAT-Type"), 0)); // WLAN
-        if (anid != null) {
-            b.add(Avp.utf8String(c.d.avp("ANID"), anid));
-        }
-        return b;
+        return c.mar(userName, scheme, n, anid, resync);
     }
 
     static DiameterMessage sar(DiameterTestClient c, String userName, int type) {
-        return swx(c, CommandCode.SERVER_ASSIGNMENT, userName).add(Avp.enumerated(c.d.avp("Server-Assignment-Type"), type)).build();
+        return c.sar(userName, type);
     }
 
     static long experimentalCode(DiameterMessage m) {

@@ -87,6 +87,8 @@ public final class DeviceJourney {
     private byte[] k;
     private byte[] opc;
     private Credential platform;
+    /** The USIM holding the PCID: one for the device's life, so its SQN array sees every access (TS 33.102 C.2). */
+    private Usim pcidUsim;
     private Tre tre;
     private M2me m2me;
     private String mcim1 = "";
@@ -157,6 +159,7 @@ public final class DeviceJourney {
         opc = new byte[16];
         random.nextBytes(k);
         random.nextBytes(opc);
+        pcidUsim = new Usim(Milenage.withOpc(k, opc), new SqnArray(SqnPolicy.DEFAULT));
         byte[] amf = {(byte) 0x80, 0};
         net.icfStore.insertAll(List.of(new Subscriber(pcid, SubscriberKind.PCID, Algorithm.MILENAGE, k, opc, amf, 0, CredentialState.ISSUED,
                 clock.instant(), Duration.ofDays(30), "chtif-demo", "provisioning", null)));
@@ -182,7 +185,7 @@ public final class DeviceJourney {
     /** Steps 1-6: attach with the PCID through the real MME; the PGW's Gx CCR-I tells the ICF, which tells the DRF. */
     public Enb.Attachment attachWithPcid() throws Exception {
         at = "steps 1-5 (PCID attach)";
-        Enb.Attachment a = attach(pcid, k, opc, "provisioning");
+        Enb.Attachment a = attach(pcid, pcidUsim, "provisioning");
         say("steps 1-5", "attached with the PCID via the NextEPC MME: ICF answered AIR (Milenage vector) and ULR (APN provisioning)");
         at = "step 6 (ICF → DRF)";
         InetAddress ip = net.attachedAt(pcid).get(STEP.toSeconds(), TimeUnit.SECONDS);
@@ -313,6 +316,11 @@ public final class DeviceJourney {
         return treId;
     }
 
+    /** The device's USIM for the PCID (the same one across attaches and EAP-AKA' runs). */
+    public Usim pcidUsim() {
+        return pcidUsim;
+    }
+
     /** The PCID's Milenage keys {K, OPc}, as the USIM holds them. */
     public byte[][] pcidKeys() {
         return new byte[][] {k.clone(), opc.clone()};
@@ -320,8 +328,13 @@ public final class DeviceJourney {
 
     /** Attaches a UE with these credentials; fails with the EMM cause if the network rejects it. */
     public Enb.Attachment attach(String imsi, byte[] k, byte[] opc, String apn) throws Exception {
+        return attach(imsi, new Usim(Milenage.withOpc(k, opc), new SqnArray(SqnPolicy.DEFAULT)), apn);
+    }
+
+    /** Attaches a UE whose USIM is {@code usim}. */
+    public Enb.Attachment attach(String imsi, Usim usim, String apn) throws Exception {
         UeStateMachine ue = new UeStateMachine(new UeStateMachine.Profile(imsi, NasIes.UeNetworkCapability.of(List.of(0, 2), List.of(2)), apn,
-                PLMN), new Usim(Milenage.withOpc(k, opc), new SqnArray(SqnPolicy.DEFAULT)));
+                PLMN), usim);
         Enb.Attachment a = enb.attach(ue, imsi, s1apIds.incrementAndGet());
         boolean ok;
         try {

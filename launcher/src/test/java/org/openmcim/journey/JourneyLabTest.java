@@ -274,6 +274,42 @@ class JourneyLabTest {
     }
 
     /**
+     * The PCID on WLAN access first (TS 33.402 EAP-AKA'): a 3GPP AAA server asks the journey's ICF
+     * over SWx (MAR/SAR); the device's USIM accepts the challenge, RES equals XRES, and CK'/IK' are
+     * the KDF of the USIM's CK/IK for the access network; the ICF records the AAA server. The same
+     * USIM then attaches over LTE: the IND of each serving node keeps both SQN streams fresh.
+     */
+    @Test
+    @Order(6)
+    void eapAkaPrimeViaSwxThenLte() throws Exception {
+        DeviceJourney d = device(60);
+        d.manufacture(DeviceJourney.MEASUREMENTS);
+        String nai = "6" + d.pcid() + "@nai.epc.mnc001.mcc001.3gppnetwork.org"; // TS 23.003 §19.3.2: '6' = EAP-AKA'
+        try (org.openmcim.icf.DiameterTestClient aaa = new org.openmcim.icf.DiameterTestClient(
+                new java.net.InetSocketAddress("127.0.0.4", 3868), "aaa.localdomain", "localdomain")) {
+            org.openmcim.diameter.DiameterMessage cea = aaa.exchange(aaa.cer(org.openmcim.diameter.ApplicationId.SWX));
+            assertEquals(org.openmcim.diameter.ResultCode.DIAMETER_SUCCESS, cea.resultCode(), "CER from the AAA server");
+            org.openmcim.diameter.DiameterMessage maa = aaa.exchange(aaa.mar(nai, "EAP-AKA'", 1, "WLAN", null).build());
+            assertEquals(org.openmcim.diameter.ResultCode.DIAMETER_SUCCESS, maa.resultCode());
+            org.openmcim.diameter.Avp item = maa.first(aaa.d.avp("SIP-Auth-Data-Item"));
+            byte[] challenge = item.child(aaa.d.avp("SIP-Authenticate")).octetString();
+            byte[] rand = java.util.Arrays.copyOf(challenge, 16);
+            byte[] autn = java.util.Arrays.copyOfRange(challenge, 16, 32);
+            org.openmcim.aka.usim.Usim.Result r = d.pcidUsim().authenticate(rand, autn);
+            assertTrue(r instanceof org.openmcim.aka.usim.Usim.Success, () -> "USIM: " + r);
+            org.openmcim.aka.usim.Usim.Success ok = (org.openmcim.aka.usim.Usim.Success) r;
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ok.res(), item.child(aaa.d.avp("SIP-Authorization")).octetString());
+            var keys = new org.openmcim.aka.kdf.Kdf().ckIkPrime(ok.ck(), ok.ik(), "WLAN", ok.sqnXorAk());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(keys.ckPrime(), item.child(aaa.d.avp("Confidentiality-Key")).octetString());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(keys.ikPrime(), item.child(aaa.d.avp("Integrity-Key")).octetString());
+            assertEquals(org.openmcim.diameter.ResultCode.DIAMETER_SUCCESS, aaa.exchange(aaa.sar(nai, 1)).resultCode(), "SAR REGISTRATION");
+            assertEquals("aaa.localdomain", net.icfStore.aaaServer(d.pcid()).orElseThrow().host());
+        }
+        d.detach(d.attachWithPcid(), "PCID after EAP-AKA'");
+        assertEquals(CredentialState.ATTACHED, net.icfStore.find(d.pcid()).orElseThrow().state());
+    }
+
+    /**
      * Everything the tests above sent and received, dissected by tshark: S1AP/NAS, Diameter (S6a,
      * Gx, the relay legs), GTP-C of NextEPC, TLS of the provisioning interfaces; no malformed packet,
      * no expert error, and every interface present.

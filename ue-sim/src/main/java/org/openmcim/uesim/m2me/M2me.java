@@ -44,7 +44,8 @@ public final class M2me {
     private final Credential platform;
     private final Settings settings;
     private final Clock clock;
-    private final HttpClient http;
+    private final List<X509Certificate> trusted;
+    private volatile HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
     private final BootstrapCodec bootstraps = new BootstrapCodec();
     private final DeviceProof proofs = new DeviceProof();
@@ -105,10 +106,15 @@ public final class M2me {
         this.platform = platform;
         this.settings = settings;
         this.clock = clock;
-        List<X509Certificate> trusted = new ArrayList<>(settings.roRoots());
-        trusted.addAll(settings.shoRoots());
-        // Server-authenticated TLS only: the device proves itself with TRE-signed requests, not certificates.
-        this.http = HttpClient.newBuilder().sslContext(TlsContexts.jdkClient(null, trusted)).version(HttpClient.Version.HTTP_1_1)
+        List<X509Certificate> t = new ArrayList<>(settings.roRoots());
+        t.addAll(settings.shoRoots());
+        this.trusted = List.copyOf(t);
+        this.http = newClient();
+    }
+
+    /** Server-authenticated TLS only: the device proves itself with TRE-signed requests, not certificates. */
+    private HttpClient newClient() {
+        return HttpClient.newBuilder().sslContext(TlsContexts.jdkClient(null, trusted)).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -155,8 +161,13 @@ public final class M2me {
         return new Download(dpf, text(a, "objectId"), a.path("sho").asText(""), text(a, "mcimObject"));
     }
 
-    /** Step 17 again after a lost answer or a DPF restart: the same MCIMobj, to the same TRE only. */
+    /**
+     * Step 17 again after a lost answer or a DPF restart: the same MCIMobj, to the same TRE only. A
+     * resuming device starts on new connections: a kept-alive one to a DPF that has since restarted
+     * may be half closed, and a request written on it can go unanswered until the timeout.
+     */
     public Download fetchAgain(URI dpf, String objectId) throws ProvisioningException, InterruptedException {
+        http = newClient();
         String proof = proofs.sign(DeviceProof.DOWNLOAD, null, objectId, clock.instant(), platform);
         String b64 = Base64.getUrlEncoder().withoutPadding().encodeToString(proof.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         JsonNode a = send(HttpRequest.newBuilder(URI.create(under(dpf, "download") + "?objectId=" + objectId + "&proof=" + b64)).GET());
