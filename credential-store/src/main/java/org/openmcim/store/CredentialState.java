@@ -15,6 +15,10 @@ public enum CredentialState {
     /** States from which this one may be entered. */
     public Set<CredentialState> allowedFrom() {
         switch (this) {
+            case ISSUED:
+                // TR 33.812 §5.1.3.7.4.3: an SHO ordered a revert to the pristine state; the M2ME will
+                // provision again from its PCID (step 4 → §5.1.3.6), so the RO re-issues it.
+                return EnumSet.of(RETIRED);
             case ATTACHED:
                 return EnumSet.of(ISSUED, ATTACHED, PROVISIONING);
             case PROVISIONING:

@@ -98,6 +98,13 @@ public abstract class CredentialStoreContract {
         assertEquals(CredentialState.RETIRED, s.find("001010000000001").orElseThrow().state());
         SqnGrant.NotServing ns = assertInstanceOf(SqnGrant.NotServing.class, s.grantVectors("001010000000001", P, 0, 1, T0));
         assertEquals(CredentialState.RETIRED, ns.state());
+        // Revert to the pristine state (TR §5.1.3.7.4.3): re-issued, the SQN where it was, vectors again.
+        long sqn = s.find("001010000000001").orElseThrow().sqnHe();
+        assertEquals(CredentialState.RETIRED, s.transition("001010000000001", CredentialState.ISSUED, T0).orElseThrow());
+        assertEquals(sqn, s.find("001010000000001").orElseThrow().sqnHe(), "a re-issued PCID keeps its SQN: the USIM remembers");
+        assertInstanceOf(SqnGrant.Granted.class, s.grantVectors("001010000000001", P, 0, 1, T0));
+        assertThrows(IllegalStateException.class, () -> s.transition("001010000000001", CredentialState.ISSUED, T0),
+                "only a retired PCID is re-issued");
     }
 
     @Test

@@ -17,6 +17,10 @@ public interface PcidLifecycle {
 
     void provisioned(String pcid, boolean success, Instant at);
 
+    /** TR 33.812 §5.1.3.7.4.3 step 2: the M2ME reverts to the pristine state and provisions again from its PCID. */
+    default void reissued(String pcid, Instant at) {
+    }
+
     /** For a DPF that does not share the ICF's store. */
     static PcidLifecycle none() {
         return new PcidLifecycle() {
@@ -47,6 +51,11 @@ public interface PcidLifecycle {
                 if (success) {
                     move(pcid, CredentialState.RETIRED, at);
                 }
+            }
+
+            @Override
+            public void reissued(String pcid, Instant at) {
+                move(pcid, CredentialState.ISSUED, at);
             }
 
             private void move(String pcid, CredentialState to, Instant at) {

@@ -78,6 +78,8 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
     private final BootstrapCodec bootstrapCodec = new BootstrapCodec();
     private final DeviceProof proofs = new DeviceProof();
     private final Map<String, Attachment> attached = new ConcurrentHashMap<>();
+    private final java.util.List<java.util.function.Consumer<Registration>> registrationListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ExecutorService work;
     private final HttpClient push;
 
@@ -229,7 +231,8 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
         // §5.1.3.7.4.2 steps 2-4: at operator change the device is attached with the old SHO's MCIM, not
         // its PCID, so the ICF reports nothing; the new SHO registered this very TRE from a token the TRE
         // signed, and this pull is signed by the same platform key. That binds it as well as an attach.
-        boolean operatorChange = reg.operation() == BootstrapMessage.Operation.OPERATOR_CHANGE && reg.treId() != null;
+        // The same holds for a revert to the pristine state (§5.1.3.7.4.3 step 2): the device is attached with its MCIM.
+        boolean operatorChange = reg.operation() != BootstrapMessage.Operation.INITIAL && reg.treId() != null;
         if (!isAttached && !operatorChange && !settings.non3gppUnauthenticated()) {
             throw new HttpException(403, "not-attached", "the ICF has not reported this PCID attached");
         }
@@ -313,6 +316,13 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
         // A bootstrap kept for the old registration must not be handed out any more.
         attached.computeIfPresent(reg.pcid(), (k, v) -> new Attachment(v.ip(), v.at(), v.signed(), v.nonce(), clock.instant()));
         LOG.info("PCID " + reg.pcid() + " registered to " + reg.shoId() + old.map(o -> " (was " + o.shoId() + ")").orElse(""));
+        for (java.util.function.Consumer<Registration> l : registrationListeners) {
+            try {
+                l.accept(reg);
+            } catch (RuntimeException e) {
+                LOG.warning("registration listener failed for PCID " + reg.pcid() + ": " + e);
+            }
+        }
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("pcid", reg.pcid());
         out.put("shoId", reg.shoId());
@@ -320,6 +330,16 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
         out.put("registeredAt", reg.registeredAt().toString());
         out.put("previousShoId", old.map(Registration::shoId).orElse(null));
         return Response.of(old.isPresent() ? 200 : 201, out);
+    }
+
+    /**
+     * Tells {@code listener} of every registration the DRF accepted (after it is stored), e.g. the RO
+     * re-issuing a PCID when an SHO orders a revert to the pristine state (TR 33.812 §5.1.3.7.4.3
+     * step 2). Called on the request's worker thread; close the returned handle to stop.
+     */
+    public AutoCloseable onRegistration(java.util.function.Consumer<Registration> listener) {
+        registrationListeners.add(listener);
+        return () -> registrationListeners.remove(listener);
     }
 
     /** {@code GET /drf/v1/registrations?pcid=…}: an SHO reads back its own registration. */

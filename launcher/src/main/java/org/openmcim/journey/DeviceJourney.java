@@ -207,7 +207,8 @@ public final class DeviceJourney {
         M2me.Bootstrap boot = bootstrap();
         at = "steps 10-17 (provision)";
         M2me.Download d1 = m2me.provision(boot);
-        say("steps 10-17", "DPF → SHO1 → PVA: platform valid; MCIMobj " + d1.objectId() + " sealed for the TRE key, delivered");
+        say("steps 10-17", "DPF → " + boot.message().sho().id() + " → PVA: platform valid; MCIMobj " + d1.objectId()
+                + " sealed for the TRE key, delivered");
         return installAndReport(d1);
     }
 
@@ -288,6 +289,42 @@ public final class DeviceJourney {
         say("op-change", "attached with " + next.sho() + "'s MCIM IMSI " + cred.imsi() + " via the same MME (relayed to hss." + next.sho()
                 + ")");
         return a;
+    }
+
+    /**
+     * Reverting to the pristine state (TR 33.812 §5.1.3.7.4.3): the subscriber asks the new SHO
+     * {@code to} (step 1), which registers the revert with the RO; the RO re-issues the PCID and its
+     * DRF instructs the device with a bootstrap for operation revert-to-pristine (step 2); the TRE
+     * removes every MCIM (step 3); the device provisions from its PCID as in §5.1.3.6 (step 4) and
+     * attaches with the new MCIM.
+     */
+    public Enb.Attachment revertToPristine(String to, Enb.Attachment current) throws Exception {
+        ShoCommand.Running newSho = to.equals("sho1") ? net.sho1 : net.sho2;
+        at = "revert 1-2 (request)";
+        JsonNode r = admin(newSho, to, "/sho/v1/revert-to-pristine", Map.of("treId", treId, "pcid", pcid));
+        require(r.path("drfRegistered").asBoolean(), to + " could not register the revert at the DRF");
+        say("revert 1-2", "subscriber asks " + to + " to re-provision the device; " + to + " registers the revert at the RO; PCID at the ICF: "
+                + net.icfStore.find(pcid).map(Subscriber::state).map(Object::toString).orElse("gone"));
+        at = "revert 2 (instruction)";
+        M2me.Bootstrap b = m2me.pullBootstrap(pcid);
+        require(b.message().mcim().operation() == org.openmcim.wire.bootstrap.BootstrapMessage.Operation.REVERT_TO_PRISTINE,
+                "the DRF's bootstrap is for " + b.message().mcim().operation() + ", not revert-to-pristine");
+        say("revert 2", "RO instructs re-provisioning: bootstrap (" + b.path() + ") for operation revert-to-pristine, SHO " + b.message().sho().id()
+                + ", RO signature verified");
+        at = "revert 3 (pristine)";
+        McimSlot active = tre.active().orElseThrow(() -> new IllegalStateException("no active MCIM"));
+        detach(current, active.sho() + " MCIM");
+        if (tre.active().orElseThrow().state() == LifecycleState.SELECTED) {
+            tre.transition(active.id(), LifecycleState.ACTIVATED); // the session ended
+        }
+        tre.revertToPristine();
+        require(tre.pristine(), "the TRE is not pristine");
+        say("revert 3", "TRE removed every MCIM: pristine, only the PCID credential left");
+        at = "revert 4 (re-provision)";
+        Enb.Attachment pcidAttach = attachWithPcid();
+        provision();
+        detach(pcidAttach, "PCID");
+        return attachWithActiveMcim();
     }
 
     public Tre tre() {

@@ -274,13 +274,41 @@ class JourneyLabTest {
     }
 
     /**
+     * Operator change by reverting to the pristine state (TR §5.1.3.7.4.3): a device provisioned by
+     * SHO1 and attached with its MCIM is re-provisioned for SHO2 from scratch — the RO re-issues the
+     * PCID, the TRE drops SHO1's MCIM, the PCID attaches again and SHO2's MCIM is installed.
+     */
+    @Test
+    @Order(7)
+    void revertToPristineThenProvisionForTheNewSho() throws Exception {
+        DeviceJourney d = device(70);
+        d.manufacture(DeviceJourney.MEASUREMENTS);
+        d.contract();
+        Enb.Attachment pcid = d.attachWithPcid();
+        McimSlot sho1 = d.provision();
+        d.detach(pcid, "PCID");
+        assertEquals(CredentialState.RETIRED, net.icfStore.find(d.pcid()).orElseThrow().state());
+        Enb.Attachment onSho1 = d.attachWithActiveMcim();
+
+        Enb.Attachment onSho2 = d.revertToPristine("sho2", onSho1);
+        McimSlot now = d.tre().active().orElseThrow();
+        assertEquals("sho2", now.sho());
+        assertTrue(now.imsi().startsWith("99971"), now.imsi());
+        assertEquals(1, d.tre().slots().size(), "SHO1's MCIM is gone from the TRE: " + d.tre().slots());
+        assertFalse(d.tre().slots().stream().anyMatch(s -> s.id().equals(sho1.id())));
+        assertEquals(CredentialState.RETIRED, net.icfStore.find(d.pcid()).orElseThrow().state(), "retired again after the new MCIM");
+        assertEquals("sho2", registration("sho2", d.pcid()).path("shoId").asText());
+        d.detach(onSho2, "SHO2 MCIM");
+    }
+
+    /**
      * The PCID on WLAN access first (TS 33.402 EAP-AKA'): a 3GPP AAA server asks the journey's ICF
      * over SWx (MAR/SAR); the device's USIM accepts the challenge, RES equals XRES, and CK'/IK' are
      * the KDF of the USIM's CK/IK for the access network; the ICF records the AAA server. The same
      * USIM then attaches over LTE: the IND of each serving node keeps both SQN streams fresh.
      */
     @Test
-    @Order(6)
+    @Order(8)
     void eapAkaPrimeViaSwxThenLte() throws Exception {
         DeviceJourney d = device(60);
         d.manufacture(DeviceJourney.MEASUREMENTS);
