@@ -16,16 +16,19 @@ import org.openmcim.diameter.DiameterMessage;
 import org.openmcim.diameter.VendorId;
 import org.openmcim.diameter.dictionary.Dictionary;
 
-/** A plain blocking Diameter peer for tests: raw bytes out, whole frames in. */
-final class DiameterTestClient implements AutoCloseable {
-    final Dictionary d = Dictionary.standard();
-    final DiameterCodec codec = new DiameterCodec(d);
-    final Socket socket;
-    final String host;
-    final String realm;
+/**
+ * A plain blocking Diameter peer for tests: raw bytes out, whole frames in. Public (in the icf-hss
+ * test jar) so drf-dpf's tests can play the PGW against a real ICF.
+ */
+public final class DiameterTestClient implements AutoCloseable {
+    public final Dictionary d = Dictionary.standard();
+    public final DiameterCodec codec = new DiameterCodec(d);
+    public final Socket socket;
+    public final String host;
+    public final String realm;
     private int hbh = 1;
 
-    DiameterTestClient(InetSocketAddress server, String host, String realm) throws IOException {
+    public DiameterTestClient(InetSocketAddress server, String host, String realm) throws IOException {
         this.socket = new Socket();
         socket.connect(server, 2000);
         socket.setSoTimeout(5000);
@@ -33,22 +36,22 @@ final class DiameterTestClient implements AutoCloseable {
         this.realm = realm;
     }
 
-    int nextId() {
+    public int nextId() {
         return hbh++;
     }
 
-    void sendRaw(byte[] bytes) throws IOException {
+    public void sendRaw(byte[] bytes) throws IOException {
         OutputStream out = socket.getOutputStream();
         out.write(bytes);
         out.flush();
     }
 
-    void send(DiameterMessage m) throws IOException {
+    public void send(DiameterMessage m) throws IOException {
         sendRaw(codec.encode(m));
     }
 
     /** The next frame, decoded; null when the server closed the connection. */
-    DiameterMessage receive() throws IOException {
+    public DiameterMessage receive() throws IOException {
         DataInputStream in = new DataInputStream(socket.getInputStream());
         byte[] head = new byte[4];
         try {
@@ -68,7 +71,7 @@ final class DiameterTestClient implements AutoCloseable {
     }
 
     /** Whether the server closed the connection (EOF) within the timeout. */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         try {
             return socket.getInputStream().read() < 0;
         } catch (SocketTimeoutException e) {
@@ -78,20 +81,20 @@ final class DiameterTestClient implements AutoCloseable {
         }
     }
 
-    DiameterMessage exchange(DiameterMessage m) throws IOException {
+    public DiameterMessage exchange(DiameterMessage m) throws IOException {
         send(m);
         return receive();
     }
 
-    Avp originHost() {
+    public Avp originHost() {
         return Avp.diameterIdentity(d.avp("Origin-Host"), host);
     }
 
-    Avp originRealm() {
+    public Avp originRealm() {
         return Avp.diameterIdentity(d.avp("Origin-Realm"), realm);
     }
 
-    DiameterMessage cer(int... appIds) {
+    public DiameterMessage cer(int... appIds) {
         DiameterMessage.Builder b = DiameterMessage.request(CommandCode.CAPABILITIES_EXCHANGE, ApplicationId.COMMON)
                 .hopByHop(nextId()).endToEnd(hbh)
                 .add(originHost(), originRealm())
@@ -104,7 +107,7 @@ final class DiameterTestClient implements AutoCloseable {
         return b.build();
     }
 
-    DiameterMessage.Builder s6aRequest(int command, String imsi) {
+    public DiameterMessage.Builder s6aRequest(int command, String imsi) {
         int id = nextId();
         return DiameterMessage.request(command, ApplicationId.S6A).proxiable(true).hopByHop(id).endToEnd(0x5000 + id)
                 .sessionId(host + ";" + id + ";" + System.nanoTime())
@@ -113,7 +116,7 @@ final class DiameterTestClient implements AutoCloseable {
                         Avp.utf8String(d.avp("User-Name"), imsi));
     }
 
-    DiameterMessage air(String imsi, int vectors, byte[] visitedPlmn, byte[] resync) {
+    public DiameterMessage air(String imsi, int vectors, byte[] visitedPlmn, byte[] resync) {
         java.util.List<Avp> req = new java.util.ArrayList<>();
         req.add(Avp.unsigned32(d.avp("Number-Of-Requested-Vectors"), vectors));
         req.add(Avp.unsigned32(d.avp("Immediate-Response-Preferred"), 1));
@@ -124,6 +127,32 @@ final class DiameterTestClient implements AutoCloseable {
                 .add(Avp.grouped(d.avp("Requested-EUTRAN-Authentication-Info"), req))
                 .add(Avp.octetString(d.avp("Visited-PLMN-Id"), visitedPlmn))
                 .build();
+    }
+
+    /** A Gx CCR (TS 29.212 §5.6.2) of {@code type} (RFC 4006 §8.3: 1 initial, 2 update, 3 termination). */
+    public DiameterMessage.Builder gxRequest(String sessionId, int type, int number) {
+        int id = nextId();
+        return DiameterMessage.request(CommandCode.CREDIT_CONTROL, ApplicationId.GX).proxiable(true).hopByHop(id).endToEnd(0x9000 + id)
+                .sessionId(sessionId)
+                .add(originHost(), originRealm(), Avp.diameterIdentity(d.avp("Destination-Realm"), "localdomain"),
+                        Avp.unsigned32(d.avp("Auth-Application-Id"), ApplicationId.GX),
+                        Avp.enumerated(d.avp("CC-Request-Type"), type), Avp.unsigned32(d.avp("CC-Request-Number"), number));
+    }
+
+    /** CCR-Initial as a PGW sends it: the IMSI, the UE's address and the APN, each left out when null. */
+    public DiameterMessage ccrInitial(String sessionId, String imsi, byte[] ip, String apn) {
+        DiameterMessage.Builder b = gxRequest(sessionId, 1, 0);
+        if (imsi != null) {
+            b.add(Avp.grouped(d.avp("Subscription-Id"), Avp.enumerated(d.avp("Subscription-Id-Type"), 1),
+                    Avp.utf8String(d.avp("Subscription-Id-Data"), imsi)));
+        }
+        if (ip != null) {
+            b.add(Avp.octetString(d.avp("Framed-IP-Address"), ip));
+        }
+        if (apn != null) {
+            b.add(Avp.utf8String(d.avp("Called-Station-Id"), apn));
+        }
+        return b.build();
     }
 
     @Override
