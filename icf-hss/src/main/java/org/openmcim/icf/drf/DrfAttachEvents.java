@@ -252,8 +252,8 @@ public final class DrfAttachEvents implements AttachEvents, AutoCloseable {
             }
             Attempt a = attempt(body);
             if (a.delivered()) {
-                meters.counter("icf.drf.delivered", "event", e.event()).increment();
                 delivery.record(System.nanoTime() - q.enqueuedNanos(), TimeUnit.NANOSECONDS);
+                meters.counter("icf.drf.delivered", "event", e.event()).increment();
                 if (failedAttempts > 0) {
                     LOG.info("attach events reach the DRF (" + endpoint + ") again after " + failedAttempts + " failed attempt(s)");
                     failedAttempts = 0;
