@@ -35,6 +35,8 @@ import org.openmcim.http.JsonHttpServer.HttpException;
 import org.openmcim.http.JsonHttpServer.Request;
 import org.openmcim.http.JsonHttpServer.Response;
 import org.openmcim.pki.Credential;
+import org.openmcim.wire.attach.AttachEvent;
+import org.openmcim.wire.attach.AttachEventCodec;
 import org.openmcim.wire.bootstrap.BootstrapCodec;
 import org.openmcim.wire.bootstrap.BootstrapMessage;
 import org.openmcim.wire.jws.Jws;
@@ -50,9 +52,10 @@ import io.micrometer.core.instrument.Timer;
  *
  * <ul>
  * <li>SHOs write the registry PCID → SHO, DPF over mutual TLS; each only registrations naming itself.</li>
- * <li>On "PCID attached at IP" from the ICF (step 6) it looks the PCID up (step 7), signs a bootstrap
- * with the RO's bootstrap credential, records the nonce for the DPF, pushes the bootstrap to the device
- * (step 8) and keeps it so the device can pull it.</li>
+ * <li>On "PCID attached at IP" from the ICF (step 6) — in process, or posted over mutual TLS by the
+ * configured ICF — it looks the PCID up (step 7), signs a bootstrap with the RO's bootstrap credential,
+ * records the nonce for the DPF, pushes the bootstrap to the device (step 8) and keeps it so the device
+ * can pull it until the ICF reports the session ended.</li>
  * <li>A device pulls with a request signed by its TRE platform key: answered for PCIDs the ICF reported
  * attached, or without an attach where unauthenticated non-3GPP access is allowed (§5.1.3.6.3).</li>
  * </ul>
@@ -61,8 +64,12 @@ import io.micrometer.core.instrument.Timer;
 public final class Drf implements PcidAttachedListener, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Drf.class.getName());
 
-    /** What happened to one attach event, for metrics and tests. */
-    public enum AttachOutcome { PUSHED, PUSH_FAILED, KEPT, UNREGISTERED }
+    /**
+     * What happened to one attach event, for metrics and tests. {@code DUPLICATE}: the same PCID, address
+     * and time as the attachment already kept (an ICF re-sending after a lost answer), so no second
+     * bootstrap; {@code SUPERSEDED}: older than the attachment already kept.
+     */
+    public enum AttachOutcome { PUSHED, PUSH_FAILED, KEPT, UNREGISTERED, DUPLICATE, SUPERSEDED }
 
     /** The bootstrap kept for an attached PCID until it is used or expires. */
     private record Attachment(InetAddress ip, Instant at, String signed, String nonce, Instant expiresAt) {
@@ -77,6 +84,7 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
     private final MeterRegistry meters;
     private final BootstrapCodec bootstrapCodec = new BootstrapCodec();
     private final DeviceProof proofs = new DeviceProof();
+    private final AttachEventCodec attachEvents = new AttachEventCodec();
     private final Map<String, Attachment> attached = new ConcurrentHashMap<>();
     private final java.util.List<java.util.function.Consumer<Registration>> registrationListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -108,10 +116,11 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
         return b.route("POST", "/drf/v1/bootstrap", this::pull);
     }
 
-    /** The operator-facing routes (mutual TLS, SHO roots only). */
+    /** The operator-facing routes (mutual TLS: SHOs register, the ICF posts attach events). */
     public JsonHttpServer.Builder operatorRoutes(JsonHttpServer.Builder b) {
         return b.route("POST", "/drf/v1/registrations", this::register)
-                .route("GET", "/drf/v1/registrations", this::lookup);
+                .route("GET", "/drf/v1/registrations", this::lookup)
+                .route("POST", "/drf/v1/attach-events", this::attachEvent);
     }
 
     // ---- step 6: the ICF's trigger ----
@@ -128,7 +137,36 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
                         .increment());
     }
 
+    /**
+     * Forgets the address kept for {@code pcid} unless it was reported after {@code at}; a pull then
+     * needs a new attach (or non-3GPP access). Bootstraps already issued stay valid at the DPF. On the
+     * attach thread, so it stays in order with the attach events before it.
+     */
+    @Override
+    public void sessionEnded(String pcid, Instant at) {
+        work.execute(() -> {
+            boolean[] forgot = {false};
+            attached.computeIfPresent(pcid, (k, v) -> {
+                if (v.at().isAfter(at)) {
+                    return v; // a newer attach than the session that ended
+                }
+                forgot[0] = true;
+                return null;
+            });
+            meters.counter("drf.session-ended", "outcome", forgot[0] ? "forgotten" : "not-attached").increment();
+        });
+    }
+
     private CompletableFuture<AttachOutcome> onAttach(String pcid, InetAddress ip, Instant at) {
+        Attachment kept = attached.get(pcid);
+        if (kept != null && kept.at().equals(at) && kept.ip().equals(ip)) {
+            // Delivery from another process is at least once: the same event again changes nothing.
+            return CompletableFuture.completedFuture(AttachOutcome.DUPLICATE);
+        }
+        if (kept != null && kept.at().isAfter(at)) {
+            LOG.info("attach event for PCID " + pcid + " at " + at + " is older than the one kept (" + kept.at() + "): ignored");
+            return CompletableFuture.completedFuture(AttachOutcome.SUPERSEDED);
+        }
         // Step 7: who holds the contract for this PCID?
         Optional<Registration> reg = registry.find(pcid);
         if (reg.isEmpty()) {
@@ -268,6 +306,79 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
             default -> 403; // untrusted-signer, bad-signature, stale-request
         };
         return new HttpException(status, reason, e.getMessage());
+    }
+
+    // ---- step 6 from an ICF in another process ----
+
+    /**
+     * {@code POST /drf/v1/attach-events}: the ICF's "PCID attached at IP" or "session ended", feeding
+     * {@link #pcidAttached} / {@link #sessionEnded} as an ICF in this process would. Answered 202 once
+     * accepted (the bootstrap is built and pushed on the attach thread, as in process); refused before
+     * anything is kept when the caller is not the configured ICF or the event is malformed, from the
+     * future or too old to act on.
+     */
+    Response attachEvent(Request r) {
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "ok";
+        try {
+            return doAttachEvent(r);
+        } catch (HttpException e) {
+            outcome = reasonOf(e);
+            throw e;
+        } finally {
+            sample.stop(meters.timer("drf.request", "endpoint", "attach-events", "outcome", outcome));
+        }
+    }
+
+    private Response doAttachEvent(Request r) {
+        DrfSettings.Icf icf = authenticatedIcf(r);
+        JsonNode body = JsonHttpServer.json(r);
+        AttachEvent e;
+        try {
+            e = attachEvents.decode(body);
+        } catch (IllegalArgumentException x) {
+            throw new HttpException(400, "malformed-event", x.getMessage());
+        }
+        Instant now = clock.instant();
+        if (e.at().isAfter(now.plus(icf.maxClockSkew()))) {
+            throw new HttpException(400, "clock-skew", "the event is dated " + e.at() + ", more than " + icf.maxClockSkew().toSeconds()
+                    + "s after this DRF's clock (" + now + ")");
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("event", e.event());
+        out.put("pcid", e.pcid());
+        if (e instanceof AttachEvent.Attached a) {
+            if (a.at().plus(settings.attachValidity()).isBefore(now)) {
+                // A pull would be refused as not-attached anyway; no bootstrap for an address this old.
+                throw new HttpException(409, "stale-event", "the event is older than attach-validity ("
+                        + settings.attachValidity().toMinutes() + " min)");
+            }
+            LOG.fine(() -> "ICF reports PCID " + a.pcid() + " attached at " + a.ip().getHostAddress() + " on APN " + a.apn());
+            pcidAttached(a.pcid(), a.ip(), a.at());
+        } else {
+            sessionEnded(e.pcid(), e.at());
+        }
+        return Response.of(202, out);
+    }
+
+    /**
+     * The configured ICF: a client certificate whose CN is one of its names and whose chain validates to
+     * its root (the TLS layer admits SHO certificates on this listener too).
+     */
+    private DrfSettings.Icf authenticatedIcf(Request r) {
+        X509Certificate leaf = r.peer();
+        if (leaf == null) {
+            throw new HttpException(401, "no-client-certificate", "the ICF must present its certificate");
+        }
+        DrfSettings.Icf icf = settings.icf().orElse(null);
+        if (icf == null) {
+            throw new HttpException(403, "unknown-icf", "this DRF takes attach events from no ICF (no icf section in its configuration)");
+        }
+        String cn = DeviceProof.commonName(leaf);
+        if (cn == null || !icf.names().contains(cn) || !chainsTo(r.peerCertificates(), icf.root(), clock.instant())) {
+            throw new HttpException(403, "unknown-icf", "the client certificate is not that of the configured ICF");
+        }
+        return icf;
     }
 
     // ---- registrations by SHOs (step 7's database; step 17 at operator change) ----

@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
  * certificate and key it names) is validated before anything listens.
  */
 @Command(name = "drf", mixinStandardHelpOptions = true,
-        description = {"Run the Discovery and Registration Function (TR 33.812 steps 6-8, 17): SHOs register PCIDs over mutual TLS;",
-                "devices pull their signed bootstrap. Stops on Ctrl-C / SIGTERM."})
+        description = {"Run the Discovery and Registration Function (TR 33.812 steps 6-8, 17): SHOs register PCIDs and the ICF",
+                "reports PCIDs attached, both over mutual TLS; devices pull their signed bootstrap. Stops on Ctrl-C / SIGTERM."})
 public final class DrfCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -43,9 +43,11 @@ public final class DrfCommand implements Callable<Integer> {
         PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
         PrometheusEndpoint metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
         DrfServer server = DrfServer.start(cfg, Clock.systemUTC(), new SecureRandom(), registry);
+        String operator = "https://" + server.operatorAddress().getHostString() + ":" + server.operatorAddress().getPort();
         out.println("DRF devices on https://" + server.deviceAddress().getHostString() + ":" + server.deviceAddress().getPort()
-                + "/drf/v1/bootstrap, SHOs on https://" + server.operatorAddress().getHostString() + ":" + server.operatorAddress().getPort()
-                + "/drf/v1/registrations (mutual TLS)");
+                + "/drf/v1/bootstrap, SHOs on " + operator + "/drf/v1/registrations (mutual TLS)");
+        out.println(cfg.settings().icf().map(i -> "ICF " + String.join("/", i.names()) + " on " + operator + "/drf/v1/attach-events (mutual TLS)")
+                .orElse("no ICF configured (icf:): attach events over the network are refused"));
         ServiceLifetime.untilStopped(out, metrics, "drf", server, metrics);
         return 0;
     }

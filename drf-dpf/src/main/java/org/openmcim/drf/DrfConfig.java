@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.openmcim.config.ConfigNode;
 import org.openmcim.pki.Credential;
@@ -21,7 +22,8 @@ import org.openmcim.wire.bootstrap.BootstrapMessage;
  * {@code config/drf.yaml}, validated at start-up: every problem names the file and the key.
  *
  * @param deviceListen    the device-facing HTTPS listener (pull), server-authenticated TLS only
- * @param operatorListen  the SHO-facing HTTPS listener (registrations), mutual TLS with SHO roots
+ * @param operatorListen  the operators' HTTPS listener, mutual TLS: SHOs (registrations) under their roots,
+ *                        the RO's ICF (attach events, step 6) under its root
  * @param tls             the DRF's TLS credential
  * @param signer          the RO's bootstrap signing credential (step 8)
  * @param stateDir        where the registry and the nonce ledger live (shared with the DPF)
@@ -91,6 +93,11 @@ public record DrfConfig(InetSocketAddress deviceListen, InetSocketAddress operat
             push = new DrfSettings.Push(false, 8090, "/openmcim/bootstrap", Duration.ofSeconds(5));
         }
         Duration attachValidity = root.duration("attach-validity", Duration.ofHours(1));
+        Optional<DrfSettings.Icf> icf = Optional.empty();
+        Optional<ConfigNode> in = root.optionalChild("icf");
+        if (in.isPresent()) {
+            icf = Optional.of(icf(in.get(), base, shoRoots.keySet()));
+        }
         Duration maxAge = root.duration("request-max-age", Duration.ofMinutes(2));
         boolean non3gpp = root.bool("non-3gpp-unauthenticated", false);
         Path stateDir = base.resolve(root.string("state-dir"));
@@ -112,7 +119,34 @@ public record DrfConfig(InetSocketAddress deviceListen, InetSocketAddress operat
         Optional<InetSocketAddress> metrics = root.has("metrics") ? Optional.of(root.hostPort("metrics")) : Optional.empty();
         root.rejectUnknownKeys();
         DrfSettings settings = new DrfSettings(roId, shoRoots, shoNames, supplierRoots, defaultDpf, apn, pdnType, lifetime, attachValidity,
-                maxAge, non3gpp, push);
+                maxAge, non3gpp, push, icf);
         return new DrfConfig(device, operator, tls, signer, settings, stateDir, List.copyOf(regs), limits, metrics);
+    }
+
+    /**
+     * {@code icf: {root, names, max-clock-skew}}: the ICF that posts "PCID attached at IP" (TR 33.812
+     * step 6) when it runs in another process.
+     */
+    private static DrfSettings.Icf icf(ConfigNode n, Path base, Set<String> shoIds) {
+        X509Certificate root = ConfigFiles.root(n, "root", base);
+        List<String> names = n.has("names") ? n.strings("names") : List.of("icf");
+        if (names.isEmpty()) {
+            throw n.error("names", "at least one CN of an ICF client certificate (the development PKI's is icf)");
+        }
+        for (String name : names) {
+            if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw n.error("names", "\"" + name + "\" is not a certificate CN of 1-64 of [A-Za-z0-9._-]");
+            }
+            if (shoIds.contains(name)) {
+                // One name, two roles: an attach event and a registration would be told apart only by the root.
+                throw n.error("names", name + " is also an SHO id in shos");
+            }
+        }
+        Duration skew = n.duration("max-clock-skew", Duration.ofMinutes(2));
+        if (skew.isNegative() || skew.compareTo(Duration.ofHours(1)) > 0) {
+            throw n.error("max-clock-skew", "must be 0s..1h, got " + skew.toSeconds() + "s");
+        }
+        n.rejectUnknownKeys();
+        return new DrfSettings.Icf(root, Set.copyOf(names), skew);
     }
 }

@@ -15,8 +15,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * A running DRF: the registry and nonce ledger in the state directory, the device-facing listener
- * (pull) and the SHO-facing one (registrations, mutual TLS). {@link #listener()} is what the ICF calls
- * on "PCID attached at IP" (step 6).
+ * (pull) and the operators' one (mutual TLS: SHO registrations, the ICF's attach events). An ICF in the
+ * same process calls {@link #listener()} on "PCID attached at IP" (step 6); one elsewhere posts
+ * {@code /drf/v1/attach-events} to {@link #operatorAddress()}.
  */
 public final class DrfServer implements AutoCloseable {
     private final Drf drf;
@@ -51,9 +52,13 @@ public final class DrfServer implements AutoCloseable {
             device = drf.deviceRoutes(JsonHttpServer.builder("drf-device").maxBody(cfg.limits().maxBody())
                     .workers(cfg.limits().workers(), cfg.limits().queue()).tls(TlsContexts.server(cfg.tls(), List.of(), false)))
                     .start(cfg.deviceListen());
+            // Mutual TLS admits a client under any of these roots; which endpoint it may use is decided per
+            // request from its CN and the root its chain validates to (Drf.authenticatedSho / authenticatedIcf).
+            List<java.security.cert.X509Certificate> operatorRoots = new ArrayList<>(cfg.settings().shoRoots().values());
+            cfg.settings().icf().ifPresent(i -> operatorRoots.add(i.root()));
             JsonHttpServer operator = drf.operatorRoutes(JsonHttpServer.builder("drf-operator").maxBody(cfg.limits().maxBody())
                     .workers(cfg.limits().workers(), cfg.limits().queue())
-                    .tls(TlsContexts.server(cfg.tls(), new ArrayList<>(cfg.settings().shoRoots().values()), true)))
+                    .tls(TlsContexts.server(cfg.tls(), operatorRoots, true)))
                     .start(cfg.operatorListen());
             return new DrfServer(drf, device, operator);
         } catch (InterruptedException | RuntimeException e) {

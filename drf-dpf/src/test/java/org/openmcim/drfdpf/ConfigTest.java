@@ -63,6 +63,37 @@ class ConfigTest {
         assertEquals(2, dpf.settings().shos().size());
         assertEquals(Duration.ofSeconds(15), dpf.shoTimeout());
         assertEquals(drf.stateDir(), dpf.stateDir(), "DRF and DPF share the nonce ledger");
+        // Step 6 across processes: the ICF (config/icf.yaml's drf section) posts with the PKI's icf certificate.
+        var icf = drf.settings().icf().orElseThrow();
+        assertEquals(java.util.Set.of("icf"), icf.names());
+        assertEquals(DevelopmentPki.open(tmp.resolve(".work/pki")).root("ro-root"), icf.root());
+        assertEquals(Duration.ofMinutes(2), icf.maxClockSkew());
+    }
+
+    @Test
+    void icfSectionMistakesNameTheKey() throws Exception {
+        Map<String, String> cases = Map.of(
+                "names: [icf]", "names: [sho1]", // also an SHO id
+                "root: ../.work/pki/ro-root.crt", "root: ../.work/pki/missing-root.crt",
+                "max-clock-skew: 2m", "max-clock-skew: 2h",
+                "names: [icf] ", "nmaes: [icf] ");
+        Map<String, String> says = Map.of(
+                "names: [sho1]", "icf.names: sho1 is also an SHO id in shos",
+                "root: ../.work/pki/missing-root.crt", "icf.root: cannot read",
+                "max-clock-skew: 2h", "icf.max-clock-skew: must be 0s..1h",
+                "nmaes: [icf] ", "icf.nmaes: unknown key");
+        for (var e : cases.entrySet()) {
+            assertTrue(drfYaml.contains(e.getKey()), e.getKey());
+            Path p = write("bad-icf.yaml", drfYaml.replace(e.getKey(), e.getValue()));
+            ConfigException x = assertThrows(ConfigException.class, () -> DrfConfig.load(p), e.getValue());
+            assertTrue(x.getMessage().startsWith(p + ": "), x.getMessage());
+            assertTrue(x.getMessage().contains(says.get(e.getValue())), x.getMessage() + " should say " + says.get(e.getValue()));
+        }
+        Path empty = write("bad-icf2.yaml", drfYaml.replace("names: [icf]", "names: []"));
+        assertTrue(assertThrows(ConfigException.class, () -> DrfConfig.load(empty)).getMessage().contains("icf.names: at least one"));
+        // Optional: without it the DRF refuses attach events from the network.
+        Path none = write("no-icf.yaml", drfYaml.replaceAll("(?m)^icf:.*\n(^  .*\n)*", ""));
+        assertTrue(DrfConfig.load(none).settings().icf().isEmpty());
     }
 
     @Test

@@ -11,8 +11,12 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import javax.net.ssl.SSLContext;
+
 import org.openmcim.config.ConfigException;
 import org.openmcim.icf.config.IcfConfig;
+import org.openmcim.icf.drf.DrfAttachEvents;
+import org.openmcim.icf.gx.AttachEvents;
 import org.openmcim.metrics.PrometheusEndpoint;
 import org.openmcim.service.ServiceLifetime;
 import org.openmcim.store.CredentialStore;
@@ -31,7 +35,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code openmcim icf --config FILE}: runs the ICF (or, with {@code mode: home}, an SHO's HSS)
- * until interrupted. The configuration is validated before anything listens.
+ * until interrupted. The configuration is validated before anything listens. With a {@code drf}
+ * section, the PCIDs Gx reports attached are posted to that DRF (TR 33.812 §5.1.3.6.2 step 6).
  */
 @Command(name = "icf", mixinStandardHelpOptions = true,
         description = {"Run the Initial Connectivity Function: Diameter S6a, SWx and Gx for PCIDs,",
@@ -85,19 +90,35 @@ public final class IcfCommand implements Callable<Integer> {
                 }
             }
             if (check) {
-                out.println("configuration OK: " + config);
+                out.println("configuration OK: " + config + (cfg.drf().isPresent() ? " (the drf certificate files are read at start)" : ""));
                 return 0;
+            }
+        }
+        // The DRF client's certificate and roots are read before anything listens: a missing PKI stops here.
+        SSLContext drfTls = null;
+        if (cfg.drf().isPresent()) {
+            try {
+                drfTls = DrfAttachEvents.tls(cfg.drf().get(), base);
+            } catch (ConfigException e) {
+                throw new ConfigException(config + ": " + e.getMessage() + " (run 'openmcim pki init' for the development PKI)", e);
             }
         }
         PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
         PrometheusEndpoint metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
-        IcfServer server = IcfServer.start(cfg, store, registry, Clock.systemUTC(), new SecureRandom());
+        Clock clock = Clock.systemUTC();
+        DrfAttachEvents drf = drfTls == null ? null
+                : DrfAttachEvents.start(DrfAttachEvents.Settings.of(cfg.drf().get()), drfTls, registry, clock);
+        IcfServer server = IcfServer.start(cfg, store, registry, clock, new SecureRandom(), drf == null ? AttachEvents.NONE : drf);
         for (int i = 0; i < cfg.identities().size(); i++) {
             IcfConfig.Identity id = cfg.identities().get(i);
             out.println(id.host() + " (" + cfg.mode().name().toLowerCase(java.util.Locale.ROOT) + ") listening on "
                     + server.boundAddresses().get(i) + " for " + id.applications());
         }
-        ServiceLifetime.untilStopped(out, metrics, "icf", server, metrics, member);
+        if (drf != null) {
+            out.println("PCIDs attached (Gx CCR-Initial) are posted to " + drf.endpoint() + " (mutual TLS)");
+        }
+        // The Diameter side stops first, so no event arrives after the sender has drained its queue.
+        ServiceLifetime.untilStopped(out, metrics, "icf", server, drf, metrics, member);
         return 0;
     }
 }

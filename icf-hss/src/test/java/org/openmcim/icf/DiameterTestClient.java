@@ -17,15 +17,16 @@ import org.openmcim.diameter.VendorId;
 import org.openmcim.diameter.dictionary.Dictionary;
 
 /**
- * A plain blocking Diameter peer for tests: raw bytes out, whole frames in. Shared through the
- * icf-hss test-jar (the launcher's journey tests play a 3GPP AAA server with it).
+ * A plain blocking Diameter peer for tests: raw bytes out, whole frames in. Public (in the icf-hss
+ * test jar) so drf-dpf's tests can play the PGW against a real ICF and the launcher's journey
+ * tests a 3GPP AAA server.
  */
 public final class DiameterTestClient implements AutoCloseable {
     public final Dictionary d = Dictionary.standard();
-    final DiameterCodec codec = new DiameterCodec(d);
-    final Socket socket;
-    final String host;
-    final String realm;
+    public final DiameterCodec codec = new DiameterCodec(d);
+    public final Socket socket;
+    public final String host;
+    public final String realm;
     private int hbh = 1;
 
     public DiameterTestClient(InetSocketAddress server, String host, String realm) throws IOException {
@@ -127,6 +128,32 @@ public final class DiameterTestClient implements AutoCloseable {
                 .add(Avp.grouped(d.avp("Requested-EUTRAN-Authentication-Info"), req))
                 .add(Avp.octetString(d.avp("Visited-PLMN-Id"), visitedPlmn))
                 .build();
+    }
+
+    /** A Gx CCR (TS 29.212 §5.6.2) of {@code type} (RFC 4006 §8.3: 1 initial, 2 update, 3 termination). */
+    public DiameterMessage.Builder gxRequest(String sessionId, int type, int number) {
+        int id = nextId();
+        return DiameterMessage.request(CommandCode.CREDIT_CONTROL, ApplicationId.GX).proxiable(true).hopByHop(id).endToEnd(0x9000 + id)
+                .sessionId(sessionId)
+                .add(originHost(), originRealm(), Avp.diameterIdentity(d.avp("Destination-Realm"), "localdomain"),
+                        Avp.unsigned32(d.avp("Auth-Application-Id"), ApplicationId.GX),
+                        Avp.enumerated(d.avp("CC-Request-Type"), type), Avp.unsigned32(d.avp("CC-Request-Number"), number));
+    }
+
+    /** CCR-Initial as a PGW sends it: the IMSI, the UE's address and the APN, each left out when null. */
+    public DiameterMessage ccrInitial(String sessionId, String imsi, byte[] ip, String apn) {
+        DiameterMessage.Builder b = gxRequest(sessionId, 1, 0);
+        if (imsi != null) {
+            b.add(Avp.grouped(d.avp("Subscription-Id"), Avp.enumerated(d.avp("Subscription-Id-Type"), 1),
+                    Avp.utf8String(d.avp("Subscription-Id-Data"), imsi)));
+        }
+        if (ip != null) {
+            b.add(Avp.octetString(d.avp("Framed-IP-Address"), ip));
+        }
+        if (apn != null) {
+            b.add(Avp.utf8String(d.avp("Called-Station-Id"), apn));
+        }
+        return b.build();
     }
 
     @Override

@@ -146,24 +146,11 @@ class GxServerTest {
     }
 
     static DiameterMessage.Builder ccr(DiameterTestClient c, String sessionId, int type, int number) {
-        int id = c.nextId();
-        return DiameterMessage.request(CommandCode.CREDIT_CONTROL, ApplicationId.GX).proxiable(true).hopByHop(id).endToEnd(0x9000 + id)
-                .sessionId(sessionId)
-                .add(c.originHost(), c.originRealm(), Avp.diameterIdentity(c.d.avp("Destination-Realm"), "localdomain"),
-                        Avp.unsigned32(c.d.avp("Auth-Application-Id"), ApplicationId.GX),
-                        Avp.enumerated(c.d.avp("CC-Request-Type"), type), Avp.unsigned32(c.d.avp("CC-Request-Number"), number));
+        return c.gxRequest(sessionId, type, number);
     }
 
     static DiameterMessage ccrInitial(DiameterTestClient c, String sessionId, String imsi, byte[] ip) {
-        DiameterMessage.Builder b = ccr(c, sessionId, 1, 0);
-        if (imsi != null) {
-            b.add(Avp.grouped(c.d.avp("Subscription-Id"), Avp.enumerated(c.d.avp("Subscription-Id-Type"), 1),
-                    Avp.utf8String(c.d.avp("Subscription-Id-Data"), imsi)));
-        }
-        if (ip != null) {
-            b.add(Avp.octetString(c.d.avp("Framed-IP-Address"), ip));
-        }
-        return b.add(Avp.utf8String(c.d.avp("Called-Station-Id"), "provisioning")).build();
+        return c.ccrInitial(sessionId, imsi, ip, "provisioning");
     }
 
     static void assertCcaHeader(DiameterTestClient c, DiameterMessage cca, int type, long number) {

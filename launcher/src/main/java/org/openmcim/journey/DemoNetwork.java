@@ -79,11 +79,10 @@ public final class DemoNetwork implements AutoCloseable {
      */
     public static DemoNetwork start(Path repo, Clock clock, SecureRandom random, Consumer<String> log) throws Exception {
         Path pkiDir = repo.resolve(".work/pki");
-        DevelopmentPki pki;
-        if (DevelopmentPki.exists(pkiDir)) {
-            pki = DevelopmentPki.open(pkiDir);
-        } else {
-            pki = DevelopmentPki.init(pkiDir, clock.instant(), random, false);
+        boolean existed = DevelopmentPki.exists(pkiDir);
+        // Idempotent: an existing PKI is kept, and gets any leaf a newer version needs (e.g. the ICF's).
+        DevelopmentPki pki = DevelopmentPki.init(pkiDir, clock.instant(), random, false);
+        if (!existed) {
             log.accept("development PKI created in " + pkiDir + " (RO, SHO1, SHO2, PVA and supplier roots)");
         }
         DemoNetwork n = new DemoNetwork(repo, pki);

@@ -24,7 +24,8 @@ public final class PkiCommand implements Runnable {
 
     @Command(name = "init", mixinStandardHelpOptions = true,
             description = {"Create RO, SHO (two), PVA and M2ME supplier roots and the service certificates (EC P-256).",
-                    "Idempotent: an existing complete PKI is left as it is unless --force."})
+                    "Idempotent: an existing complete PKI is kept unless --force; certificates it lacks (added in a later",
+                    "version, e.g. icf) are issued under its existing roots."})
     static final class Init implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -36,8 +37,10 @@ public final class PkiCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             boolean existed = DevelopmentPki.exists(dir);
-            DevelopmentPki.init(dir, Instant.now(), new SecureRandom(), force);
-            spec.commandLine().getOut().println((existed && !force ? "kept the existing PKI in " : "created a PKI in ") + dir
+            DevelopmentPki pki = DevelopmentPki.init(dir, Instant.now(), new SecureRandom(), force);
+            String kept = pki.added().isEmpty() ? "kept the existing PKI in " : "kept the existing PKI and added " + String.join(", ", pki.added())
+                    + " to it in ";
+            spec.commandLine().getOut().println((existed && !force ? kept : "created a PKI in ") + dir
                     + ": roots " + String.join(", ", DevelopmentPki.ROOTS) + "; services "
                     + String.join(", ", DevelopmentPki.LEAVES.stream().map(DevelopmentPki.Leaf::name).toList()));
             return 0;

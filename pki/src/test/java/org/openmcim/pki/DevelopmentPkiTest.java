@@ -74,6 +74,27 @@ class DevelopmentPkiTest {
         assertFalse(Files.exists(tmp.resolve("again.new")), "no half-written PKI left behind");
     }
 
+    /** A PKI made before the icf leaf existed gets it under its own ro-root; nothing else changes. */
+    @Test
+    void initAddsLeavesAnOlderPkiLacks() throws Exception {
+        Path dir = tmp.resolve("older");
+        DevelopmentPki.init(dir, NOW, new SecureRandom(), false);
+        Files.delete(dir.resolve("icf.crt"));
+        Files.delete(dir.resolve("icf.key"));
+        byte[] root = Files.readAllBytes(dir.resolve("ro-root.crt"));
+        byte[] drf = Files.readAllBytes(dir.resolve("drf.key"));
+
+        DevelopmentPki again = DevelopmentPki.init(dir, NOW, new SecureRandom(), false);
+        assertEquals(java.util.List.of("icf"), again.added());
+        validate(again.credential("icf"), again.root("ro-root"));
+        assertTrue(again.credential("icf").certificate().getSubjectX500Principal().getName().contains("CN=icf"));
+        assertArrayEquals(root, Files.readAllBytes(dir.resolve("ro-root.crt")));
+        assertArrayEquals(drf, Files.readAllBytes(dir.resolve("drf.key")));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("icf.key"))));
+        assertFalse(Files.exists(dir.resolve("icf.key.new")) || Files.exists(dir.resolve("icf.crt.new")));
+        assertTrue(DevelopmentPki.init(dir, NOW, new SecureRandom(), false).added().isEmpty(), "complete now");
+    }
+
     @Test
     void openRefusesAnIncompleteDirectory() throws Exception {
         Path half = Files.createDirectories(tmp.resolve("half"));

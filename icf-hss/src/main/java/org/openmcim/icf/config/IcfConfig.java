@@ -1,6 +1,7 @@
 package org.openmcim.icf.config;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.Set;
 
 import org.openmcim.aka.sqn.SqnPolicy;
 import org.openmcim.config.ConfigNode;
+import org.openmcim.config.PkiFiles;
 
 /**
  * The ICF/HSS configuration ({@code config/icf.yaml}, {@code config/lab/icf.yaml}), validated at
@@ -31,10 +33,12 @@ import org.openmcim.config.ConfigNode;
  * @param limits     back-pressure: requests in flight before 3004 DIAMETER_TOO_BUSY
  * @param watchdog   Tw of RFC 3539 §3.4.1 (DWR after this much silence)
  * @param metrics    where the Prometheus endpoint listens, if anywhere
+ * @param drf        where "PCID attached at IP" goes when the DRF runs in another process (TR 33.812
+ *                   §5.1.3.6.2 step 6); empty: nowhere, or to a DRF in this process
  */
 public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, List<String> imsiRanges, Sqn sqn,
                         SubscriptionProfile profile, Limits limits, Duration watchdog, Optional<InetSocketAddress> metrics,
-                        Store store, List<Route> routes, Duration reconnect) {
+                        Store store, List<Route> routes, Duration reconnect, Optional<Drf> drf) {
 
     public enum Mode { ICF, HOME }
 
@@ -62,6 +66,26 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
      * or {@code hazelcast}, whose cluster, database and KEK come from the store file {@code config}.
      */
     public record Store(String type, List<Path> imports, Optional<Path> config) {
+    }
+
+    /**
+     * The DRF's operator listener and how to reach it. The certificate files are recorded here and read
+     * when the ICF starts (so {@code --check} needs no PKI), relative to the configuration file.
+     *
+     * @param url          {@code https://HOST:PORT} of the DRF's operator-listen; events go to
+     *                     {@code POST /drf/v1/attach-events}
+     * @param certificate  the ICF's client certificate chain (the development PKI's {@code icf})
+     * @param key          its private key
+     * @param roots        the DRF's server certificate must chain to one of these
+     * @param queue        events held while the DRF is unreachable; beyond this, new events are dropped
+     *                     and counted (the Gx answer never waits for the DRF)
+     * @param retryInitial first pause after a failed delivery, doubled each time up to {@code retryMax}
+     * @param maxAge       an event not delivered this long after the CCR is dropped and counted (the
+     *                     DRF answers pulls only within its attach-validity anyway)
+     * @param timeout      connect and request timeout of one delivery attempt
+     */
+    public record Drf(URI url, Path certificate, Path key, List<Path> roots, int queue, Duration retryInitial, Duration retryMax,
+                      Duration maxAge, Duration timeout) {
     }
 
     public static IcfConfig load(Path file) {
@@ -168,9 +192,66 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
             n.rejectUnknownKeys();
         }
         Duration reconnect = root.duration("reconnect", Duration.ofSeconds(5));
+        Optional<Drf> drf = Optional.empty();
+        Optional<ConfigNode> dn = root.optionalChild("drf");
+        if (dn.isPresent()) {
+            if (mode != Mode.ICF) {
+                throw root.error("drf", "only the RO's ICF (mode: icf) reports PCIDs attached; an SHO's HSS serves no PCIDs");
+            }
+            if (identities.stream().noneMatch(i -> i.applications().contains(Application.GX))) {
+                // TR 33.812 step 6: the ICF learns "PCID attached at IP" from Gx CCR-Initial only.
+                throw root.error("drf", "no identity serves gx, so there would be no attach event to deliver");
+            }
+            drf = Optional.of(parseDrf(dn.get()));
+        }
         root.rejectUnknownKeys();
         return new IcfConfig(mode, List.copyOf(identities), List.copyOf(peers), List.copyOf(ranges), sqn, profile, limits,
-                watchdog, metrics, store, List.copyOf(routes), reconnect);
+                watchdog, metrics, store, List.copyOf(routes), reconnect, drf);
+    }
+
+    private static Drf parseDrf(ConfigNode n) {
+        URI url = n.parsed("url", v -> {
+            URI u = URI.create(v);
+            if (!"https".equals(u.getScheme()) || u.getHost() == null) {
+                throw new IllegalArgumentException("expected https://HOST:PORT (the DRF's operator-listen), got \"" + v + "\"");
+            }
+            if (u.getRawUserInfo() != null || u.getRawQuery() != null || u.getRawFragment() != null
+                    || !(u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/"))) {
+                throw new IllegalArgumentException("give only https://HOST:PORT; the path /drf/v1/attach-events is fixed, got \"" + v + "\"");
+            }
+            return u;
+        });
+        ConfigNode tls = n.child("tls");
+        Path certificate = Path.of(tls.string("certificate"));
+        Path key = Path.of(tls.string("key"));
+        tls.rejectUnknownKeys();
+        List<Path> roots = PkiFiles.rootFiles(n, "roots");
+        int queue = (int) n.integer("queue", 1, 1_000_000, 10_000);
+        Duration initial = Duration.ofMillis(200);
+        Duration max = Duration.ofSeconds(30);
+        Optional<ConfigNode> rn = n.optionalChild("retry");
+        if (rn.isPresent()) {
+            ConfigNode r = rn.get();
+            initial = r.duration("initial", initial);
+            max = r.duration("max", max);
+            if (initial.isZero() || initial.isNegative()) {
+                throw r.error("initial", "must be positive");
+            }
+            if (max.compareTo(initial) < 0 || max.compareTo(Duration.ofHours(1)) > 0) {
+                throw r.error("max", "must lie between retry.initial (" + initial.toMillis() + "ms) and 1h");
+            }
+            r.rejectUnknownKeys();
+        }
+        Duration maxAge = n.duration("max-age", Duration.ofHours(1));
+        if (maxAge.isZero() || maxAge.isNegative()) {
+            throw n.error("max-age", "must be positive");
+        }
+        Duration timeout = n.duration("timeout", Duration.ofSeconds(5));
+        if (timeout.isZero() || timeout.isNegative() || timeout.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw n.error("timeout", "must be positive and at most 5m");
+        }
+        n.rejectUnknownKeys();
+        return new Drf(url, certificate, key, roots, queue, initial, max, maxAge, timeout);
     }
 
     private static Sqn parseSqn(ConfigNode n) {

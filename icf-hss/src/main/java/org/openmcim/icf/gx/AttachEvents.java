@@ -6,8 +6,10 @@ import java.time.Instant;
 /**
  * What the ICF learns over Gx (TR 33.812 §5.1.3.6.2 step 6): a PCID has an IP-CAN session at
  * this address on this APN, or its session is gone. The DRF subscribes to push the bootstrap to
- * the address. Called on Diameter worker threads after the store has been consulted and before
- * the CCA leaves; implementations return quickly and do not throw.
+ * the address: in process through {@link InProcessAttachEvents}, in another process through
+ * {@link org.openmcim.icf.drf.DrfAttachEvents} (the {@code drf} section of the ICF's YAML). Called on
+ * Diameter worker threads after the store has been consulted and before the CCA leaves;
+ * implementations return quickly and do not throw.
  */
 public interface AttachEvents {
 
