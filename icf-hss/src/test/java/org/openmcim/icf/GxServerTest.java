@@ -57,7 +57,7 @@ class GxServerTest {
     InProcessAttachEvents events;
     final List<String> heard = new CopyOnWriteArrayList<>();
 
-    static String yaml(int s6aPort, int gxPort) throws IOException {
+    static String yaml(int s6aPort, int gxPort) {
         return """
                 mode: icf
                 identities:
@@ -80,8 +80,8 @@ class GxServerTest {
                   ambr: {uplink: 2000000, downlink: 4000000}
                 limits: {max-in-flight: 100, worker-threads: 2, max-vectors-per-request: 5}
                 routes:   # an SHO's MCIM range; nothing listens there, the Gx side does not need it
-                  - {imsi-prefix: "99970", host: hss.sho1.localdomain, realm: localdomain, connect: 127.0.0.1:%d}
-                """.formatted(s6aPort, gxPort, IcfServerTest.freePort());
+                  - {imsi-prefix: "99970", host: hss.sho1.localdomain, realm: localdomain, connect: 127.0.0.1:9}
+                """.formatted(s6aPort, gxPort);
     }
 
     static Subscriber subscriber(String imsi, SubscriberKind kind, CredentialState state) {
