@@ -98,9 +98,6 @@ final class DemoCommand implements Callable<Integer> {
                 String pcid = String.format("00101%010d", base + d);
                 DeviceJourney j = new DeviceJourney(d, pcid, net, enb, ids, clock, random, home.resolve(".work/demo/devices/" + d), line -> say(out, line));
                 running.add(pool.submit(j::run));
-                if (d < devices) {
-                    Thread.sleep(500); // the lab MME takes bursts badly (FullAttachLabTest)
-                }
             }
             for (Future<DeviceJourney.Outcome> f : running) {
                 outcomes.add(f.get());

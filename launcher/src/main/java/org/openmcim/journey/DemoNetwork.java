@@ -52,6 +52,10 @@ public final class DemoNetwork implements AutoCloseable {
     private final List<AutoCloseable> running = new ArrayList<>();
     private final Map<String, CompletableFuture<InetAddress>> attached = new ConcurrentHashMap<>();
     private boolean labStarted;
+    /** See {@link #paceAttach}. */
+    public static final Duration ATTACH_SPACING = Duration.ofMillis(1500);
+    private final Object pacing = new Object();
+    private long lastAttach = System.nanoTime() - ATTACH_SPACING.toNanos();
 
     public final DevelopmentPki pki;
     public final InMemoryCredentialStore icfStore = new InMemoryCredentialStore();
@@ -190,6 +194,24 @@ public final class DemoNetwork implements AutoCloseable {
         DpfConfig dpfConfig = DpfConfig.load(config("dpf.yaml"));
         dpf = keep(DpfServer.start(dpfConfig, name -> new DirectoryRecords(dpfConfig.stateDir().resolve(name), random),
                 PcidLifecycle.of(icfStore), clock, random, new SimpleMeterRegistry()));
+    }
+
+    /**
+     * Waits until an attach may start. Debian's NextEPC 0.3.10 SGW has a pool of 64 GTP transactions
+     * (SIZE_OF_GTP_XACT_POOL) and holds each for 9 s after its answer to catch duplicates; an attach
+     * and its detach take some seven (S11 and S5 Create Session, Modify Bearer, Delete Session), so
+     * faster than about one attach per 1.5 s the SGW fails "Transaction allocation failed" and the
+     * MME's Create Session goes unanswered. Attaches across all devices are spaced by
+     * {@link #ATTACH_SPACING}.
+     */
+    public void paceAttach() throws InterruptedException {
+        synchronized (pacing) {
+            long wait = lastAttach + ATTACH_SPACING.toNanos() - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            lastAttach = System.nanoTime();
+        }
     }
 
     /** Completes with the UE's address when the ICF's PCRF reports {@code pcid} attached (Gx CCR-Initial). */

@@ -231,7 +231,9 @@ public final class DeviceJourney {
         at = "step 21 (MCIM attach)";
         McimSlot slot = tre.active().orElseThrow(() -> new IllegalStateException("no active MCIM"));
         McimCredential cred = slot.credential();
-        Enb.Attachment a = attach(cred.imsi(), cred.k(), cred.opc(), cred.apn());
+        Usim usim = tre.usim(slot.id());
+        Enb.Attachment a = attach(cred.imsi(), usim, cred.apn());
+        tre.recordSqn(slot.id(), usim.sqnArray()); // the slot's SEQ_MS array survives (TS 33.102 C.2.2)
         tre.transition(slot.id(), LifecycleState.SELECTED);
         tre.confirmAttach();
         say("step 21", "attached with MCIM IMSI " + cred.imsi() + " via the same MME; ICF relayed S6a to hss." + slot.sho() + "; APN "
@@ -284,7 +286,9 @@ public final class DeviceJourney {
         tre.transition(old.id(), LifecycleState.ACTIVATED); // the session ended
         tre.activateWithFallback(next.id(), clock.instant().plus(Duration.ofMinutes(5)));
         McimCredential cred = tre.active().orElseThrow().credential();
-        Enb.Attachment a = attach(cred.imsi(), cred.k(), cred.opc(), cred.apn());
+        Usim usim = tre.usim(next.id());
+        Enb.Attachment a = attach(cred.imsi(), usim, cred.apn());
+        tre.recordSqn(next.id(), usim.sqnArray());
         tre.confirmAttach();
         say("op-change", "attached with " + next.sho() + "'s MCIM IMSI " + cred.imsi() + " via the same MME (relayed to hss." + next.sho()
                 + ")");
@@ -372,6 +376,7 @@ public final class DeviceJourney {
     public Enb.Attachment attach(String imsi, Usim usim, String apn) throws Exception {
         UeStateMachine ue = new UeStateMachine(new UeStateMachine.Profile(imsi, NasIes.UeNetworkCapability.of(List.of(0, 2), List.of(2)), apn,
                 PLMN), usim);
+        net.paceAttach();
         Enb.Attachment a = enb.attach(ue, imsi, s1apIds.incrementAndGet());
         boolean ok;
         try {

@@ -18,6 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.openmcim.aka.Milenage;
+import org.openmcim.aka.sqn.SqnArray;
+import org.openmcim.aka.sqn.SqnPolicy;
+import org.openmcim.aka.usim.Usim;
 import org.openmcim.pki.Credential;
 import org.openmcim.wire.jws.Jws;
 import org.openmcim.wire.mcim.McimCredential;
@@ -298,6 +302,28 @@ public final class Tre {
             throw new InstallException("unauthorized: token already used or never issued here");
         }
         return nonce;
+    }
+
+    /**
+     * The USIM application of a slot's MCIM, with the SEQ_MS array (TS 33.102 C.2.2) as last stored
+     * for that slot: a challenge accepted once stays a replay after a restart or a switch of MCIM.
+     * Call {@link #recordSqn} after each authentication the network accepted.
+     */
+    public Usim usim(String slotId) {
+        McimSlot s = slot(slotId);
+        McimCredential c = s.credential();
+        if (!"milenage".equalsIgnoreCase(c.algorithm())) {
+            throw new UnsupportedOperationException("slot " + slotId + ": algorithm " + c.algorithm() + " has no USIM here (milenage only)");
+        }
+        return new Usim(Milenage.withOpc(c.k(), c.opc()), new SqnArray(SqnPolicy.DEFAULT, s.seqMs()));
+    }
+
+    /** Stores the slot's SEQ_MS array after an authentication (sealed with the slot, like its keys). */
+    public void recordSqn(String slotId, SqnArray array) {
+        McimSlot s = slot(slotId);
+        Map<String, McimSlot> before = new LinkedHashMap<>(slots);
+        slots.put(slotId, new McimSlot(s.id(), s.sho(), s.imsi(), s.state(), s.credential(), array.snapshot(), s.previous()));
+        commit(before);
     }
 
     /** TR §5.1.3.7.4.3: remove every MCIM and return to the pristine state. */

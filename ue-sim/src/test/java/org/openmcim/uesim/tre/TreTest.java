@@ -94,6 +94,35 @@ class TreTest {
         assertEquals("001010000000001", again.pcid().imsi());
     }
 
+    /**
+     * TS 33.102 C.2.2 per MCIM: the slot's SEQ_MS array is kept with the slot, so a challenge the USIM
+     * accepted is refused as a replay after a TRE restart, and a fresh one is still accepted.
+     */
+    @Test
+    void eachSlotKeepsItsSqnArrayAcrossRestarts() throws Exception {
+        McimSlot s = installed("sho1", "999700000000001");
+        tre.transition(s.id(), LifecycleState.ACTIVATED);
+        org.openmcim.aka.vector.VectorFactory network = new org.openmcim.aka.vector.VectorFactory(R);
+        org.openmcim.aka.Milenage f = org.openmcim.aka.Milenage.withOpc(s.credential().k(), s.credential().opc());
+        org.openmcim.aka.sqn.SqnPolicy p = org.openmcim.aka.sqn.SqnPolicy.DEFAULT;
+        org.openmcim.aka.kdf.PlmnId plmn = org.openmcim.aka.kdf.PlmnId.parse("00101");
+        var first = network.eutran(f, p.sqn(5, 1), new byte[] {(byte) 0x80, 0}, plmn);
+        org.openmcim.aka.usim.Usim usim = tre.usim(s.id());
+        assertTrue(usim.authenticate(first.rand(), first.autn()) instanceof org.openmcim.aka.usim.Usim.Success);
+        tre.recordSqn(s.id(), usim.sqnArray());
+
+        Tre again = Tre.open(dir, platform, List.of(pki.root("sho1-root")), R);
+        org.openmcim.aka.usim.Usim restored = again.usim(s.id());
+        assertTrue(restored.authenticate(first.rand(), first.autn()) instanceof org.openmcim.aka.usim.Usim.SynchFailure,
+                "the same SQN again is a replay");
+        var next = network.eutran(f, p.sqn(6, 1), new byte[] {(byte) 0x80, 0}, plmn);
+        assertTrue(restored.authenticate(next.rand(), next.autn()) instanceof org.openmcim.aka.usim.Usim.Success);
+        // Another slot starts with its own, empty array.
+        McimSlot other = installed("sho2", "999800000000001");
+        assertTrue(tre.usim(other.id()).authenticate(first.rand(), first.autn()) instanceof org.openmcim.aka.usim.Usim.MacFailure,
+                "another MCIM's keys do not even verify this AUTN");
+    }
+
     /** What is on disk does not show any key (sealed), and slot keys are separate. */
     @Test
     void sealedAtRest() throws Exception {
