@@ -179,15 +179,13 @@ public final class Dpf {
         req.put("pcid", boot.pcid());
         req.put("nonce", nonce);
         req.put("operation", boot.mcim().operation().wire());
-        req.put("platformAttestation", signedAttestation);
+        // The SHO service's field name (docs/sho-pva-api.md, POST /sho/v1/provision).
+        req.put("attestation", signedAttestation);
         req.put("treCertificate", treCertB64);
         JsonNode answer = callSho("provision", target, "/sho/v1/provision", req);
         JsonNode verdict = answer.path("verdict");
         if (!verdict.path("valid").asBoolean(false)) {
-            String why = verdict.path("reason").asText("REFUSED");
-            LOG.info("SHO " + target.id() + " refused TRE " + treId + ": " + why);
-            throw new HttpException(403, "platform-rejected",
-                    "the SHO refused this platform: " + why.toLowerCase(Locale.ROOT).replace('_', '-'));
+            throw platformRejected(target, treId, verdict.path("reason").asText("REFUSED"));
         }
         String mcimObject = answer.path("mcimObject").asText(null);
         if (mcimObject == null) {
@@ -304,12 +302,25 @@ public final class Dpf {
         try {
             return sho.post(target.url().resolve(path), body);
         } catch (ShoClient.ShoException e) {
+            // The SHO service answers a negative PVA verdict (step 14) with 403 platform-invalid and
+            // the PVA's reason: a verdict about the device, not an SHO failure (docs/sho-pva-api.md).
+            if (e.status() == 403 && e.answer() != null && "platform-invalid".equals(e.answer().path("error").asText())) {
+                outcome = "platform-invalid";
+                throw platformRejected(target, (String) ((Map<?, ?>) body).get("treId"), e.answer().path("reason").asText("refused"));
+            }
             outcome = e.reason();
             LOG.info("SHO " + target.id() + " " + call + ": " + e.getMessage());
             throw new HttpException(e.reason().equals("sho-timeout") ? 504 : 502, e.reason(), e.getMessage());
         } finally {
             sample.stop(meters.timer("dpf.sho.call", "call", call, "sho", target.id(), "outcome", outcome));
         }
+    }
+
+    /** Step 14 said no: 403 platform-rejected with the PVA's reason in kebab case (measurement-mismatch, ...). */
+    private static HttpException platformRejected(DpfSettings.Sho target, String treId, String why) {
+        LOG.info("SHO " + target.id() + " refused TRE " + treId + ": " + why);
+        return new HttpException(403, "platform-rejected",
+                "the SHO refused this platform: " + why.toLowerCase(Locale.ROOT).replace('_', '-'));
     }
 
     /** 403 for who-signed and when (the input is well-formed but not acceptable), 400 for form. */

@@ -29,14 +29,33 @@ public final class ShoClient {
     /** Why an SHO call failed: {@code sho-timeout}, {@code sho-unreachable}, {@code sho-error} or {@code sho-bad-answer}. */
     public static final class ShoException extends Exception {
         private final String reason;
+        private final int status;
+        private final JsonNode answer;
 
         public ShoException(String reason, String message) {
+            this(reason, message, 0, null);
+        }
+
+        /** A non-2xx answer: its status and JSON body (null if it had none), for callers that read refusals. */
+        public ShoException(String reason, String message, int status, JsonNode answer) {
             super(message);
             this.reason = reason;
+            this.status = status;
+            this.answer = answer;
         }
 
         public String reason() {
             return reason;
+        }
+
+        /** The SHO's HTTP status, or 0 when there was no answer. */
+        public int status() {
+            return status;
+        }
+
+        /** The SHO's JSON answer to a refused call, or null. */
+        public JsonNode answer() {
+            return answer;
         }
     }
 
@@ -76,7 +95,7 @@ public final class ShoClient {
         }
         if (resp.statusCode() / 100 != 2) {
             String why = answer != null && answer.hasNonNull("error") ? answer.get("error").asText() : "HTTP " + resp.statusCode();
-            throw new ShoException("sho-error", "the SHO refused: " + why);
+            throw new ShoException("sho-error", "the SHO refused: " + why, resp.statusCode(), answer);
         }
         if (answer == null || !answer.isObject()) {
             throw new ShoException("sho-bad-answer", "the SHO's answer is not a JSON object");

@@ -74,7 +74,7 @@ public final class TestSho implements AutoCloseable {
         if (repeatLastObject && last != null) {
             return JsonHttpServer.Response.ok(last);
         }
-        PlatformValidation.Verdict v = pva.validate(b.path("platformAttestation").asText(), b.path("nonce").asText(), clock.instant());
+        PlatformValidation.Verdict v = pva.validate(b.path("attestation").asText(), b.path("nonce").asText(), clock.instant());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("verdict", Map.of("valid", v.valid(), "reason", v.reason().name(), "detail", v.detail()));
         if (v.valid()) {
