@@ -26,8 +26,6 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import org.openmcim.dpf.PcidLifecycle;
-import org.openmcim.dpf.Records;
 import org.openmcim.pki.TlsContexts;
 import org.openmcim.wire.bootstrap.BootstrapCodec;
 import org.openmcim.wire.bootstrap.BootstrapMessage;
@@ -119,9 +117,7 @@ public final class ProvisioningLoad {
         SecureRandom random = new SecureRandom();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         long setup = System.nanoTime();
-        StateBackend backend = StateBackend.of(state, work, random);
-        try (ProvisioningRig rig = new ProvisioningRig(work, workers, backend.tables(), backend.pcids(), clock, random, meters)) {
-            rig.closeAlso(backend);
+        try (ProvisioningRig rig = new ProvisioningRig(work, workers, state, clock, random, meters)) {
             rig.enrol(pool, clock, random);
             roRoots = List.of(rig.pki.root("ro-root"));
             shoRoots = List.of(rig.pki.root("sho1-root"));
@@ -190,6 +186,14 @@ public final class ProvisioningLoad {
                     h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
             System.out.printf("process CPU (services + devices): %.0f%% of %d cores; GC %d ms%n",
                     100.0 * cpu / elapsed / Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors(), gc);
+            if (ok > 0) {
+                // The machine's cores are shared: CPU time per session is the figure that does not depend
+                // on how much of them other processes took during the run.
+                double cpuPerSession = cpu / 1e6 / ok;
+                System.out.printf("CPU per session (services + devices): %.1f ms; at 100%% of %d cores that is %.0f sessions/s%n",
+                        cpuPerSession, Runtime.getRuntime().availableProcessors(),
+                        Runtime.getRuntime().availableProcessors() * 1000 / cpuPerSession);
+            }
             System.out.println("server-side timers in the window (mean ms, count):");
             for (Map.Entry<String, double[]> e : timersAfter.entrySet()) {
                 double[] b = timersBefore.getOrDefault(e.getKey(), new double[2]);
@@ -364,34 +368,5 @@ public final class ProvisioningLoad {
             t += Math.max(0, b.getCollectionTime());
         }
         return t;
-    }
-
-    /** Where the DRF and DPF keep their records: the configuration's state directory, or a Hazelcast store member. */
-    private interface StateBackend extends AutoCloseable {
-        /** null: the {@code state-dir} of the configuration. */
-        java.util.function.Function<String, Records> tables();
-
-        PcidLifecycle pcids();
-
-        @Override
-        void close();
-
-        static StateBackend of(String kind, Path work, SecureRandom random) {
-            if (kind.equals("directory")) {
-                return new StateBackend() {
-                    public java.util.function.Function<String, Records> tables() {
-                        return null;
-                    }
-
-                    public PcidLifecycle pcids() {
-                        return PcidLifecycle.none();
-                    }
-
-                    public void close() {
-                    }
-                };
-            }
-            throw new IllegalArgumentException("--state: directory or hazelcast, got " + kind);
-        }
     }
 }

@@ -21,13 +21,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 import org.openmcim.config.ConfigNode;
+import org.openmcim.dpf.DpfCommand;
 import org.openmcim.dpf.DpfConfig;
 import org.openmcim.dpf.DpfServer;
-import org.openmcim.dpf.PcidLifecycle;
-import org.openmcim.dpf.Records;
+import org.openmcim.drf.DrfCommand;
 import org.openmcim.drf.DrfConfig;
 import org.openmcim.drf.DrfServer;
 import org.openmcim.pki.CertificateAuthority;
@@ -41,6 +40,7 @@ import org.openmcim.sho.McimIssuer;
 import org.openmcim.sho.PvaClient;
 import org.openmcim.sho.ShoService;
 import org.openmcim.store.InMemoryCredentialStore;
+import org.openmcim.store.cli.StoreRuntime;
 import org.openmcim.wire.mcim.McimPart;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,7 +49,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * The real provisioning services in one JVM on loopback, wired as their commands wire them: the PVA
  * ({@link PvaService}), one SHO ({@link ShoService} with its {@link McimIssuer} over an in-memory HSS
  * store and its {@link PvaClient}), and the RO's DRF and DPF started from YAML through
- * {@link DrfConfig}/{@link DpfConfig} and {@link DrfServer}/{@link DpfServer}. Every hop is TLS 1.3
+ * {@link DrfConfig}/{@link DpfConfig} and the commands' {@code launch} ({@link DrfCommand}, {@link DpfCommand}:
+ * the configured store, then the server). Every hop is TLS 1.3
  * with the development PKI; operator hops are mutual TLS.
  *
  * <p>Then the SHO side of the business before any device shows up: for every pre-generated TRE the
@@ -73,12 +74,11 @@ final class ProvisioningRig implements AutoCloseable {
     private final List<AutoCloseable> extra = new ArrayList<>();
 
     /**
-     * @param tables   the DRF's and DPF's record tables by name, or null for the {@code state-dir} of
-     *                 the configuration (directories under {@code work})
-     * @param pcids    the DPF's view of the PCID credential states
+     * @param state {@code directory}: the DRF and DPF share {@code state-dir} under {@code work}, as the
+     *              shipped configuration; {@code hazelcast}: each embeds a member of a two-member store
+     *              cluster on loopback (backup count 1, H2 file database under {@code work})
      */
-    ProvisioningRig(Path work, int workers, Function<String, Records> tables, PcidLifecycle pcids, Clock clock, SecureRandom random,
-                    MeterRegistry meters) throws Exception {
+    ProvisioningRig(Path work, int workers, String state, Clock clock, SecureRandom random, MeterRegistry meters) throws Exception {
         this.pki = DevelopmentPki.init(work.resolve("pki"), clock.instant().minus(Duration.ofDays(1)), random, false);
         String dir = pki.dir().toAbsolutePath().toString();
 
@@ -101,7 +101,24 @@ final class ProvisioningRig implements AutoCloseable {
                 issuer, pvaClient, (DrfClient) null, meters, clock, random);
         URI shoUrl = URI.create("https://localhost:" + sho.address().getPort());
 
-        String state = work.resolve("ro-state").toAbsolutePath().toString();
+        String[] storeSection = new String[2];
+        if (state.equals("directory")) {
+            storeSection[0] = storeSection[1] = "state-dir: " + work.resolve("ro-state").toAbsolutePath();
+        } else if (state.equals("hazelcast")) {
+            int[] ports = {freePort(), freePort()};
+            java.nio.file.Files.writeString(work.resolve("kek.hex"), HexFormat.of().formatHex(random.generateSeed(32)));
+            for (int i = 0; i < 2; i++) {
+                java.nio.file.Files.writeString(work.resolve("store-" + i + ".yaml"), """
+                        cluster: {name: bench-ro-%d, bind: 127.0.0.1, port: %d, members: ["127.0.0.1:%d", "127.0.0.1:%d"], backup-count: 1}
+                        database: {url: "jdbc:h2:file:%s", pool-size: 4}
+                        kek: {file: kek.hex}
+                        """.formatted(ports[0], ports[i], ports[0], ports[1], work.resolve("db/store").toAbsolutePath()));
+                storeSection[i] = "store: {type: hazelcast, config: store-" + i + ".yaml}";
+            }
+        } else {
+            throw new IllegalArgumentException("--state: directory or hazelcast, got " + state);
+        }
+        StoreRuntime runtime = new StoreRuntime(System::getenv, clock, random, Map.of("hazelcast.logging.type", "none"));
         int dpfPort = freePort();
         DpfConfig dpfConfig = DpfConfig.from(ConfigNode.parse("bench-dpf.yaml", new StringReader("""
                 listen: 127.0.0.1:%d
@@ -110,11 +127,12 @@ final class ProvisioningRig implements AutoCloseable {
                 supplier-roots: [%s/supplier-root.crt]
                 shos: [{id: sho1, url: "%s", root: %s/sho1-root.crt}]
                 sho-timeout: 15s
-                state-dir: %s
+                %s
                 limits: {max-body: 65536, workers: %d, queue: 10000}
-                """.formatted(dpfPort, dir, dir, dir, dir, shoUrl, dir, state, workers))), work);
-        this.dpf = tables == null ? DpfServer.start(dpfConfig, clock, random, meters)
-                : DpfServer.start(dpfConfig, tables, pcids, clock, random, meters);
+                """.formatted(dpfPort, dir, dir, dir, dir, shoUrl, dir, storeSection[1], workers))), work);
+        DpfCommand.Running dpfRun = DpfCommand.launch(dpfConfig, runtime, meters);
+        extra.add(dpfRun);
+        this.dpf = dpfRun.server();
         int[] drfPorts = {freePort(), freePort()};
         DrfConfig drfConfig = DrfConfig.from(ConfigNode.parse("bench-drf.yaml", new StringReader("""
                 ro-id: ro
@@ -127,16 +145,12 @@ final class ProvisioningRig implements AutoCloseable {
                 bootstrap: {lifetime: 15m, apn: provisioning, pdn-type: ipv4, default-dpf-url: "https://localhost:%d/dpf/v1"}
                 push: {enabled: false}
                 non-3gpp-unauthenticated: true
-                state-dir: %s
+                %s
                 limits: {max-body: 16384, workers: %d, queue: 10000}
-                """.formatted(drfPorts[0], drfPorts[1], dir, dir, dir, dir, dir, dir, dpfPort, state, workers))), work);
-        this.drf = tables == null ? DrfServer.start(drfConfig, clock, random, meters)
-                : DrfServer.start(drfConfig, tables, clock, random, meters);
-    }
-
-    /** Something else to close with the rig (a store member). */
-    void closeAlso(AutoCloseable c) {
-        extra.add(c);
+                """.formatted(drfPorts[0], drfPorts[1], dir, dir, dir, dir, dir, dir, dpfPort, storeSection[0], workers))), work);
+        DrfCommand.Running drfRun = DrfCommand.launch(drfConfig, runtime, meters);
+        extra.add(0, drfRun);
+        this.drf = drfRun.server();
     }
 
     URI drfDevice() {
@@ -199,8 +213,6 @@ final class ProvisioningRig implements AutoCloseable {
 
     @Override
     public void close() {
-        drf.close();
-        dpf.close();
         sho.close();
         pva.close();
         for (AutoCloseable c : extra) {
