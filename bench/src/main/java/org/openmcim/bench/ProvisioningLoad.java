@@ -131,10 +131,11 @@ public final class ProvisioningLoad {
                 prime(clients, URI.create("https://localhost:" + rig.dpf.address().getPort()));
             }
             System.out.printf("provisioning load: mode %s, TLS %s, %s, %d devices enrolled, %d workers per service, state %s,"
-                            + " warm-up %d s, measure %d s, %d cores; setup %.1f s%n",
+                            + " warm-up %d s%s, measure %d s, %d cores; setup %.1f s%n",
                     mode, resume ? "resumed (TLS 1.3 PSK)" : "full handshake per connection",
                     mode.equals("closed") ? concurrency + " concurrent devices" : rate + " sessions/s offered", pool, workers, state,
-                    warmup, seconds, Runtime.getRuntime().availableProcessors(), (System.nanoTime() - setup) / 1e9);
+                    warmup, mode.equals("open") ? " (4 devices in closed loop, then 5 s at the offered rate)" : "", seconds,
+                    Runtime.getRuntime().availableProcessors(), (System.nanoTime() - setup) / 1e9);
 
             List<Thread> threads = new ArrayList<>();
             ExecutorService open = null;
@@ -149,7 +150,33 @@ public final class ProvisioningLoad {
                     threads.add(th);
                 }
             } else {
-                open = Executors.newCachedThreadPool();
+                // Warm the JIT with a few devices in closed loop, then let the arrivals start on a warm
+                // process: on two cores the compilations of a cold start at the offered rate build a
+                // queue that the window would otherwise inherit and report as the service's latency.
+                AtomicBoolean warming = new AtomicBoolean(true);
+                List<Thread> warm = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    List<Client> mine = new ArrayList<>();
+                    for (int i = t; i < clients.size(); i += 4) {
+                        mine.add(clients.get(i));
+                    }
+                    Thread th = new Thread(() -> {
+                        for (int i = 0; warming.get(); i = (i + 1) % mine.size()) {
+                            session(mine.get(i), System.nanoTime());
+                        }
+                    }, "device-warm-" + t);
+                    th.start();
+                    warm.add(th);
+                }
+                Thread.sleep(warmup * 1000L);
+                warming.set(false);
+                for (Thread th : warm) {
+                    th.join(30_000);
+                }
+                warmup = 5; // then 5 s of arrivals at the offered rate before the window opens
+                AtomicInteger n = new AtomicInteger();
+                // Named like the closed-loop threads, so their CPU is counted as the devices'.
+                open = Executors.newCachedThreadPool(r -> new Thread(r, "device-open-" + n.incrementAndGet()));
                 ExecutorService sessions = open;
                 Thread th = new Thread(() -> openLoop(clients, rate, sessions), "arrivals");
                 th.start();
@@ -163,11 +190,13 @@ public final class ProvisioningLoad {
             Map<String, double[]> timersBefore = timers(meters);
             long gcBefore = gcMillis();
             long cpuBefore = processCpuNanos();
+            long deviceBefore = deviceCpuNanos();
             java.time.LocalTime from = java.time.LocalTime.now();
             long t0 = System.nanoTime();
             Thread.sleep(seconds * 1000L);
             long elapsed = System.nanoTime() - t0;
             long cpu = processCpuNanos() - cpuBefore;
+            long deviceCpu = deviceCpuNanos() - deviceBefore;
             long gc = gcMillis() - gcBefore;
             Histogram h = latency.getIntervalHistogram();
             long ok = done.sum();
@@ -193,6 +222,12 @@ public final class ProvisioningLoad {
                 System.out.printf("CPU per session (services + devices): %.1f ms; at 100%% of %d cores that is %.0f sessions/s%n",
                         cpuPerSession, Runtime.getRuntime().availableProcessors(),
                         Runtime.getRuntime().availableProcessors() * 1000 / cpuPerSession);
+                // The devices' threads (their signatures, client handshakes, MCIMobj opening) apart from
+                // everything else in the process: the services, and the JVM's GC and JIT threads.
+                double servicesPerSession = (cpu - deviceCpu) / 1e6 / ok;
+                System.out.printf("  of which device threads %.1f ms, services (and GC, JIT) %.1f ms; the services alone on %d cores:"
+                                + " %.0f sessions/s%n", deviceCpu / 1e6 / ok, servicesPerSession, Runtime.getRuntime().availableProcessors(),
+                        Runtime.getRuntime().availableProcessors() * 1000 / servicesPerSession);
             }
             System.out.println("server-side timers in the window (mean ms, count):");
             for (Map.Entry<String, double[]> e : timersAfter.entrySet()) {
@@ -360,6 +395,18 @@ public final class ProvisioningLoad {
 
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** CPU time of the live device threads (a thread that ended inside the window is not counted: a lower bound). */
+    private static long deviceCpuNanos() {
+        java.lang.management.ThreadMXBean t = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo i : t.getThreadInfo(t.getAllThreadIds())) {
+            if (i != null && i.getThreadName().startsWith("device-")) {
+                sum += Math.max(0, t.getThreadCpuTime(i.getThreadId()));
+            }
+        }
+        return sum;
     }
 
     private static long gcMillis() {
