@@ -306,7 +306,8 @@ public final class Dpf {
             // the PVA's reason: a verdict about the device, not an SHO failure (docs/sho-pva-api.md).
             if (e.status() == 403 && e.answer() != null && "platform-invalid".equals(e.answer().path("error").asText())) {
                 outcome = "platform-invalid";
-                throw platformRejected(target, (String) ((Map<?, ?>) body).get("treId"), e.answer().path("reason").asText("refused"));
+                throw platformRejected(target, body instanceof Map<?, ?> m ? String.valueOf(m.get("treId")) : "?",
+                        e.answer().path("reason").asText("refused"));
             }
             outcome = e.reason();
             LOG.info("SHO " + target.id() + " " + call + ": " + e.getMessage());
