@@ -179,15 +179,13 @@ public final class Dpf {
         req.put("pcid", boot.pcid());
         req.put("nonce", nonce);
         req.put("operation", boot.mcim().operation().wire());
+        // The SHO service's field name (docs/sho-pva-api.md, POST /sho/v1/provision).
         req.put("platformAttestation", signedAttestation);
         req.put("treCertificate", treCertB64);
         JsonNode answer = callSho("provision", target, "/sho/v1/provision", req);
         JsonNode verdict = answer.path("verdict");
         if (!verdict.path("valid").asBoolean(false)) {
-            String why = verdict.path("reason").asText("REFUSED");
-            LOG.info("SHO " + target.id() + " refused TRE " + treId + ": " + why);
-            throw new HttpException(403, "platform-rejected",
-                    "the SHO refused this platform: " + why.toLowerCase(Locale.ROOT).replace('_', '-'));
+            throw platformRejected(target, treId, verdict.path("reason").asText("REFUSED"));
         }
         String mcimObject = answer.path("mcimObject").asText(null);
         if (mcimObject == null) {
@@ -304,15 +302,12 @@ public final class Dpf {
         try {
             return sho.post(target.url().resolve(path), body);
         } catch (ShoClient.ShoException e) {
-            String platformInvalid = e.status() == 403 ? e.answer().filter(a -> "platform-invalid".equals(a.path("error").asText()))
-                    .map(a -> a.path("reason").asText("refused")).orElse(null) : null;
-            if (platformInvalid != null) {
-                // Step 14 negative: the SHO's PVA found the platform not authentic or not intact
-                // (docs/sho-pva-api.md). A verdict, not an SHO fault: the device hears why, nothing is issued.
+            // The SHO service answers a negative PVA verdict (step 14) with 403 platform-invalid and
+            // the PVA's reason: a verdict about the device, not an SHO failure (docs/sho-pva-api.md).
+            if (e.status() == 403 && e.answer() != null && "platform-invalid".equals(e.answer().path("error").asText())) {
                 outcome = "platform-invalid";
-                LOG.info("SHO " + target.id() + " refused the platform: " + platformInvalid);
-                throw new HttpException(403, "platform-rejected",
-                        "the SHO refused this platform: " + platformInvalid.toLowerCase(Locale.ROOT).replace('_', '-'));
+                throw platformRejected(target, body instanceof Map<?, ?> m ? String.valueOf(m.get("treId")) : "?",
+                        e.answer().path("reason").asText("refused"));
             }
             outcome = e.reason();
             LOG.info("SHO " + target.id() + " " + call + ": " + e.getMessage());
@@ -320,6 +315,13 @@ public final class Dpf {
         } finally {
             sample.stop(meters.timer("dpf.sho.call", "call", call, "sho", target.id(), "outcome", outcome));
         }
+    }
+
+    /** Step 14 said no: 403 platform-rejected with the PVA's reason in kebab case (measurement-mismatch, ...). */
+    private static HttpException platformRejected(DpfSettings.Sho target, String treId, String why) {
+        LOG.info("SHO " + target.id() + " refused TRE " + treId + ": " + why);
+        return new HttpException(403, "platform-rejected",
+                "the SHO refused this platform: " + why.toLowerCase(Locale.ROOT).replace('_', '-'));
     }
 
     /** 403 for who-signed and when (the input is well-formed but not acceptable), 400 for form. */

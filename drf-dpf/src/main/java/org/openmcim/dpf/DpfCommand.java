@@ -2,12 +2,14 @@ package org.openmcim.dpf;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 
+import org.openmcim.drf.DrfCommand;
 import org.openmcim.metrics.PrometheusEndpoint;
 import org.openmcim.service.ServiceLifetime;
+import org.openmcim.store.cli.StoreRuntime;
+
+import io.micrometer.core.instrument.MeterRegistry;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
@@ -41,10 +43,44 @@ public final class DpfCommand implements Callable<Integer> {
             return 0;
         }
         PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
-        PrometheusEndpoint metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
-        DpfServer server = DpfServer.start(cfg, Clock.systemUTC(), new SecureRandom(), registry);
-        out.println("DPF on https://" + server.address().getHostString() + ":" + server.address().getPort() + "/dpf/v1");
-        ServiceLifetime.untilStopped(out, metrics, "dpf", server, metrics);
+        Running run = launch(cfg, StoreRuntime.system(), registry);
+        PrometheusEndpoint metrics = null;
+        try {
+            metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
+        } catch (RuntimeException e) {
+            run.close();
+            throw e;
+        }
+        DpfServer server = run.server();
+        out.println("DPF on https://" + server.address().getHostString() + ":" + server.address().getPort() + "/dpf/v1; records "
+                + DrfCommand.describe(cfg.state()));
+        ServiceLifetime.untilStopped(out, metrics, "dpf", server, metrics, run.state());
         return 0;
+    }
+
+    /** A running DPF and the store its sessions live in (closed after the server). */
+    public record Running(DpfServer server, StateStore state) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                server.close();
+            } finally {
+                state.close();
+            }
+        }
+    }
+
+    /**
+     * Opens the configured store and starts the DPF on it. With Hazelcast the DPF also reaches the
+     * ICF's PCID records through its member and moves them to PROVISIONING and RETIRED.
+     */
+    public static Running launch(DpfConfig cfg, StoreRuntime runtime, MeterRegistry meters) throws InterruptedException {
+        StateStore state = StateStore.open(cfg.state(), runtime);
+        try {
+            return new Running(DpfServer.start(cfg, state.tables(), state.pcids(), runtime.clock(), runtime.random(), meters), state);
+        } catch (InterruptedException | RuntimeException e) {
+            state.close();
+            throw e;
+        }
     }
 }

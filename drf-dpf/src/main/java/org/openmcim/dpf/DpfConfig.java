@@ -18,11 +18,12 @@ import org.openmcim.pki.Credential;
  *                          client certificates)
  * @param tls               the DPF's credential: its server certificate towards devices and its client
  *                          certificate towards SHOs (mutual TLS, steps 11/16/20)
- * @param stateDir          nonce ledger (shared with the DRF) and download sessions
+ * @param state             where the nonce ledger (shared with the DRF) and the download sessions live
+ *                          ({@code store:}, {@code state-dir})
  * @param shoConnectTimeout connecting to an SHO
  * @param shoTimeout        a whole SHO call (the SHO asks the PVA and seals the MCIM within it)
  */
-public record DpfConfig(InetSocketAddress listen, Credential tls, DpfSettings settings, Path stateDir, Duration shoConnectTimeout,
+public record DpfConfig(InetSocketAddress listen, Credential tls, DpfSettings settings, StateStore.Config state, Duration shoConnectTimeout,
                         Duration shoTimeout, ConfigFiles.Limits limits, Optional<InetSocketAddress> metrics) {
 
     public static DpfConfig load(Path file) {
@@ -55,10 +56,10 @@ public record DpfConfig(InetSocketAddress listen, Credential tls, DpfSettings se
         if (call.isZero() || call.isNegative() || call.compareTo(Duration.ofMinutes(5)) > 0) {
             throw root.error("sho-timeout", "must be positive and at most 5m");
         }
-        Path stateDir = base.resolve(root.string("state-dir"));
+        StateStore.Config state = StateStore.Config.from(root, base);
         ConfigFiles.Limits limits = ConfigFiles.Limits.from(root, 64 * 1024);
         Optional<InetSocketAddress> metrics = root.has("metrics") ? Optional.of(root.hostPort("metrics")) : Optional.empty();
         root.rejectUnknownKeys();
-        return new DpfConfig(listen, tls, new DpfSettings(roRoots, supplierRoots, shos, maxAge), stateDir, connect, call, limits, metrics);
+        return new DpfConfig(listen, tls, new DpfSettings(roRoots, supplierRoots, shos, maxAge), state, connect, call, limits, metrics);
     }
 }

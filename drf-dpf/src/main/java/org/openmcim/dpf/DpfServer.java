@@ -20,8 +20,13 @@ public final class DpfServer implements AutoCloseable {
         this.http = http;
     }
 
+    /** With the tables of a {@code type: directory} store (for Hazelcast, open a {@link StateStore} and pass its tables). */
     public static DpfServer start(DpfConfig cfg, Clock clock, SecureRandom random, MeterRegistry meters) throws InterruptedException {
-        return start(cfg, name -> new DirectoryRecords(cfg.stateDir().resolve(name), random), PcidLifecycle.none(), clock, random, meters);
+        if (cfg.state().type() != StateStore.Type.DIRECTORY) {
+            throw new IllegalArgumentException("store type " + cfg.state().type() + ": open a StateStore and pass its tables");
+        }
+        return start(cfg, name -> new DirectoryRecords(cfg.state().stateDir().resolve(name), random), PcidLifecycle.none(), clock, random,
+                meters);
     }
 
     /**

@@ -36,7 +36,8 @@ public final class ShoClient {
             this(reason, message, 0, null);
         }
 
-        ShoException(String reason, String message, int status, JsonNode answer) {
+        /** A non-2xx answer: its status and JSON body (null if it had none), for callers that read refusals. */
+        public ShoException(String reason, String message, int status, JsonNode answer) {
             super(message);
             this.reason = reason;
             this.status = status;
@@ -47,14 +48,14 @@ public final class ShoClient {
             return reason;
         }
 
-        /** The SHO's HTTP status for {@code sho-error}, else 0. */
+        /** The SHO's HTTP status, or 0 when there was no answer. */
         public int status() {
             return status;
         }
 
-        /** The SHO's refusal ({@code {"error", "reason", "message"}}), if it sent a JSON object. */
-        public java.util.Optional<JsonNode> answer() {
-            return java.util.Optional.ofNullable(answer);
+        /** The SHO's JSON answer to a refused call, or null. */
+        public JsonNode answer() {
+            return answer;
         }
     }
 
@@ -94,8 +95,7 @@ public final class ShoClient {
         }
         if (resp.statusCode() / 100 != 2) {
             String why = answer != null && answer.hasNonNull("error") ? answer.get("error").asText() : "HTTP " + resp.statusCode();
-            throw new ShoException("sho-error", "the SHO refused: " + why, resp.statusCode(),
-                    answer != null && answer.isObject() ? answer : null);
+            throw new ShoException("sho-error", "the SHO refused: " + why, resp.statusCode(), answer);
         }
         if (answer == null || !answer.isObject()) {
             throw new ShoException("sho-bad-answer", "the SHO's answer is not a JSON object");

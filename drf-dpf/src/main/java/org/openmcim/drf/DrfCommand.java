@@ -2,12 +2,14 @@ package org.openmcim.drf;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 
+import org.openmcim.dpf.StateStore;
 import org.openmcim.metrics.PrometheusEndpoint;
 import org.openmcim.service.ServiceLifetime;
+import org.openmcim.store.cli.StoreRuntime;
+
+import io.micrometer.core.instrument.MeterRegistry;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
@@ -41,14 +43,55 @@ public final class DrfCommand implements Callable<Integer> {
             return 0;
         }
         PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
-        PrometheusEndpoint metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
-        DrfServer server = DrfServer.start(cfg, Clock.systemUTC(), new SecureRandom(), registry);
-        String operator = "https://" + server.operatorAddress().getHostString() + ":" + server.operatorAddress().getPort();
+        Running run = launch(cfg, StoreRuntime.system(), registry);
+        PrometheusEndpoint metrics = null;
+        try {
+            metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
+        } catch (RuntimeException e) {
+            run.close();
+            throw e;
+        }
+        DrfServer server = run.server();
         out.println("DRF devices on https://" + server.deviceAddress().getHostString() + ":" + server.deviceAddress().getPort()
-                + "/drf/v1/bootstrap, SHOs on " + operator + "/drf/v1/registrations (mutual TLS)");
+                + "/drf/v1/bootstrap, SHOs on https://" + server.operatorAddress().getHostString() + ":" + server.operatorAddress().getPort()
+                + "/drf/v1/registrations (mutual TLS); records " + describe(cfg.state()));
+        String operator = "https://" + server.operatorAddress().getHostString() + ":" + server.operatorAddress().getPort();
         out.println(cfg.settings().icf().map(i -> "ICF " + String.join("/", i.names()) + " on " + operator + "/drf/v1/attach-events (mutual TLS)")
                 .orElse("no ICF configured (icf:): attach events over the network are refused"));
-        ServiceLifetime.untilStopped(out, metrics, "drf", server, metrics);
+        ServiceLifetime.untilStopped(out, metrics, "drf", server, metrics, run.state());
         return 0;
+    }
+
+    /** A running DRF and the store its records live in (closed after the server). */
+    public record Running(DrfServer server, StateStore state) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                server.close();
+            } finally {
+                state.close();
+            }
+        }
+    }
+
+    /**
+     * Opens the configured store (for Hazelcast: joins the cluster as a member) and starts the DRF on
+     * it; what the command runs, and what tests start with their own {@code runtime}.
+     */
+    public static Running launch(DrfConfig cfg, StoreRuntime runtime, MeterRegistry meters) throws InterruptedException {
+        StateStore state = StateStore.open(cfg.state(), runtime);
+        try {
+            return new Running(DrfServer.start(cfg, state.tables(), runtime.clock(), runtime.random(), meters), state);
+        } catch (InterruptedException | RuntimeException e) {
+            state.close();
+            throw e;
+        }
+    }
+
+    /** For the start-up line: where the records are. */
+    public static String describe(StateStore.Config c) {
+        return c.type() == StateStore.Type.DIRECTORY ? "in " + c.stateDir()
+                : "in the Hazelcast cluster " + c.cluster().cluster().name() + " (member " + c.cluster().cluster().bind() + ":"
+                        + c.cluster().cluster().port() + ", " + c.clusterFile() + ")";
     }
 }

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.openmcim.config.ConfigNode;
+import org.openmcim.dpf.StateStore;
 import org.openmcim.pki.Credential;
 import org.openmcim.wire.bootstrap.BootstrapCodec;
 import org.openmcim.wire.bootstrap.BootstrapMessage;
@@ -26,11 +27,11 @@ import org.openmcim.wire.bootstrap.BootstrapMessage;
  *                        the RO's ICF (attach events, step 6) under its root
  * @param tls             the DRF's TLS credential
  * @param signer          the RO's bootstrap signing credential (step 8)
- * @param stateDir        where the registry and the nonce ledger live (shared with the DPF)
+ * @param state           where the registry and the nonce ledger live ({@code store:}, {@code state-dir}; shared with the DPF)
  * @param registrations   static registrations, e.g. PCIDs whose SHO is the RO itself (keepImsi)
  */
 public record DrfConfig(InetSocketAddress deviceListen, InetSocketAddress operatorListen, Credential tls, Credential signer,
-                        DrfSettings settings, Path stateDir, List<Registration> registrations, ConfigFiles.Limits limits,
+                        DrfSettings settings, StateStore.Config state, List<Registration> registrations, ConfigFiles.Limits limits,
                         Optional<InetSocketAddress> metrics) {
 
     public static DrfConfig load(Path file) {
@@ -100,7 +101,7 @@ public record DrfConfig(InetSocketAddress deviceListen, InetSocketAddress operat
         }
         Duration maxAge = root.duration("request-max-age", Duration.ofMinutes(2));
         boolean non3gpp = root.bool("non-3gpp-unauthenticated", false);
-        Path stateDir = base.resolve(root.string("state-dir"));
+        StateStore.Config state = StateStore.Config.from(root, base);
 
         List<Registration> regs = new ArrayList<>();
         for (ConfigNode n : root.children("registrations")) {
@@ -120,7 +121,7 @@ public record DrfConfig(InetSocketAddress deviceListen, InetSocketAddress operat
         root.rejectUnknownKeys();
         DrfSettings settings = new DrfSettings(roId, shoRoots, shoNames, supplierRoots, defaultDpf, apn, pdnType, lifetime, attachValidity,
                 maxAge, non3gpp, push, icf);
-        return new DrfConfig(device, operator, tls, signer, settings, stateDir, List.copyOf(regs), limits, metrics);
+        return new DrfConfig(device, operator, tls, signer, settings, state, List.copyOf(regs), limits, metrics);
     }
 
     /**

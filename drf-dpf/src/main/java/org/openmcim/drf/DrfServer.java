@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.openmcim.dpf.DirectoryRecords;
 import org.openmcim.dpf.NonceLedger;
+import org.openmcim.dpf.StateStore;
 import org.openmcim.http.JsonHttpServer;
 import org.openmcim.pki.TlsContexts;
 
@@ -30,8 +31,12 @@ public final class DrfServer implements AutoCloseable {
         this.operator = operator;
     }
 
+    /** With the tables of a {@code type: directory} store (for Hazelcast, open a {@link StateStore} and pass its tables). */
     public static DrfServer start(DrfConfig cfg, Clock clock, SecureRandom random, MeterRegistry meters) throws InterruptedException {
-        return start(cfg, name -> new DirectoryRecords(cfg.stateDir().resolve(name), random), clock, random, meters);
+        if (cfg.state().type() != StateStore.Type.DIRECTORY) {
+            throw new IllegalArgumentException("store type " + cfg.state().type() + ": open a StateStore and pass its tables");
+        }
+        return start(cfg, name -> new DirectoryRecords(cfg.state().stateDir().resolve(name), random), clock, random, meters);
     }
 
     /**

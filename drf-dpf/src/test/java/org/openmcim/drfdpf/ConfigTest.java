@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openmcim.config.ConfigException;
 import org.openmcim.dpf.DpfConfig;
 import org.openmcim.dpf.DpfServer;
+import org.openmcim.dpf.StateStore;
 import org.openmcim.drf.DrfConfig;
 import org.openmcim.drf.DrfServer;
 import org.openmcim.pki.DevelopmentPki;
@@ -34,6 +35,8 @@ class ConfigTest {
     static Path conf;
     static String drfYaml;
     static String dpfYaml;
+    /** The shipped state-dir line (both files). */
+    static final String STATE = "state-dir: ../.work/ro-state";
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -62,7 +65,8 @@ class ConfigTest {
         DpfConfig dpf = DpfConfig.load(write("dpf.yaml", dpfYaml));
         assertEquals(2, dpf.settings().shos().size());
         assertEquals(Duration.ofSeconds(15), dpf.shoTimeout());
-        assertEquals(drf.stateDir(), dpf.stateDir(), "DRF and DPF share the nonce ledger");
+        assertEquals(StateStore.Type.DIRECTORY, drf.state().type(), "state-dir stays the default");
+        assertEquals(drf.state().stateDir(), dpf.state().stateDir(), "DRF and DPF share the nonce ledger");
         // Step 6 across processes: the ICF (config/icf.yaml's drf section) posts with the PKI's icf certificate.
         var icf = drf.settings().icf().orElseThrow();
         assertEquals(java.util.Set.of("icf"), icf.names());
@@ -94,6 +98,59 @@ class ConfigTest {
         // Optional: without it the DRF refuses attach events from the network.
         Path none = write("no-icf.yaml", drfYaml.replaceAll("(?m)^icf:.*\n(^  .*\n)*", ""));
         assertTrue(DrfConfig.load(none).settings().icf().isEmpty());
+    }
+
+    /** {@code store:} chooses where registry, ledger and sessions live; each mistake names the file and the key. */
+    @Test
+    void storeSection() throws Exception {
+        String kek = "0123456789abcdef".repeat(4);
+        Files.writeString(conf.resolve("kek.hex"), kek);
+        Files.writeString(conf.resolve("store-ro.yaml"), """
+                cluster: {name: ro-test, port: 5711, members: ["127.0.0.1:5711"]}
+                kek: {file: kek.hex}
+                """);
+        // The shipped files without their store section (type directory, written out), to add each variant to.
+        String drfBare = drfYaml.replaceAll("(?ms)^store:.*?(?=^state-dir:)", "");
+        String dpfBare = dpfYaml.replaceAll("(?ms)^store:.*?(?=^state-dir:)", "");
+        assertFalse(drfBare.contains("store:") || dpfBare.contains("store:"));
+        String hz = "store:\n  type: hazelcast\n  config: store-ro.yaml\n";
+        String dir = "store:\n  type: directory\n";
+
+        // Explicit directory: the same as no section.
+        DrfConfig d = DrfConfig.load(write("drf-dir.yaml", drfBare.replace(STATE, dir + STATE)));
+        assertEquals(StateStore.Type.DIRECTORY, d.state().type());
+        assertEquals(conf.resolve("../.work/ro-state"), d.state().stateDir());
+
+        // Hazelcast: the store file is read and validated at start-up, state-dir goes.
+        DpfConfig f = DpfConfig.load(write("dpf-hz.yaml", dpfBare.replace(STATE, hz)));
+        assertEquals(StateStore.Type.HAZELCAST, f.state().type());
+        assertEquals("ro-test", f.state().cluster().cluster().name());
+        assertEquals(5711, f.state().cluster().cluster().port());
+        assertEquals(conf.resolve("store-ro.yaml"), f.state().clusterFile());
+
+        Map<String, String> mistakes = new java.util.LinkedHashMap<>();
+        mistakes.put(drfBare.replace(STATE, "store:\n  type: redis\n" + STATE), "store.type: must be one of directory, hazelcast");
+        mistakes.put(drfBare.replace(STATE, "store:\n  type: hazelcast\n"), "store.config: required for type hazelcast");
+        mistakes.put(drfBare.replace(STATE, dir + "  config: store-ro.yaml\n" + STATE), "store.config: only for type hazelcast");
+        mistakes.put(drfBare.replace(STATE, hz + STATE), "state-dir: not used with store.type hazelcast");
+        mistakes.put(drfBare.replace(STATE, ""), "state-dir: required with store type directory");
+        mistakes.put(drfBare.replace(STATE, hz.replace("config:", "confg:")), "store.confg: unknown key");
+        mistakes.put(drfBare.replace(STATE, hz.replace("store-ro.yaml", "missing.yaml")), "missing.yaml: no such file");
+        for (var e : mistakes.entrySet()) {
+            Path p = write("bad-store.yaml", e.getKey());
+            ConfigException x = assertThrows(ConfigException.class, () -> DrfConfig.load(p), e.getValue());
+            assertTrue(x.getMessage().startsWith(p + ": "), x.getMessage());
+            assertTrue(x.getMessage().contains(e.getValue()), x.getMessage() + " should say " + e.getValue());
+        }
+        // A mistake inside the store file names both files and the store file's key.
+        Files.writeString(conf.resolve("store-bad.yaml"), "cluster: {port: 70000}\nkek: {file: kek.hex}\n");
+        Path p = write("bad-dpf-store.yaml", dpfBare.replace(STATE, hz.replace("store-ro.yaml", "store-bad.yaml")));
+        String m = assertThrows(ConfigException.class, () -> DpfConfig.load(p)).getMessage();
+        assertTrue(m.startsWith(p + ": store.config: "), m);
+        assertTrue(m.contains("store-bad.yaml") && m.contains("cluster.port: must be 1..65535"), m);
+        // The directory-only server start refuses a Hazelcast configuration instead of writing files.
+        assertThrows(IllegalArgumentException.class, () -> DpfServer.start(f, Clock.systemUTC(), new SecureRandom(),
+                new SimpleMeterRegistry()));
     }
 
     @Test

@@ -119,7 +119,7 @@ public final class DemoNetwork implements AutoCloseable {
         log.accept("DRF      https://localhost:" + drf.deviceAddress().getPort() + " devices, :" + drf.operatorAddress().getPort()
                 + " SHOs (config/drf.yaml)");
         DpfConfig dpfConfig = DpfConfig.load(config("dpf.yaml"));
-        dpf = keep(DpfServer.start(dpfConfig, name -> new DirectoryRecords(dpfConfig.stateDir().resolve(name), random),
+        dpf = keep(DpfServer.start(dpfConfig, name -> new DirectoryRecords(dpfConfig.state().stateDir().resolve(name), random),
                 PcidLifecycle.of(icfStore), clock, random, new SimpleMeterRegistry()));
         log.accept("DPF      https://localhost:" + dpf.address().getPort() + "/dpf/v1 (config/dpf.yaml)");
 
@@ -192,7 +192,7 @@ public final class DemoNetwork implements AutoCloseable {
         running.remove(dpf);
         dpf.close();
         DpfConfig dpfConfig = DpfConfig.load(config("dpf.yaml"));
-        dpf = keep(DpfServer.start(dpfConfig, name -> new DirectoryRecords(dpfConfig.stateDir().resolve(name), random),
+        dpf = keep(DpfServer.start(dpfConfig, name -> new DirectoryRecords(dpfConfig.state().stateDir().resolve(name), random),
                 PcidLifecycle.of(icfStore), clock, random, new SimpleMeterRegistry()));
     }
 

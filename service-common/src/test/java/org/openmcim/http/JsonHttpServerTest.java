@@ -101,4 +101,25 @@ class JsonHttpServerTest {
         assertEquals(status, r.statusCode(), r.body());
         assertTrue(r.body().contains("\"error\":\"" + reason + "\""), r.body());
     }
+
+    /** close() closes the open keep-alive connections too, so their clients see the end at once instead of a timeout. */
+    @Test
+    void closeEndsKeepAliveConnections() throws Exception {
+        JsonHttpServer plain = JsonHttpServer.builder("closing").route("GET", "/x", r -> JsonHttpServer.Response.ok(Map.of("x", 1)))
+                .start(new InetSocketAddress("127.0.0.1", 0));
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", plain.address().getPort())) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write("GET /x HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = s.getInputStream();
+            byte[] buf = new byte[4096];
+            String got = "";
+            while (!got.contains("{\"x\":1}")) {
+                int n = in.read(buf);
+                assertTrue(n > 0, "answer before the close");
+                got += new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
+            }
+            plain.close();
+            assertEquals(-1, in.read(), "the server closed the idle keep-alive connection");
+        }
+    }
 }
