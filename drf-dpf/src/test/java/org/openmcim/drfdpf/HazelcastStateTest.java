@@ -105,7 +105,7 @@ class HazelcastStateTest {
                     .replace("non-3gpp-unauthenticated: false", "non-3gpp-unauthenticated: true").replace("metrics: 127.0.0.1:9465", "");
             String dpfYaml = Files.readString(repo.resolve("config/dpf.yaml"))
                     .replaceAll("(?ms)^store:.*?^state-dir:[^\n]*\n", store.formatted("dpf"))
-                    .replace("127.0.0.1:8443", "127.0.0.1:" + ports[5]).replace("https://localhost:8543", sho1.url().toString())
+                    .replace("127.0.0.1:8443", "127.0.0.1:" + ports[5]).replace("https://localhost:9443", sho1.url().toString())
                     .replace("metrics: 127.0.0.1:9466", "");
             Files.writeString(conf.resolve("drf.yaml"), drfYaml);
             Files.writeString(conf.resolve("dpf.yaml"), dpfYaml);

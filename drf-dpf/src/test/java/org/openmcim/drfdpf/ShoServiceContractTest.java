@@ -89,7 +89,7 @@ class ShoServiceContractTest {
                     .replace("127.0.0.1:8441", "127.0.0.1:" + ports[0]).replace("127.0.0.1:8442", "127.0.0.1:" + ports[1])
                     .replace("non-3gpp-unauthenticated: false", "non-3gpp-unauthenticated: true").replace("metrics: 127.0.0.1:9465", ""));
             Files.writeString(conf.resolve("dpf.yaml"), Files.readString(repo.resolve("config/dpf.yaml"))
-                    .replace("127.0.0.1:8443", "127.0.0.1:" + ports[2]).replace("https://localhost:8543", shoUrl)
+                    .replace("127.0.0.1:8443", "127.0.0.1:" + ports[2]).replace("https://localhost:9443", shoUrl)
                     .replace("metrics: 127.0.0.1:9466", ""));
             DrfServer drf = DrfServer.start(DrfConfig.load(conf.resolve("drf.yaml")), clock, random, meters);
             open.add(0, drf);
@@ -110,7 +110,7 @@ class ShoServiceContractTest {
             for (int i = 1; i <= 2; i++) {
                 String treId = "tre-000" + i;
                 tres.add(supplier.issue(treId, CertificateAuthority.Usage.SIGNING, List.of(), List.of(), clock.instant(), Duration.ofDays(30)));
-                assertEquals(201, Lab.post(asAdmin, URI.create(shoUrl + "/sho/v1/contracts"), Map.of("treId", treId)).status());
+                assertEquals(201, Lab.post(asAdmin, URI.create(shoUrl + "/sho/v1/contracts"), Map.of("treId", treId, "pcid", "00101000000000" + i)).status());
                 Map<String, Object> reg = new LinkedHashMap<>();
                 reg.put("pcid", "00101000000000" + i);
                 reg.put("treId", treId);
