@@ -362,8 +362,9 @@ public final class ProvisioningLoad {
             if (m.part("mcim") == null) {
                 throw new IllegalStateException("MCIMobj without its credential part");
             }
+            // Step 19 signed by the TRE (the DPF accepts reports only from the TRE the object was sealed for).
             a = conn.post(dpf.getPath() + "/report", json.writeValueAsBytes(Map.of("objectId", objectId, "success", true,
-                    "detail", "installed")), true);
+                    "detail", "installed", "proof", proofs.sign(DeviceProof.REPORT, null, objectId, now, d.tre()))), true);
             if (a.status() != 200) {
                 throw new Failure("report", a);
             }

@@ -259,8 +259,25 @@ public final class Dpf {
         if (detail.length() > MAX_DETAIL) {
             throw new HttpException(400, "malformed-request", "\"detail\" is longer than " + MAX_DETAIL + " characters");
         }
+        // Step 19 is the TRE's word: a signed device request for this object, by the platform key the
+        // MCIMobj was sealed for. The object id alone (sent only to that device) is not enough: anyone
+        // who learnt it could make the SHO withdraw a subscription the device has installed.
+        JsonNode proofNode = b.get("proof");
+        if (proofNode == null || !proofNode.isTextual()) {
+            throw new HttpException(400, "malformed-request", "\"proof\" must be the signed device request (purpose report)");
+        }
+        DeviceProof.Verified v;
+        try {
+            v = proofs.verify(proofNode.asText(), settings.supplierRoots(), DeviceProof.REPORT, settings.requestMaxAge(), clock.instant());
+        } catch (Jws.InvalidJwsException e) {
+            throw new HttpException(authenticity(e.reason()) ? 403 : 400, e.reason(), e.getMessage());
+        }
+        if (!objectId.equals(v.objectId())) {
+            throw new HttpException(400, "malformed-request", "the signed request names another object");
+        }
         DownloadSession s = sessions.find(objectId)
-                .orElseThrow(() -> new HttpException(404, "unknown-object", "no download with this objectId"));
+                .filter(x -> x.treId().equals(v.treId()) && x.treCertificate().equals(Base64.getEncoder().encodeToString(encoded(v.certificate()))))
+                .orElseThrow(() -> new HttpException(404, "unknown-object", "no download of yours with this objectId"));
         if (s.state() != DownloadSession.State.DELIVERED) {
             throw new HttpException(409, "already-reported", "this download has been reported " + s.state().name().toLowerCase(Locale.ROOT));
         }

@@ -169,7 +169,8 @@ class HazelcastStateTest {
             assertEquals(409, replay.status(), String.valueOf(replay.body()));
             assertEquals("replayed-nonce", replay.error());
 
-            Lab.Answer rep = Lab.post(device, URI.create(dpfBase + "/report"), Map.of("objectId", objectId, "success", true, "detail", "ok"));
+            Lab.Answer rep = Lab.post(device, URI.create(dpfBase + "/report"), Map.of("objectId", objectId, "success", true, "detail", "ok",
+                    "proof", new DeviceProof().sign(DeviceProof.REPORT, null, objectId, Instant.now(), tre)));
             assertEquals(200, rep.status(), String.valueOf(rep.body()));
             assertEquals("succeeded", rep.body().path("state").asText());
             assertEquals(CredentialState.RETIRED, icf.store().find(pcid).orElseThrow().state());

@@ -206,8 +206,14 @@ public final class Lab implements AutoCloseable {
         return get(device, dpf("/dpf/v1/download?objectId=" + objectId + "&proof=" + b64));
     }
 
+    /** Step 19 by the lab's TRE, with its signed device request. */
     public Answer report(String objectId, boolean success, String detail) throws Exception {
-        return post(device, dpf("/dpf/v1/report"), Map.of("objectId", objectId, "success", success, "detail", detail));
+        return report(tre, objectId, success, detail);
+    }
+
+    public Answer report(Credential platform, String objectId, boolean success, String detail) throws Exception {
+        return post(device, dpf("/dpf/v1/report"), Map.of("objectId", objectId, "success", success, "detail", detail,
+                "proof", new DeviceProof().sign(DeviceProof.REPORT, null, objectId, clock.instant(), platform)));
     }
 
     public double count(String name, String... tags) {

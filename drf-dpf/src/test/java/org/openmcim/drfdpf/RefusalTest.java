@@ -247,6 +247,20 @@ class RefusalTest {
         assertRefused(400, "malformed-request", Lab.get(lab.device, lab.dpf("/dpf/v1/download?objectId=" + objectId + "&proof=!!!")));
         assertRefused(400, "malformed-request", Lab.get(lab.device, lab.dpf("/dpf/v1/download?objectId=" + objectId)));
         assertEquals(200, lab.download(lab.tre, objectId).status());
+        // Reports, too, come only from the TRE the object was sealed for (step 19): knowing the object id is not enough.
+        assertRefused(400, "malformed-request", Lab.post(lab.device, lab.dpf("/dpf/v1/report"),
+                Map.of("objectId", objectId, "success", false, "detail", "no proof")));
+        assertRefused(404, "unknown-object", lab.report(other, objectId, false, "another TRE"));
+        assertRefused(404, "unknown-object", lab.report(clone, objectId, false, "a clone"));
+        assertRefused(400, "malformed-request", Lab.post(lab.device, lab.dpf("/dpf/v1/report"), Map.of("objectId", objectId, "success", false,
+                "proof", new org.openmcim.wire.device.DeviceProof().sign(org.openmcim.wire.device.DeviceProof.REPORT, null,
+                        "BBBBBBBBBBBBBBBBBBBBBB", lab.clock.instant(), lab.tre))));
+        assertRefused(400, "wrong-purpose", Lab.post(lab.device, lab.dpf("/dpf/v1/report"), Map.of("objectId", objectId, "success", false,
+                "proof", new org.openmcim.wire.device.DeviceProof().sign(org.openmcim.wire.device.DeviceProof.DOWNLOAD, null, objectId,
+                        lab.clock.instant(), lab.tre))));
+        assertEquals(0, lab.sho1.reports.stream().filter(r -> r.path("objectId").asText().equals(objectId)).count(),
+                "no refused report reached the SHO");
+        assertEquals(200, lab.report(objectId, true, "installed").status());
     }
 
     private static String rawPost(URI uri, String body) throws Exception {

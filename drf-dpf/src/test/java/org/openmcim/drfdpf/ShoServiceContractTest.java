@@ -127,7 +127,9 @@ class ShoServiceContractTest {
                     List.of(pki.root("sho1-root")), clock.instant());
             McimCredential c = McimCredential.fromJson(m.part("mcim").content());
             assertTrue(hss.find(c.imsi()).isPresent(), "the SHO service wrote the MCIM to its HSS store");
-            Lab.Answer rep = Lab.post(device, URI.create(dpfBase + "/report"), Map.of("objectId", objectId, "success", true, "detail", "ok"));
+            Lab.Answer rep = Lab.post(device, URI.create(dpfBase + "/report"), Map.of("objectId", objectId, "success", true, "detail", "ok",
+                    "proof", new org.openmcim.wire.device.DeviceProof().sign(org.openmcim.wire.device.DeviceProof.REPORT, null, objectId,
+                            clock.instant(), tres.get(0))));
             assertEquals(200, rep.status(), String.valueOf(rep.body()));
             assertEquals("succeeded", rep.body().path("state").asText());
 

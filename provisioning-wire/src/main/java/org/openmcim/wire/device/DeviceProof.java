@@ -24,12 +24,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * object, and a fresh timestamp. Used to PULL the bootstrap from the DRF (TR 33.812 step 8, non-3GPP
  * §5.1.3.6.3) and to fetch an MCIMobj again from the DPF after a restart (step 17).
  *
- * <pre>{"version":1, "purpose":"bootstrap"|"download", "pcid":"…", "objectId":"…", "issuedAt":"…"}</pre>
+ * <pre>{"version":1, "purpose":"bootstrap"|"download"|"report", "pcid":"…", "objectId":"…", "issuedAt":"…"}</pre>
  */
 public final class DeviceProof {
     public static final String TYPE = "openmcim-device-request+json";
     public static final String BOOTSTRAP = "bootstrap";
     public static final String DOWNLOAD = "download";
+    /** Step 19: the device's result for one download, so that only the TRE that holds the object reports on it. */
+    public static final String REPORT = "report";
 
     private final ObjectMapper json = new ObjectMapper();
     private final Jws jws = new Jws();

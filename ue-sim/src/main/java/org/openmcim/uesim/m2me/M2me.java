@@ -185,6 +185,7 @@ public final class M2me {
         body.put("objectId", d.objectId());
         body.put("success", success);
         body.put("detail", detail.length() > 512 ? detail.substring(0, 512) : detail);
+        body.put("proof", proofs.sign(DeviceProof.REPORT, null, d.objectId(), clock.instant(), platform));
         post(under(d.dpf(), "report"), body);
     }
 
