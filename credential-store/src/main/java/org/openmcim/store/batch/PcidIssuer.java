@@ -126,9 +126,25 @@ public final class PcidIssuer {
         out.write(CSV_HEADER);
         out.write('\n');
         for (Subscriber s : subs) {
-            out.write(s.imsi() + "," + Hex.encode(s.k()) + "," + Hex.encode(s.opc()) + "," + Hex.encode(s.amf()) + ","
-                    + String.format("%012x", s.sqnHe()) + "," + s.algorithm() + ","
-                    + (s.lifetime() == null ? "" : s.lifetime().toString()) + "\n");
+            out.write(String.join(",", batchFields(s).values()));
+            out.write('\n');
         }
+    }
+
+    /**
+     * One subscriber as the columns of {@link #CSV_HEADER}, in that order: a batch line, and the
+     * members of the same credential in JSON (the admin API's issue answer, a CHTIF's fetch
+     * answer), so every form carries the same text. Clear K/OPc: for the supplier only.
+     */
+    public static Map<String, String> batchFields(Subscriber s) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("imsi", s.imsi());
+        f.put("k", Hex.encode(s.k()));
+        f.put("opc", Hex.encode(s.opc()));
+        f.put("amf", Hex.encode(s.amf()));
+        f.put("sqn", String.format("%012x", s.sqnHe()));
+        f.put("algorithm", s.algorithm().name());
+        f.put("lifetime", s.lifetime() == null ? "" : s.lifetime().toString());
+        return f;
     }
 }
