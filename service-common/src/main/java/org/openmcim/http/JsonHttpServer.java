@@ -376,7 +376,11 @@ public final class JsonHttpServer implements AutoCloseable {
                         resp = Response.error(500, "internal", "internal error");
                     }
                     Response out = resp;
-                    ctx.executor().execute(() -> send(ctx, out, keepAlive));
+                    try {
+                        ctx.executor().execute(() -> send(ctx, out, keepAlive));
+                    } catch (RejectedExecutionException e) {
+                        // The server closed while the handler ran: its connections are gone with it.
+                    }
                 });
             } catch (RejectedExecutionException e) {
                 send(ctx, Response.error(503, "overloaded", "try again later"), false);

@@ -27,6 +27,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -69,8 +70,9 @@ import io.micrometer.core.instrument.Timer;
  * </ul>
  * Only a 404 whose reason is {@value #UNKNOWN_REASON} means "no such PCID" (5001): any other refusal,
  * a 404 from a wrong URL included, is the CHTIF being unavailable (4181), so a misconfiguration does not
- * tell devices they do not exist. Outcomes are counted in {@code icf.chtif.fetches{outcome}}; failures are
- * logged (IMSI and reason, never a key), at most one line per outcome every 10 s.
+ * tell devices they do not exist. Each fetch is counted once, as what its waiting AIRs got, in
+ * {@code icf.chtif.fetches{outcome}} ({@link #OUTCOMES}); a stored credential is logged per PCID,
+ * failures (IMSI and reason, never a key) at most one line per outcome every 10 s.
  */
 public final class ChtifClient implements CredentialFetch, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ChtifClient.class.getName());
@@ -205,33 +207,30 @@ public final class ChtifClient implements CredentialFetch, AutoCloseable {
     private record Done(String outcome, Outcome result) {
     }
 
-    /** Starts the one fetch of {@code imsi}; {@code result} completes by the timeout whatever the CHTIF does. */
+    /**
+     * Starts the one fetch of {@code imsi}; {@code result} completes by the timeout whatever the CHTIF
+     * does. Whichever comes first, the fetch's own end or the deadline, settles it: counted and logged
+     * once, before the waiting AIRs are answered.
+     */
     private void launch(String imsi, CompletableFuture<Outcome> result) {
         result.whenComplete((o, e) -> inFlight.remove(imsi, result));
         if (!slots.tryAcquire()) {
-            Outcome busy = new Outcome.Unavailable(settings.maxFetches() + " fetches from the CHTIF in flight");
-            result.complete(busy);
-            report(imsi, new Done("busy", busy));
+            settle(imsi, result, new AtomicBoolean(), new Done("busy",
+                    new Outcome.Unavailable(settings.maxFetches() + " fetches from the CHTIF in flight")));
             return;
         }
-        Outcome.Unavailable timedOut = new Outcome.Unavailable("the CHTIF did not answer within " + settings.timeout().toMillis() + " ms");
+        AtomicBoolean settled = new AtomicBoolean();
         Future<?> task;
         try {
             task = fetchers.submit(() -> {
                 long start = System.nanoTime();
                 try {
-                    Done d = fetchNow(imsi);
-                    // Counted once per fetch, as what the waiting AIRs got: not when the deadline came first.
-                    if (result.complete(d.result())) {
-                        report(imsi, d);
-                    }
+                    settle(imsi, result, settled, fetchNow(imsi));
                 } catch (InterruptedException e) {
-                    // abandoned at the deadline (result holds timedOut) or at close
+                    // abandoned at the deadline, or the ICF is stopping: settled already
                 } catch (RuntimeException e) {
-                    Done d = new Done("unreachable", new Outcome.Unavailable("fetch failed: " + e.getClass().getSimpleName()));
-                    if (result.complete(d.result())) {
-                        report(imsi, d);
-                    }
+                    settle(imsi, result, settled, new Done("unreachable", new Outcome.Unavailable("fetch failed: "
+                            + e.getClass().getSimpleName())));
                 } finally {
                     fetchTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     slots.release();
@@ -244,13 +243,22 @@ public final class ChtifClient implements CredentialFetch, AutoCloseable {
         }
         // The JDK client's own timeouts end at the answer's headers; a CHTIF trickling its body
         // would hold the fetch past them. This deadline covers everything and interrupts what is left.
-        result.completeOnTimeout(timedOut, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        result.whenComplete((o, e) -> {
-            if (o == timedOut) {
-                report(imsi, new Done("timeout", timedOut));
+        CompletableFuture.delayedExecutor(settings.timeout().toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (settle(imsi, result, settled, new Done("timeout", new Outcome.Unavailable("the CHTIF did not answer within "
+                    + settings.timeout().toMillis() + " ms")))) {
                 task.cancel(true);
             }
         });
+    }
+
+    /** Reports and completes with {@code d} unless the fetch was settled already; whether it was this call that settled it. */
+    private boolean settle(String imsi, CompletableFuture<Outcome> result, AtomicBoolean settled, Done d) {
+        if (!settled.compareAndSet(false, true)) {
+            return false;
+        }
+        report(imsi, d);
+        result.complete(d.result());
+        return true;
     }
 
     private Done fetchNow(String imsi) throws InterruptedException {
