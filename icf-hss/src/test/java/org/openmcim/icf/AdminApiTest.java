@@ -218,6 +218,33 @@ class AdminApiTest {
         assertEquals(1, store.size(), "nothing issued by any of these");
     }
 
+    /** With a CHTIF: no PCID issued under its range inside the PLMN; a range wholly the CHTIF's is refused. */
+    @Test
+    void issueLeavesTheChtifsRangesAlone() throws Exception {
+        admin.close();
+        icf.close();
+        String yaml = yaml(IcfServerTest.freePort(), IcfServerTest.freePort(), """
+                chtif:
+                  url: https://127.0.0.1:1
+                  imsi-ranges: ["001019", "00102"]
+                  tls: {certificate: pki/icf.crt, key: pki/icf.key}
+                  roots: [pki/ro-root.crt]
+                """).replace("imsi-ranges: [\"00101\"]", "imsi-ranges: [\"00101\", \"00102\"]");
+        IcfConfig cfg = config(yaml);
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        icf = IcfServer.start(cfg, store, new SimpleMeterRegistry(), clock, new SecureRandom());
+        admin = new AdminApi(cfg, store, icf.pcidRetirement(), new AdminApi.Origin("chtif-1", "provisioning"), clock, new SecureRandom())
+                .start(AdminApi.tls(cfg.admin().orElseThrow(), tmp));
+        base = "https://127.0.0.1:" + admin.address().getPort();
+        HttpResponse<String> r = post(AdminApi.ISSUE, "application/json", "{\"count\": 50, \"ranges\": [\"00101\"]}");
+        assertEquals(201, r.statusCode(), r.body());
+        for (JsonNode s : json(r).path("subscribers")) {
+            assertFalse(s.path("imsi").asText().startsWith("001019"), s.path("imsi").asText());
+        }
+        assertReason(post(AdminApi.ISSUE, "application/json", "{\"count\": 1, \"ranges\": [\"00102\"]}"), 400, "range-of-chtif");
+        assertEquals(51, store.size());
+    }
+
     /** A certificate under the admin roots with another CN is refused by every endpoint; one under another root cannot connect. */
     @Test
     void onlyAdministratorsGetIn() throws Exception {

@@ -122,6 +122,20 @@ class BatchImporterTest {
         assertTrue(again.onlyExisting(), "the file is fine; its IMSIs exist");
     }
 
+    /** No PCID under an excluded prefix (a CHTIF's range): 200 draws of which a tenth would land there. */
+    @Test
+    void issuanceSkipsExcludedPrefixes() {
+        InMemoryCredentialStore store = new InMemoryCredentialStore();
+        List<Subscriber> issued = new PcidIssuer(store, new SecureRandom(), CLOCK).issue(new PcidIssuer.Request(200, List.of("00101"),
+                new byte[] {(byte) 0x80, 0}, Duration.ofDays(90), "chtif-1", "provisioning", List.of("001019")));
+        assertEquals(200, issued.size());
+        assertTrue(issued.stream().noneMatch(s -> s.imsi().startsWith("001019")), "none in the excluded prefix");
+        IllegalArgumentException inside = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new PcidIssuer.Request(1, List.of("00101"), new byte[] {(byte) 0x80, 0}, Duration.ofDays(1), "x", "y",
+                        List.of("00101")));
+        assertTrue(inside.getMessage().contains("inside the excluded prefix 00101"), inside.getMessage());
+    }
+
     /** One credential by named fields (a CHTIF's JSON answer): the rules and defaults of a batch line. */
     @Test
     void oneSubscriberFromNamedFields() {

@@ -166,19 +166,16 @@ public final class AdminApi {
             }
             ranges.add(n.asText());
         }
+        List<String> chtifRanges = config.chtif().map(IcfConfig.Chtif::imsiRanges).orElse(List.of());
         for (String range : ranges) {
             // Issued where this ICF answers AIRs, or the devices could never attach with them.
             if (!config.servesLocally(range)) {
                 throw new HttpException(400, "range-not-served", range + " is not inside a range this ICF serves ("
                         + String.join(", ", config.imsiRanges()) + ")");
             }
-            Optional<IcfConfig.Chtif> chtif = config.chtif();
-            if (chtif.isPresent()) {
-                for (String c : chtif.get().imsiRanges()) {
-                    if (range.startsWith(c) || c.startsWith(range)) {
-                        // The CHTIF issues those IMSIs; issuing here as well could give one IMSI two credentials.
-                        throw new HttpException(400, "range-of-chtif", range + " overlaps " + c + ", whose PCIDs the CHTIF issues");
-                    }
+            for (String c : chtifRanges) {
+                if (range.startsWith(c)) {
+                    throw new HttpException(400, "range-of-chtif", range + " lies inside " + c + ", whose PCIDs the CHTIF issues");
                 }
             }
         }
@@ -203,8 +200,9 @@ public final class AdminApi {
         }
         List<Subscriber> issued;
         try {
+            // No PCID under a CHTIF's range: the CHTIF issues those, and the ICF fetches them from it.
             issued = new PcidIssuer(store, random, clock).issue(new PcidIssuer.Request(count, ranges, amf, lifetime, origin.issuer(),
-                    origin.profile()));
+                    origin.profile(), chtifRanges));
         } catch (IllegalArgumentException e) {
             // Three draws in a row collided with PCIDs stored at the same time: nothing of this request is stored.
             throw new HttpException(409, "issue-collided", "PCIDs were being stored in the same ranges at the same time; try again");
