@@ -102,13 +102,17 @@ class AdminApiTest {
         store.insertAll(List.of(new Subscriber(IMSI, SubscriberKind.PCID, Algorithm.MILENAGE, set1.hex("K"), set1.hex("OPc"),
                 new byte[] {(byte) 0x80, 0}, 0, CredentialState.ISSUED, NOW.minus(Duration.ofDays(1)), Duration.ofDays(365),
                 "chtif-test", "provisioning", null)));
-        IcfConfig cfg = config(yaml(IcfServerTest.freePort(), IcfServerTest.freePort(), ""));
+        start(config(yaml(IcfServerTest.freePort(), IcfServerTest.freePort(), "")));
+        client = client("ro-admin");
+    }
+
+    /** A real ICF on {@link #store} and its admin API, as the icf command starts them. */
+    void start(IcfConfig cfg) throws Exception {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         icf = IcfServer.start(cfg, store, new SimpleMeterRegistry(), clock, new SecureRandom());
         admin = new AdminApi(cfg, store, icf.pcidRetirement(), new AdminApi.Origin("chtif-1", "provisioning"), clock, new SecureRandom())
                 .start(AdminApi.tls(cfg.admin().orElseThrow(), tmp));
         base = "https://127.0.0.1:" + admin.address().getPort();
-        client = client("ro-admin");
     }
 
     @AfterEach
@@ -230,12 +234,7 @@ class AdminApiTest {
                   tls: {certificate: pki/icf.crt, key: pki/icf.key}
                   roots: [pki/ro-root.crt]
                 """).replace("imsi-ranges: [\"00101\"]", "imsi-ranges: [\"00101\", \"00102\"]");
-        IcfConfig cfg = config(yaml);
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        icf = IcfServer.start(cfg, store, new SimpleMeterRegistry(), clock, new SecureRandom());
-        admin = new AdminApi(cfg, store, icf.pcidRetirement(), new AdminApi.Origin("chtif-1", "provisioning"), clock, new SecureRandom())
-                .start(AdminApi.tls(cfg.admin().orElseThrow(), tmp));
-        base = "https://127.0.0.1:" + admin.address().getPort();
+        start(config(yaml));
         HttpResponse<String> r = post(AdminApi.ISSUE, "application/json", "{\"count\": 50, \"ranges\": [\"00101\"]}");
         assertEquals(201, r.statusCode(), r.body());
         for (JsonNode s : json(r).path("subscribers")) {

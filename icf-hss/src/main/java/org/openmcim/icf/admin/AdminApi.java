@@ -8,7 +8,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,15 +27,14 @@ import java.util.logging.Logger;
 import org.openmcim.aka.Hex;
 import org.openmcim.aka.sqn.SqnPolicy;
 import org.openmcim.config.ConfigException;
-import org.openmcim.config.PkiFiles;
 import org.openmcim.http.JsonHttpServer;
 import org.openmcim.http.JsonHttpServer.HttpException;
 import org.openmcim.http.JsonHttpServer.Request;
 import org.openmcim.http.JsonHttpServer.Response;
 import org.openmcim.icf.config.IcfConfig;
+import org.openmcim.icf.config.TlsFiles;
 import org.openmcim.icf.s6a.PcidRetirement;
 import org.openmcim.pki.Credential;
-import org.openmcim.pki.TlsContexts;
 import org.openmcim.store.CredentialState;
 import org.openmcim.store.CredentialStore;
 import org.openmcim.store.Imsi;
@@ -116,12 +114,7 @@ public final class AdminApi {
      * {@code admin.roots}. Read when the ICF starts; a missing file is a {@link ConfigException} naming it.
      */
     public static SslContext tls(IcfConfig.Admin cfg, Path base) {
-        Credential identity = PkiFiles.credential(base, "admin.tls", cfg.certificate(), cfg.key());
-        List<X509Certificate> roots = PkiFiles.roots(base, cfg.roots());
-        if (roots.isEmpty()) {
-            throw new ConfigException("admin.roots: no certificate in " + cfg.roots());
-        }
-        return TlsContexts.server(identity, roots, true);
+        return TlsFiles.server(base, "admin", cfg.certificate(), cfg.key(), cfg.roots());
     }
 
     /** Listens on {@code admin.listen}. Two workers: administration is rare, and an issue or import is one store batch. */

@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,10 +34,9 @@ import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 
 import org.openmcim.config.ConfigException;
-import org.openmcim.config.PkiFiles;
 import org.openmcim.icf.config.IcfConfig;
+import org.openmcim.icf.config.TlsFiles;
 import org.openmcim.pki.Credential;
-import org.openmcim.pki.TlsContexts;
 import org.openmcim.store.CredentialStore;
 import org.openmcim.store.Imsi;
 import org.openmcim.store.Subscriber;
@@ -148,12 +146,7 @@ public final class ChtifClient implements CredentialFetch, AutoCloseable {
      * A missing or unreadable file is a {@link ConfigException} naming it.
      */
     public static SSLContext tls(IcfConfig.Chtif cfg, Path base) {
-        Credential identity = PkiFiles.credential(base, "chtif.tls", cfg.certificate(), cfg.key());
-        List<X509Certificate> roots = PkiFiles.roots(base, cfg.roots());
-        if (roots.isEmpty()) {
-            throw new ConfigException("chtif.roots: no certificate in " + cfg.roots());
-        }
-        return TlsContexts.jdkClient(identity, roots);
+        return TlsFiles.client(base, "chtif", cfg.certificate(), cfg.key(), cfg.roots());
     }
 
     public static ChtifClient start(Settings settings, SSLContext tls, CredentialStore store, MeterRegistry meters, Clock clock) {

@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,11 +24,9 @@ import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 
 import org.openmcim.config.ConfigException;
-import org.openmcim.config.PkiFiles;
 import org.openmcim.icf.config.IcfConfig;
+import org.openmcim.icf.config.TlsFiles;
 import org.openmcim.icf.gx.AttachEvents;
-import org.openmcim.pki.Credential;
-import org.openmcim.pki.TlsContexts;
 import org.openmcim.wire.attach.AttachEvent;
 import org.openmcim.wire.attach.AttachEventCodec;
 
@@ -145,12 +142,7 @@ public final class DrfAttachEvents implements AttachEvents, AutoCloseable {
      * A missing or unreadable file is a {@link ConfigException} naming it.
      */
     public static SSLContext tls(IcfConfig.Drf cfg, Path base) {
-        Credential identity = PkiFiles.credential(base, "drf.tls", cfg.certificate(), cfg.key());
-        List<X509Certificate> roots = PkiFiles.roots(base, cfg.roots());
-        if (roots.isEmpty()) {
-            throw new ConfigException("drf.roots: no certificate in " + cfg.roots());
-        }
-        return TlsContexts.jdkClient(identity, roots);
+        return TlsFiles.client(base, "drf", cfg.certificate(), cfg.key(), cfg.roots());
     }
 
     public static DrfAttachEvents start(Settings settings, SSLContext tls, MeterRegistry meters, Clock clock) {
