@@ -423,6 +423,21 @@ public final class JsonHttpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The machine-readable {@code error} of a refusal in this shell's shape ({@link Response#error}),
+     * read by the clients of these services; null when {@code body} is not one (or the reason is not
+     * the lower-case-and-dashes kind the services give, so nothing odd reaches a log line).
+     */
+    public static String reasonOf(byte[] body) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = MAPPER.readTree(body);
+            String r = n == null ? null : n.path("error").asText(null);
+            return r != null && r.matches("[a-z0-9-]{1,64}") ? r : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     /** Parses a JSON body, or answers 400 malformed-json. */
     public static com.fasterxml.jackson.databind.JsonNode json(Request r) {
         try {

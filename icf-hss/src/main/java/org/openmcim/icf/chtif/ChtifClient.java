@@ -34,6 +34,7 @@ import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 
 import org.openmcim.config.ConfigException;
+import org.openmcim.http.JsonHttpServer;
 import org.openmcim.icf.config.IcfConfig;
 import org.openmcim.icf.config.TlsFiles;
 import org.openmcim.pki.Credential;
@@ -273,11 +274,11 @@ public final class ChtifClient implements CredentialFetch, AutoCloseable {
             }
             return new Done("unreachable", new Outcome.Unavailable("cannot reach the CHTIF: " + describe(e)));
         }
-        if (status == 404 && UNKNOWN_REASON.equals(reasonOf(body))) {
+        if (status == 404 && UNKNOWN_REASON.equals(JsonHttpServer.reasonOf(body))) {
             return new Done("unknown", new Outcome.Unknown("the CHTIF does not know " + imsi));
         }
         if (status != 200) {
-            String reason = reasonOf(body);
+            String reason = JsonHttpServer.reasonOf(body);
             return new Done("refused", new Outcome.Unavailable("the CHTIF answered HTTP " + status + (reason == null ? "" : " " + reason)));
         }
         List<String> problems = new ArrayList<>();
@@ -338,17 +339,6 @@ public final class ChtifClient implements CredentialFetch, AutoCloseable {
             return null;
         }
         return rules.subscriber(fields::get, problems);
-    }
-
-    /** The machine-readable {@code error} of a JSON refusal, or null. */
-    private static String reasonOf(byte[] body) {
-        try {
-            JsonNode n = JSON.readTree(body);
-            String r = n == null ? null : n.path("error").asText(null);
-            return r != null && r.matches("[a-z0-9-]{1,64}") ? r : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     private static String describe(Exception e) {

@@ -24,14 +24,13 @@ import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 
 import org.openmcim.config.ConfigException;
+import org.openmcim.http.JsonHttpServer;
 import org.openmcim.icf.config.IcfConfig;
 import org.openmcim.icf.config.TlsFiles;
 import org.openmcim.icf.gx.AttachEvents;
 import org.openmcim.wire.attach.AttachEvent;
 import org.openmcim.wire.attach.AttachEventCodec;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,7 +60,6 @@ public final class DrfAttachEvents implements AttachEvents, AutoCloseable {
     private static final List<String> EVENTS = List.of(AttachEvent.Attached.EVENT, AttachEvent.SessionEnded.EVENT);
     private static final List<String> DROP_REASONS = List.of("queue-full", "refused", "expired", "invalid", "shutdown");
     private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * @param url          the DRF's operator listener, {@code https://HOST:PORT}
@@ -282,7 +280,7 @@ public final class DrfAttachEvents implements AttachEvents, AutoCloseable {
             String reason;
             try (InputStream in = resp.body()) {
                 // The DRF's answers are small JSON; read a bounded prefix for the refusal reason only.
-                reason = reasonOf(in.readNBytes(4096));
+                reason = JsonHttpServer.reasonOf(in.readNBytes(4096));
             }
             if (status / 100 == 2) {
                 return new Attempt(true, false, null);
@@ -292,17 +290,6 @@ public final class DrfAttachEvents implements AttachEvents, AutoCloseable {
         } catch (IOException x) {
             String m = x.getMessage();
             return new Attempt(false, false, x.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 200 ? m.substring(0, 200) : m)));
-        }
-    }
-
-    /** The machine-readable {@code error} of a JSON refusal, or null. */
-    private static String reasonOf(byte[] body) {
-        try {
-            JsonNode n = JSON.readTree(body);
-            String r = n == null ? null : n.path("error").asText(null);
-            return r != null && r.matches("[a-z0-9-]{1,64}") ? r : null;
-        } catch (IOException e) {
-            return null;
         }
     }
 
