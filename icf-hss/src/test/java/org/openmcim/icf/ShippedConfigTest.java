@@ -43,7 +43,7 @@ class ShippedConfigTest {
         IcfConfig.Chtif h = c.chtif().orElseThrow();
         assertEquals(java.net.URI.create("https://127.0.0.1:8446"), h.url());
         assertEquals(Path.of("../.work/pki/icf.crt"), h.certificate());
-        assertTrue(h.covers("001019900000001"));
+        assertEquals(java.util.List.of("0010199"), h.imsiRanges());
     }
 
     /** Both ICFs serve the admin API on 127.0.0.1:8445 with the icf certificate, for ro-admin under ro-root. */

@@ -63,11 +63,15 @@ import io.micrometer.core.instrument.Timer;
  * <li>the whole fetch (connect, TLS, answer, store) has {@code timeout}; past it every waiter gets
  *     {@link Outcome.Unavailable} (4181) and the fetch thread is interrupted;</li>
  * <li>at most {@code maxFetches} fetches run at once; beyond, 4181 at once, so a flood of unknown
- *     IMSIs cannot tie up the Diameter workers;</li>
+ *     IMSIs cannot open connections to the CHTIF without bound;</li>
  * <li>answers are read up to 64 KiB; anything that is not one well-formed credential for the IMSI
  *     asked about stores nothing.</li>
  * </ul>
- * Only a 404 whose reason is {@value #UNKNOWN_REASON} means "no such PCID" (5001): any other refusal,
+ * The AIRs waiting for a fetch wait on Diameter worker threads (never on a Netty event loop), as a
+ * relay to a home HSS does: while the CHTIF is slow, each holds its worker for up to {@code timeout}.
+ * {@code limits.worker-threads} should leave room for that.
+ *
+ * <p>Only a 404 whose reason is {@value #UNKNOWN_REASON} means "no such PCID" (5001): any other refusal,
  * a 404 from a wrong URL included, is the CHTIF being unavailable (4181), so a misconfiguration does not
  * tell devices they do not exist. Each fetch is counted once, as what its waiting AIRs got, in
  * {@code icf.chtif.fetches{outcome}} ({@link #OUTCOMES}); a stored credential is logged per PCID,

@@ -121,15 +121,6 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
      */
     public record Chtif(URI url, List<String> imsiRanges, Path certificate, Path key, List<Path> roots, Duration timeout,
                         int maxFetches, String issuer) {
-        /** Whether {@code imsi} is in one of this CHTIF's ranges. */
-        public boolean covers(String imsi) {
-            for (String r : imsiRanges) {
-                if (imsi.startsWith(r)) {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 
     public static IcfConfig load(Path file) {
