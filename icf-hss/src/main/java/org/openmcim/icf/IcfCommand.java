@@ -14,6 +14,10 @@ import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
 
 import org.openmcim.config.ConfigException;
+import org.openmcim.http.JsonHttpServer;
+import org.openmcim.icf.admin.AdminApi;
+import org.openmcim.icf.chtif.ChtifClient;
+import org.openmcim.icf.chtif.CredentialFetch;
 import org.openmcim.icf.config.IcfConfig;
 import org.openmcim.icf.drf.DrfAttachEvents;
 import org.openmcim.icf.gx.AttachEvents;
@@ -28,6 +32,7 @@ import org.openmcim.store.config.StoreConfig;
 import org.openmcim.store.hazelcast.StoreMember;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.ssl.SslContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,7 +41,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code openmcim icf --config FILE}: runs the ICF (or, with {@code mode: home}, an SHO's HSS)
  * until interrupted. The configuration is validated before anything listens. With a {@code drf}
- * section, the PCIDs Gx reports attached are posted to that DRF (TR 33.812 §5.1.3.6.2 step 6).
+ * section, the PCIDs Gx reports attached are posted to that DRF (TR 33.812 §5.1.3.6.2 step 6); with
+ * {@code chtif}, unknown PCIDs of its ranges are fetched from it (step 3 NOTE 1); with {@code admin},
+ * the admin API listens (issue, import, inspect, revoke).
  */
 @Command(name = "icf", mixinStandardHelpOptions = true,
         description = {"Run the Initial Connectivity Function: Diameter S6a, SWx and Gx for PCIDs,",
@@ -58,9 +65,13 @@ public final class IcfCommand implements Callable<Integer> {
         Path base = config.toAbsolutePath().getParent();
         StoreMember member = null;
         CredentialStore store;
+        // What PCIDs issued or imported over the admin API, or fetched from the CHTIF, record as their
+        // origin: the store file's issuer and profile, as 'openmcim pcid issue/import' on that store do.
+        AdminApi.Origin origin = new AdminApi.Origin("icf-admin", cfg.profile().apn());
         if (cfg.store().type().equals("hazelcast")) {
             Path storeFile = base.resolve(cfg.store().config().orElseThrow());
             StoreConfig sc = StoreConfig.load(storeFile);
+            origin = new AdminApi.Origin(sc.issuer(), sc.profile());
             if (check) {
                 out.println("configuration OK: " + config + " (store " + storeFile + ")");
                 return 0;
@@ -90,25 +101,40 @@ public final class IcfCommand implements Callable<Integer> {
                 }
             }
             if (check) {
-                out.println("configuration OK: " + config + (cfg.drf().isPresent() ? " (the drf certificate files are read at start)" : ""));
+                boolean pki = cfg.drf().isPresent() || cfg.admin().isPresent() || cfg.chtif().isPresent();
+                out.println("configuration OK: " + config + (pki ? " (certificate files are read at start)" : ""));
                 return 0;
             }
         }
-        // The DRF client's certificate and roots are read before anything listens: a missing PKI stops here.
+        // Certificates and roots are read before anything listens: a missing PKI stops here.
         SSLContext drfTls = null;
-        if (cfg.drf().isPresent()) {
-            try {
+        SSLContext chtifTls = null;
+        SslContext adminTls = null;
+        try {
+            if (cfg.drf().isPresent()) {
                 drfTls = DrfAttachEvents.tls(cfg.drf().get(), base);
-            } catch (ConfigException e) {
-                throw new ConfigException(config + ": " + e.getMessage() + " (run 'openmcim pki init' for the development PKI)", e);
             }
+            if (cfg.chtif().isPresent()) {
+                chtifTls = ChtifClient.tls(cfg.chtif().get(), base);
+            }
+            if (cfg.admin().isPresent()) {
+                adminTls = AdminApi.tls(cfg.admin().get(), base);
+            }
+        } catch (ConfigException e) {
+            throw new ConfigException(config + ": " + e.getMessage() + " (run 'openmcim pki init' for the development PKI)", e);
         }
         PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
         PrometheusEndpoint metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
         Clock clock = Clock.systemUTC();
         DrfAttachEvents drf = drfTls == null ? null
                 : DrfAttachEvents.start(DrfAttachEvents.Settings.of(cfg.drf().get()), drfTls, registry, clock);
-        IcfServer server = IcfServer.start(cfg, store, registry, clock, new SecureRandom(), drf == null ? AttachEvents.NONE : drf);
+        ChtifClient chtif = chtifTls == null ? null
+                : ChtifClient.start(ChtifClient.Settings.of(cfg.chtif().get(), origin.profile()), chtifTls, store, registry, clock);
+        SecureRandom random = new SecureRandom();
+        IcfServer server = IcfServer.start(cfg, store, registry, clock, random, drf == null ? AttachEvents.NONE : drf,
+                chtif == null ? CredentialFetch.NONE : chtif);
+        JsonHttpServer admin = adminTls == null ? null
+                : new AdminApi(cfg, store, server.pcidRetirement(), origin, clock, random).start(adminTls);
         for (int i = 0; i < cfg.identities().size(); i++) {
             IcfConfig.Identity id = cfg.identities().get(i);
             out.println(id.host() + " (" + cfg.mode().name().toLowerCase(java.util.Locale.ROOT) + ") listening on "
@@ -117,8 +143,17 @@ public final class IcfCommand implements Callable<Integer> {
         if (drf != null) {
             out.println("PCIDs attached (Gx CCR-Initial) are posted to " + drf.endpoint() + " (mutual TLS)");
         }
-        // The Diameter side stops first, so no event arrives after the sender has drained its queue.
-        ServiceLifetime.untilStopped(out, metrics, "icf", server, drf, metrics, member);
+        if (chtif != null) {
+            out.println("unknown PCIDs in " + String.join(",", cfg.chtif().get().imsiRanges()) + " are fetched from the CHTIF at "
+                    + chtif.url() + " (mutual TLS, timeout " + cfg.chtif().get().timeout().toMillis() + " ms)");
+        }
+        if (admin != null) {
+            out.println("admin API on https://" + admin.address().getHostString() + ":" + admin.address().getPort()
+                    + " (mutual TLS, CN " + String.join(" or ", new java.util.TreeSet<>(cfg.admin().get().names())) + ")");
+        }
+        // The admin API stops taking changes first; the Diameter side stops before the CHTIF client and
+        // before the DRF sender, so no fetch starts and no event arrives after they have stopped.
+        ServiceLifetime.untilStopped(out, metrics, "icf", admin, server, chtif, drf, metrics, member);
         return 0;
     }
 }

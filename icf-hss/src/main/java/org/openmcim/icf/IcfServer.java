@@ -23,6 +23,7 @@ import org.openmcim.aka.sqn.IndAllocator;
 import org.openmcim.diameter.ApplicationId;
 import org.openmcim.diameter.DiameterCodec;
 import org.openmcim.diameter.dictionary.Dictionary;
+import org.openmcim.icf.chtif.CredentialFetch;
 import org.openmcim.icf.config.IcfConfig;
 import org.openmcim.icf.gx.AttachEvents;
 import org.openmcim.icf.gx.GxHandler;
@@ -70,7 +71,7 @@ public final class IcfServer implements AutoCloseable {
             IcfConfig.Application.SWX, ApplicationId.SWX, IcfConfig.Application.GX, ApplicationId.GX);
 
     private IcfServer(IcfConfig config, CredentialStore store, MeterRegistry registry, Clock clock, SecureRandom random,
-                      AttachEvents attachEvents) throws InterruptedException {
+                      AttachEvents attachEvents, CredentialFetch fetch) throws InterruptedException {
         this.metrics = new DiameterMetrics(registry);
         this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         AtomicInteger n = new AtomicInteger();
@@ -85,7 +86,7 @@ public final class IcfServer implements AutoCloseable {
         DiameterCodec codec = new DiameterCodec(dictionary);
         PeerAuthorizer authorizer = PeerAuthorizer.of(config.peers());
         VectorService vectors = new VectorService(store, config.sqn().policy(),
-                new IndAllocator(config.sqn().policy(), config.sqn().indByServingNode()), random, clock);
+                new IndAllocator(config.sqn().policy(), config.sqn().indByServingNode()), random, clock, fetch);
         long originStateId = clock.instant().getEpochSecond();
         for (IcfConfig.Identity id : config.identities()) {
             Set<Integer> served = new HashSet<>();
@@ -161,7 +162,16 @@ public final class IcfServer implements AutoCloseable {
     /** As above, with the sink that learns from Gx where PCIDs attached (TR 33.812 step 6; the DRF subscribes). */
     public static IcfServer start(IcfConfig config, CredentialStore store, MeterRegistry registry, Clock clock, SecureRandom random,
                                   AttachEvents attachEvents) throws InterruptedException {
-        return new IcfServer(config, store, registry, clock, random, attachEvents);
+        return start(config, store, registry, clock, random, attachEvents, CredentialFetch.NONE);
+    }
+
+    /**
+     * As above, with where the credential of a PCID the store does not hold comes from (TR 33.812
+     * §5.1.3.6.2 step 3 NOTE 1: a {@link org.openmcim.icf.chtif.ChtifClient} for the configured {@code chtif}).
+     */
+    public static IcfServer start(IcfConfig config, CredentialStore store, MeterRegistry registry, Clock clock, SecureRandom random,
+                                  AttachEvents attachEvents, CredentialFetch fetch) throws InterruptedException {
+        return new IcfServer(config, store, registry, clock, random, attachEvents, fetch);
     }
 
     /** Retires PCIDs and sends Cancel-Location; null if no identity serves S6a. */

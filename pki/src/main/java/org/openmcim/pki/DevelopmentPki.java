@@ -25,7 +25,8 @@ import org.openmcim.pki.CertificateAuthority.Usage;
  * roots:   ro-root (RO: ICF/DRF/DPF), sho1-root, sho2-root (two selected home operators),
  *          pva-root (platform validation authority), supplier-root (M2ME supplier: TRE credentials)
  * leaves:  drf, dpf (TLS; RO), ro-bootstrap (signs bootstrap messages; RO), chtif (TLS; issues PCIDs),
- *          icf (TLS client; RO: delivers "PCID attached at IP" to the DRF, TR 33.812 step 6),
+ *          icf (TLS; RO: delivers "PCID attached at IP" to the DRF, TR 33.812 step 6, fetches PCIDs from
+ *          the CHTIF, serves the ICF admin API), ro-admin (TLS client; the RO's administrator of that API),
  *          sho1, sho2 (TLS + MCIMobj signing), pva (TLS + verdict signing)
  * </pre>
  *
@@ -45,6 +46,7 @@ public final class DevelopmentPki {
             new Leaf("ro-bootstrap", "ro-root", Usage.SIGNING, List.of()),
             new Leaf("chtif", "ro-root", Usage.TLS, List.of("chtif.ro.localdomain", "localhost")),
             new Leaf("icf", "ro-root", Usage.TLS, List.of("icf.ro.localdomain", "localhost")),
+            new Leaf("ro-admin", "ro-root", Usage.TLS, List.of()),
             new Leaf("sho1", "sho1-root", Usage.TLS_AND_SIGNING, List.of("sho1.localdomain", "localhost")),
             new Leaf("sho2", "sho2-root", Usage.TLS_AND_SIGNING, List.of("sho2.localdomain", "localhost")),
             new Leaf("pva", "pva-root", Usage.TLS_AND_SIGNING, List.of("pva.localdomain", "localhost")));

@@ -58,29 +58,87 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  * machine-readable reason — 400 bad input, 404 no such path, 405 wrong method, 413 too large,
  * 415 not JSON, 503 overloaded, 500 without details. Nothing a client sends can crash it or leak
  * internals into the answer.
+ *
+ * <p>A route's path may hold whole-segment parameters ({@code /icf/v1/subscribers/{imsi}}), and a
+ * route may take another body type than JSON ({@code text/csv} for a supplier batch) or answer with
+ * one; refusals are JSON all the same. Every answer says {@code Cache-Control: no-store}: these are
+ * API answers, some carry credentials (a PCID batch), and none is worth keeping in a cache.
  */
 public final class JsonHttpServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(JsonHttpServer.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final List<String> JSON_BODY = List.of("application/json");
 
-    /** One request, as a handler sees it. */
+    /**
+     * One request, as a handler sees it.
+     *
+     * @param pathParams the values of the route's {@code {name}} segments
+     * @param headers    request headers by lower-case name; repeated headers joined with ", " (RFC 9110 §5.3)
+     */
     public record Request(String method, String path, Map<String, List<String>> query, byte[] body,
-                          List<X509Certificate> peerCertificates, InetSocketAddress remote) {
+                          List<X509Certificate> peerCertificates, InetSocketAddress remote, Map<String, String> pathParams,
+                          Map<String, String> headers) {
+        public Request {
+            pathParams = Map.copyOf(pathParams);
+            headers = Map.copyOf(headers);
+        }
+
+        /** A request without path parameters or headers (what the shell made before routes had either). */
+        public Request(String method, String path, Map<String, List<String>> query, byte[] body,
+                       List<X509Certificate> peerCertificates, InetSocketAddress remote) {
+            this(method, path, query, body, peerCertificates, remote, Map.of(), Map.of());
+        }
+
         /** The client certificate's leaf (mutual TLS), or null. */
         public X509Certificate peer() {
             return peerCertificates.isEmpty() ? null : peerCertificates.get(0);
         }
+
+        /** The value of the route's {@code {name}} segment, or null. */
+        public String pathParam(String name) {
+            return pathParams.get(name);
+        }
+
+        /** A request header by name (any case), or null. */
+        public String header(String name) {
+            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
-    /** An answer: status and a JSON body. */
-    public record Response(int status, byte[] json) {
+    /**
+     * An answer: status, body and its media type. Every answer the shell makes itself, and all made
+     * by {@link #of}, {@link #ok} and {@link #error}, are JSON.
+     */
+    public record Response(int status, byte[] body, String contentType) {
+        public static final String JSON = "application/json; charset=utf-8";
+
+        public Response {
+            java.util.Objects.requireNonNull(body, "body");
+            java.util.Objects.requireNonNull(contentType, "contentType");
+        }
+
+        /** A JSON answer. */
+        public Response(int status, byte[] json) {
+            this(status, json, JSON);
+        }
+
+        /** The body; the name is from when every answer was JSON. */
+        public byte[] json() {
+            return body;
+        }
+
+        /** An answer of another media type, e.g. {@code text/csv; charset=us-ascii}. */
+        public static Response of(int status, String contentType, byte[] body) {
+            return new Response(status, body, contentType);
+        }
+
         public static Response ok(Object body) {
             return of(200, body);
         }
 
         public static Response of(int status, Object body) {
             try {
-                return new Response(status, JSON.writeValueAsBytes(body));
+                return new Response(status, MAPPER.writeValueAsBytes(body));
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -88,7 +146,7 @@ public final class JsonHttpServer implements AutoCloseable {
 
         /** {@code {"error": reason, "message": message}}. */
         public static Response error(int status, String reason, String message) {
-            ObjectNode o = JSON.createObjectNode().put("error", reason).put("message", message);
+            ObjectNode o = MAPPER.createObjectNode().put("error", reason).put("message", message);
             return of(status, o);
         }
     }
@@ -114,7 +172,40 @@ public final class JsonHttpServer implements AutoCloseable {
         Response handle(Request request) throws Exception;
     }
 
-    private final Map<String, Map<String, Handler>> routes;
+    /** A handler and the body media types it takes (a request without a body is always let through). */
+    private record Route(Handler handler, List<String> bodyTypes) {
+    }
+
+    /** A path with {@code {name}} segments and its routes by method. */
+    private record Template(String[] segments, Map<String, Route> byMethod) {
+        /** The parameters if {@code path} matches, else null. */
+        Map<String, String> match(String path) {
+            String[] parts = path.split("/", -1);
+            if (parts.length != segments.length) {
+                return null;
+            }
+            Map<String, String> params = new HashMap<>();
+            for (int i = 0; i < parts.length; i++) {
+                String s = segments[i];
+                if (isParameter(s)) {
+                    if (parts[i].isEmpty()) {
+                        return null;
+                    }
+                    params.put(s.substring(1, s.length() - 1), parts[i]);
+                } else if (!s.equals(parts[i])) {
+                    return null;
+                }
+            }
+            return params;
+        }
+
+        static boolean isParameter(String segment) {
+            return segment.length() > 2 && segment.startsWith("{") && segment.endsWith("}");
+        }
+    }
+
+    private final Map<String, Map<String, Route>> routes;
+    private final List<Template> templates;
     private final SslContext tls;
     private final int maxBody;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -129,6 +220,9 @@ public final class JsonHttpServer implements AutoCloseable {
 
     private JsonHttpServer(Builder b) {
         this.routes = Map.copyOf(b.routes);
+        List<Template> byPath = new ArrayList<>();
+        b.templates.forEach((path, byMethod) -> byPath.add(new Template(path.split("/", -1), Map.copyOf(byMethod))));
+        this.templates = List.copyOf(byPath);
         this.tls = b.tls;
         this.maxBody = b.maxBody;
         this.workers = new ThreadPoolExecutor(b.workers, b.workers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(b.queue), r -> {
@@ -144,7 +238,8 @@ public final class JsonHttpServer implements AutoCloseable {
 
     public static final class Builder {
         private final String name;
-        private final Map<String, Map<String, Handler>> routes = new HashMap<>();
+        private final Map<String, Map<String, Route>> routes = new HashMap<>();
+        private final Map<String, Map<String, Route>> templates = new java.util.LinkedHashMap<>();
         private SslContext tls;
         private int maxBody = 64 * 1024;
         private int workers = 4;
@@ -154,8 +249,30 @@ public final class JsonHttpServer implements AutoCloseable {
             this.name = name;
         }
 
+        /** A route taking JSON bodies. */
         public Builder route(String method, String path, Handler h) {
-            routes.computeIfAbsent(path, p -> new HashMap<>()).put(method, h);
+            return route(method, path, JSON_BODY, h);
+        }
+
+        /**
+         * A route whose body must be one of {@code bodyTypes} (else 415). {@code path} may hold
+         * whole-segment parameters such as {@code /icf/v1/subscribers/{imsi}}; a path without any
+         * wins over a template that also matches.
+         */
+        public Builder route(String method, String path, List<String> bodyTypes, Handler h) {
+            if (bodyTypes.isEmpty()) {
+                throw new IllegalArgumentException("a route takes at least one body type");
+            }
+            Route r = new Route(h, bodyTypes.stream().map(t -> t.toLowerCase(java.util.Locale.ROOT)).toList());
+            boolean template = false;
+            for (String segment : path.split("/", -1)) {
+                if (Template.isParameter(segment)) {
+                    template = true;
+                } else if (segment.contains("{") || segment.contains("}")) {
+                    throw new IllegalArgumentException("a path parameter is a whole segment, {name}: " + path);
+                }
+            }
+            (template ? templates : routes).computeIfAbsent(path, p -> new HashMap<>()).put(method, r);
             return this;
         }
 
@@ -224,26 +341,39 @@ public final class JsonHttpServer implements AutoCloseable {
                 return;
             }
             QueryStringDecoder q = new QueryStringDecoder(req.uri());
-            Map<String, Handler> byMethod = routes.get(q.path());
+            Map<String, Route> byMethod = routes.get(q.path());
+            Map<String, String> params = Map.of();
+            for (int i = 0; byMethod == null && i < templates.size(); i++) {
+                Map<String, String> p = templates.get(i).match(q.path());
+                if (p != null) {
+                    byMethod = templates.get(i).byMethod();
+                    params = p;
+                }
+            }
             if (byMethod == null) {
                 send(ctx, Response.error(404, "not-found", "no such resource: " + q.path()), keepAlive);
                 return;
             }
-            Handler h = byMethod.get(req.method().name());
-            if (h == null) {
+            Route route = byMethod.get(req.method().name());
+            if (route == null) {
                 send(ctx, Response.error(405, "method-not-allowed", "allowed: " + String.join(", ", byMethod.keySet())), keepAlive);
                 return;
             }
             byte[] body = ByteBufUtil.getBytes(req.content());
             if (body.length > 0) {
-                String ct = req.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-                if (!ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-                    send(ctx, Response.error(415, "unsupported-media-type", "send application/json"), keepAlive);
+                String ct = req.headers().get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(java.util.Locale.ROOT);
+                if (route.bodyTypes().stream().noneMatch(ct::startsWith)) {
+                    send(ctx, Response.error(415, "unsupported-media-type", "send " + String.join(" or ", route.bodyTypes())), keepAlive);
                     return;
                 }
             }
+            Map<String, String> headers = new HashMap<>();
+            for (Map.Entry<String, String> e : req.headers()) {
+                headers.merge(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue(), (a, b) -> a + ", " + b);
+            }
+            Handler h = route.handler();
             Request r = new Request(req.method().name(), q.path(), q.parameters(), body, peer(ctx),
-                    (InetSocketAddress) ctx.channel().remoteAddress());
+                    (InetSocketAddress) ctx.channel().remoteAddress(), params, headers);
             try {
                 workers.execute(() -> {
                     Response resp;
@@ -256,7 +386,11 @@ public final class JsonHttpServer implements AutoCloseable {
                         resp = Response.error(500, "internal", "internal error");
                     }
                     Response out = resp;
-                    ctx.executor().execute(() -> send(ctx, out, keepAlive));
+                    try {
+                        ctx.executor().execute(() -> send(ctx, out, keepAlive));
+                    } catch (RejectedExecutionException e) {
+                        // The server closed while the handler ran: its connections are gone with it.
+                    }
                 });
             } catch (RejectedExecutionException e) {
                 send(ctx, Response.error(503, "overloaded", "try again later"), false);
@@ -287,9 +421,10 @@ public final class JsonHttpServer implements AutoCloseable {
 
     private static void send(ChannelHandlerContext ctx, Response r, boolean keepAlive) {
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
-                Unpooled.wrappedBuffer(r.json()));
-        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
-        resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.json().length);
+                Unpooled.wrappedBuffer(r.body()));
+        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+        resp.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
         if (keepAlive) {
             resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(resp);
@@ -298,10 +433,25 @@ public final class JsonHttpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The machine-readable {@code error} of a refusal in this shell's shape ({@link Response#error}),
+     * read by the clients of these services; null when {@code body} is not one (or the reason is not
+     * the lower-case-and-dashes kind the services give, so nothing odd reaches a log line).
+     */
+    public static String reasonOf(byte[] body) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = MAPPER.readTree(body);
+            String r = n == null ? null : n.path("error").asText(null);
+            return r != null && r.matches("[a-z0-9-]{1,64}") ? r : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     /** Parses a JSON body, or answers 400 malformed-json. */
     public static com.fasterxml.jackson.databind.JsonNode json(Request r) {
         try {
-            com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(new String(r.body(), StandardCharsets.UTF_8));
+            com.fasterxml.jackson.databind.JsonNode n = MAPPER.readTree(new String(r.body(), StandardCharsets.UTF_8));
             if (n == null || !n.isObject()) {
                 throw new HttpException(400, "malformed-json", "expected a JSON object");
             }

@@ -45,6 +45,13 @@ class JsonHttpServerTest {
                 .route("GET", "/refuse", r -> {
                     throw new JsonHttpServer.HttpException(409, "already-used", "nonce already used");
                 })
+                .route("GET", "/things/{id}", r -> JsonHttpServer.Response.ok(Map.of("id", r.pathParam("id"))))
+                .route("POST", "/things/{id}/parts/{part}", r -> JsonHttpServer.Response.ok(Map.of("id", r.pathParam("id"),
+                        "part", r.pathParam("part"))))
+                .route("GET", "/things/special", r -> JsonHttpServer.Response.ok(Map.of("special", true)))
+                .route("POST", "/csv", List.of("text/csv"), r -> JsonHttpServer.Response.of(201, "text/csv; charset=us-ascii",
+                        ("accept=" + r.header("ACCEPT") + "\n" + new String(r.body(), java.nio.charset.StandardCharsets.US_ASCII))
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
                 .start(new InetSocketAddress("127.0.0.1", 0));
         base = "https://localhost:" + server.address().getPort();
     }
@@ -89,6 +96,39 @@ class JsonHttpServerTest {
         assertReason(send(c, "POST", "/echo", "application/json", "{\"x\":\"" + "a".repeat(2000) + "\"}"), 413, "too-large");
         // Still serving after all of that.
         assertEquals(200, send(c, "POST", "/echo", "application/json", "{\"x\":\"again\"}").statusCode());
+    }
+
+    /** {name} segments: matched whole, a literal path wins, a missing or extra segment is 404, another method 405. */
+    @Test
+    void pathParameters() throws Exception {
+        HttpClient c = client("sho1");
+        HttpResponse<String> one = send(c, "GET", "/things/abc", null, null);
+        assertEquals(200, one.statusCode(), one.body());
+        assertEquals("{\"id\":\"abc\"}", one.body());
+        HttpResponse<String> two = send(c, "POST", "/things/7/parts/x", "application/json", "{}");
+        assertTrue(two.body().contains("\"id\":\"7\"") && two.body().contains("\"part\":\"x\""), two.body());
+        assertEquals("{\"special\":true}", send(c, "GET", "/things/special", null, null).body());
+        assertReason(send(c, "GET", "/things/", null, null), 404, "not-found");
+        assertReason(send(c, "GET", "/things/a/b", null, null), 404, "not-found");
+        assertReason(send(c, "POST", "/things/abc", "application/json", "{}"), 405, "method-not-allowed");
+    }
+
+    /** A route may take and give another media type; refusals stay JSON; nothing is cacheable. */
+    @Test
+    void otherMediaTypes() throws Exception {
+        HttpClient c = client("sho1");
+        HttpResponse<String> csv = c.send(HttpRequest.newBuilder(URI.create(base + "/csv")).header("Content-Type", "text/csv")
+                .header("Accept", "text/csv").POST(HttpRequest.BodyPublishers.ofString("imsi,k\n1,2\n")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, csv.statusCode());
+        assertEquals("text/csv; charset=us-ascii", csv.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("accept=text/csv\nimsi,k\n1,2\n", csv.body());
+        assertEquals("no-store", csv.headers().firstValue("Cache-Control").orElseThrow());
+        HttpResponse<String> json = send(c, "POST", "/csv", "application/json", "{}");
+        assertReason(json, 415, "unsupported-media-type");
+        assertTrue(json.body().contains("send text/csv"), json.body());
+        assertEquals("no-store", json.headers().firstValue("Cache-Control").orElseThrow());
+        assertReason(send(c, "POST", "/echo", "text/csv", "a,b"), 415, "unsupported-media-type");
     }
 
     @Test

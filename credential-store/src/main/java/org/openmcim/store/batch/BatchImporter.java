@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.openmcim.aka.AuthenticationFunctions.Algorithm;
 import org.openmcim.store.CredentialState;
@@ -55,6 +56,11 @@ public final class BatchImporter {
     public record Report(int imported, List<LineError> errors) {
         public boolean ok() {
             return errors.isEmpty();
+        }
+
+        /** Whether every problem is an IMSI the store holds already (the file itself is well formed). */
+        public boolean onlyExisting() {
+            return !errors.isEmpty() && errors.stream().allMatch(e -> e.kind() == LineError.Kind.EXISTS);
         }
     }
 
@@ -105,7 +111,7 @@ public final class BatchImporter {
                 continue;
             }
             List<String> problems = new ArrayList<>();
-            Subscriber s = parse(f, col, problems);
+            Subscriber s = subscriber(name -> col.containsKey(name) ? f[col.get(name)] : null, problems);
             String imsi = f[col.get("imsi")].strip();
             Integer dup = firstLine.putIfAbsent(imsi, lineNo);
             if (dup != null && Imsi.isValid(imsi)) {
@@ -123,7 +129,7 @@ public final class BatchImporter {
         }
         Set<String> existing = store.existing(batch.keySet());
         for (String imsi : existing) {
-            errors.add(new LineError(lineOf.get(imsi), "IMSI " + imsi + " already exists in the store"));
+            errors.add(new LineError(lineOf.get(imsi), "IMSI " + imsi + " already exists in the store", LineError.Kind.EXISTS));
         }
         if (!errors.isEmpty()) {
             errors.sort((a, b) -> Integer.compare(a.line(), b.line()));
@@ -133,19 +139,40 @@ public final class BatchImporter {
             store.insertAll(batch.values());
         } catch (IllegalArgumentException e) {
             // Someone stored one of these IMSIs between the check and the insert: still nothing stored.
-            return new Report(0, List.of(new LineError(0, e.getMessage())));
+            return new Report(0, List.of(new LineError(0, e.getMessage(), LineError.Kind.EXISTS)));
         }
         return new Report(batch.size(), List.of());
     }
 
-    private Subscriber parse(String[] f, Map<String, Integer> col, List<String> problems) {
-        String imsi = f[col.get("imsi")].strip();
+    /**
+     * One subscriber from the batch columns by name ({@code imsi,k,opc} and optionally
+     * {@code amf,sqn,algorithm,lifetime}), with the rules and defaults of a batch line: the CSV
+     * importer's per-line parser, and what the ICF applies to a credential fetched from a CHTIF
+     * (TR 33.812 §5.1.3.6.2 step 3 NOTE 1), so both admit exactly the same credentials. Nothing is
+     * stored.
+     *
+     * @param field    the text of a column, or null where the source has none (the default applies;
+     *                 a missing imsi, k or opc is a problem)
+     * @param problems gets one sentence per problem, never a key's value
+     * @return the subscriber (ISSUED, issued now, SQN 0 unless given), or null if there were problems
+     */
+    public Subscriber subscriber(Function<String, String> field, List<String> problems) {
+        int before = problems.size();
+        for (String r : REQUIRED) {
+            if (field.apply(r) == null) {
+                problems.add("missing " + r);
+            }
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        String imsi = field.apply("imsi").strip();
         if (!Imsi.isValid(imsi)) {
             problems.add("IMSI must be 14 or 15 decimal digits, got '" + imsi + "'");
         }
         Algorithm algorithm = defaults.algorithm();
-        if (col.containsKey("algorithm")) {
-            String a = f[col.get("algorithm")].strip();
+        if (field.apply("algorithm") != null) {
+            String a = field.apply("algorithm").strip();
             try {
                 algorithm = Algorithm.valueOf(a.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
@@ -154,12 +181,12 @@ public final class BatchImporter {
             }
         }
         // Lengths by algorithm (TS 35.206 Milenage K/OPc 128 bits; TS 35.231 TUAK K 128/256, TOPc 256).
-        byte[] k = hex(f[col.get("k")], "K", algorithm == Algorithm.TUAK ? new int[] {16, 32} : new int[] {16}, problems);
-        byte[] opc = hex(f[col.get("opc")], "OPc", algorithm == Algorithm.TUAK ? new int[] {32} : new int[] {16}, problems);
-        byte[] amf = col.containsKey("amf") ? hex(f[col.get("amf")], "AMF", new int[] {2}, problems) : defaults.amf().clone();
+        byte[] k = hex(field.apply("k"), "K", algorithm == Algorithm.TUAK ? new int[] {16, 32} : new int[] {16}, problems);
+        byte[] opc = hex(field.apply("opc"), "OPc", algorithm == Algorithm.TUAK ? new int[] {32} : new int[] {16}, problems);
+        byte[] amf = field.apply("amf") != null ? hex(field.apply("amf"), "AMF", new int[] {2}, problems) : defaults.amf().clone();
         long sqn = 0;
-        if (col.containsKey("sqn")) {
-            String t = f[col.get("sqn")].strip();
+        if (field.apply("sqn") != null) {
+            String t = field.apply("sqn").strip();
             if (t.isEmpty() || t.length() > 12 || !isHex(t)) {
                 problems.add("SQN must be 1-12 hex digits (48 bits), got '" + t + "'");
             } else {
@@ -167,8 +194,8 @@ public final class BatchImporter {
             }
         }
         Duration lifetime = defaults.lifetime();
-        if (col.containsKey("lifetime")) {
-            String t = f[col.get("lifetime")].strip();
+        if (field.apply("lifetime") != null) {
+            String t = field.apply("lifetime").strip();
             try {
                 lifetime = Duration.parse(t);
                 if (lifetime.isNegative() || lifetime.isZero()) {
@@ -178,7 +205,7 @@ public final class BatchImporter {
                 problems.add("lifetime must be an ISO-8601 duration such as P365D, got '" + t + "'");
             }
         }
-        if (!problems.isEmpty() || algorithm == null) {
+        if (problems.size() > before || algorithm == null) {
             return null;
         }
         return new Subscriber(imsi, SubscriberKind.PCID, algorithm, k, opc, amf, sqn, CredentialState.ISSUED,

@@ -40,8 +40,13 @@ public final class PcidIssuer {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** What to issue; {@code ranges} are MCC+MNC prefixes of 5 or 6 digits, used in turn. */
-    public record Request(int count, List<String> ranges, byte[] amf, Duration lifetime, String issuer, String profile) {
+    /**
+     * What to issue; {@code ranges} are MCC+MNC prefixes of 5 or 6 digits, used in turn. No IMSI is
+     * drawn under an {@code excluded} prefix (a CHTIF's range inside the PLMN: those IMSIs are its
+     * to issue); a range wholly inside one is refused.
+     */
+    public record Request(int count, List<String> ranges, byte[] amf, Duration lifetime, String issuer, String profile,
+                          List<String> excluded) {
         public Request {
             if (count < 1 || count > 10_000_000) {
                 throw new IllegalArgumentException("count must be 1..10000000, got " + count);
@@ -55,9 +60,22 @@ public final class PcidIssuer {
                 }
             }
             ranges = List.copyOf(ranges);
+            excluded = List.copyOf(excluded);
+            for (String r : ranges) {
+                for (String e : excluded) {
+                    if (r.startsWith(e)) {
+                        throw new IllegalArgumentException("range " + r + " lies inside the excluded prefix " + e);
+                    }
+                }
+            }
             if (amf == null || amf.length != 2) {
                 throw new IllegalArgumentException("AMF must be 2 bytes");
             }
+        }
+
+        /** Nothing excluded. */
+        public Request(int count, List<String> ranges, byte[] amf, Duration lifetime, String issuer, String profile) {
+            this(count, ranges, amf, lifetime, issuer, profile, List.of());
         }
     }
 
@@ -72,7 +90,7 @@ public final class PcidIssuer {
             while (batch.size() < req.count()) {
                 String range = req.ranges().get(i++ % req.ranges().size());
                 String imsi = range + msin(15 - range.length());
-                if (batch.containsKey(imsi)) {
+                if (batch.containsKey(imsi) || excluded(imsi, req)) {
                     continue;
                 }
                 batch.put(imsi, newPcid(imsi, req));
@@ -86,7 +104,7 @@ public final class PcidIssuer {
                 while (batch.size() < req.count()) {
                     String range = req.ranges().get(i++ % req.ranges().size());
                     String imsi = range + msin(15 - range.length());
-                    if (!batch.containsKey(imsi)) {
+                    if (!batch.containsKey(imsi) && !excluded(imsi, req)) {
                         batch.put(imsi, newPcid(imsi, req));
                         fresh.add(imsi);
                     }
@@ -102,6 +120,15 @@ public final class PcidIssuer {
                 }
             }
         }
+    }
+
+    private static boolean excluded(String imsi, Request req) {
+        for (String e : req.excluded()) {
+            if (imsi.startsWith(e)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Subscriber newPcid(String imsi, Request req) {
@@ -126,9 +153,25 @@ public final class PcidIssuer {
         out.write(CSV_HEADER);
         out.write('\n');
         for (Subscriber s : subs) {
-            out.write(s.imsi() + "," + Hex.encode(s.k()) + "," + Hex.encode(s.opc()) + "," + Hex.encode(s.amf()) + ","
-                    + String.format("%012x", s.sqnHe()) + "," + s.algorithm() + ","
-                    + (s.lifetime() == null ? "" : s.lifetime().toString()) + "\n");
+            out.write(String.join(",", batchFields(s).values()));
+            out.write('\n');
         }
+    }
+
+    /**
+     * One subscriber as the columns of {@link #CSV_HEADER}, in that order: a batch line, and the
+     * members of the same credential in JSON (the admin API's issue answer, a CHTIF's fetch
+     * answer), so every form carries the same text. Clear K/OPc: for the supplier only.
+     */
+    public static Map<String, String> batchFields(Subscriber s) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("imsi", s.imsi());
+        f.put("k", Hex.encode(s.k()));
+        f.put("opc", Hex.encode(s.opc()));
+        f.put("amf", Hex.encode(s.amf()));
+        f.put("sqn", String.format("%012x", s.sqnHe()));
+        f.put("algorithm", s.algorithm().name());
+        f.put("lifetime", s.lifetime() == null ? "" : s.lifetime().toString());
+        return f;
     }
 }

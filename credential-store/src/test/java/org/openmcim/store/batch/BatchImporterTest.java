@@ -79,6 +79,9 @@ class BatchImporterTest {
                 r.errors().stream().map(LineError::line).collect(Collectors.toList()), r.errors().toString());
         assertTrue(r.errors().get(3).problem().contains("duplicates line 2"), r.errors().get(3).problem());
         assertTrue(r.errors().get(6).problem().contains("already exists"));
+        assertEquals(LineError.Kind.EXISTS, r.errors().get(6).kind());
+        assertEquals(9, r.errors().stream().filter(e -> e.kind() == LineError.Kind.INVALID).count());
+        assertFalse(r.onlyExisting(), "malformed lines too");
         assertEquals(1, store.size(), "nothing from the file was stored, not even line 2");
         for (LineError e : r.errors()) {
             assertFalse(e.problem().toLowerCase().contains(K), "no key value in messages: " + e);
@@ -116,5 +119,43 @@ class BatchImporterTest {
         BatchImporter.Report again = new BatchImporter(other, CLOCK, BatchImporter.Defaults.of("chtif-1", "provisioning"))
                 .importCsv(new BufferedReader(new StringReader(csv.toString())));
         assertEquals(200, again.errors().size());
+        assertTrue(again.onlyExisting(), "the file is fine; its IMSIs exist");
+    }
+
+    /** No PCID under an excluded prefix (a CHTIF's range): 200 draws of which a tenth would land there. */
+    @Test
+    void issuanceSkipsExcludedPrefixes() {
+        InMemoryCredentialStore store = new InMemoryCredentialStore();
+        List<Subscriber> issued = new PcidIssuer(store, new SecureRandom(), CLOCK).issue(new PcidIssuer.Request(200, List.of("00101"),
+                new byte[] {(byte) 0x80, 0}, Duration.ofDays(90), "chtif-1", "provisioning", List.of("001019")));
+        assertEquals(200, issued.size());
+        assertTrue(issued.stream().noneMatch(s -> s.imsi().startsWith("001019")), "none in the excluded prefix");
+        IllegalArgumentException inside = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new PcidIssuer.Request(1, List.of("00101"), new byte[] {(byte) 0x80, 0}, Duration.ofDays(1), "x", "y",
+                        List.of("00101")));
+        assertTrue(inside.getMessage().contains("inside the excluded prefix 00101"), inside.getMessage());
+    }
+
+    /** One credential by named fields (a CHTIF's JSON answer): the rules and defaults of a batch line. */
+    @Test
+    void oneSubscriberFromNamedFields() {
+        BatchImporter importer = new BatchImporter(new InMemoryCredentialStore(), CLOCK, BatchImporter.Defaults.of("chtif-9", "provisioning"));
+        List<String> problems = new java.util.ArrayList<>();
+        Subscriber s = importer.subscriber(java.util.Map.of("imsi", "001010000000001", "k", K, "opc", OPC)::get, problems);
+        assertEquals(List.of(), problems);
+        assertEquals("chtif-9", s.issuer());
+        assertEquals(Duration.ofDays(365), s.lifetime(), "default lifetime");
+        assertEquals(0, s.sqnHe());
+        assertEquals(PcidIssuer.batchFields(s).get("k"), K, "the same text as a batch line");
+
+        assertEquals(null, importer.subscriber(java.util.Map.of("imsi", "001010000000001", "k", K)::get, problems));
+        assertEquals(List.of("missing opc"), problems);
+        problems.clear();
+        assertEquals(null, importer.subscriber(java.util.Map.of("imsi", "001010000000001", "k", K, "opc", OPC, "sqn", "x",
+                "algorithm", "TUAK")::get, problems));
+        assertEquals(2, problems.size(), problems.toString());
+        for (String p : problems) {
+            assertFalse(p.contains(OPC), "no key value in messages: " + p);
+        }
     }
 }

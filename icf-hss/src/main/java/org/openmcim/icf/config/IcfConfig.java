@@ -35,10 +35,14 @@ import org.openmcim.config.PkiFiles;
  * @param metrics    where the Prometheus endpoint listens, if anywhere
  * @param drf        where "PCID attached at IP" goes when the DRF runs in another process (TR 33.812
  *                   §5.1.3.6.2 step 6); empty: nowhere, or to a DRF in this process
+ * @param admin      the admin API's listener (issue, import, inspect, revoke PCIDs over mutual TLS); empty: none
+ * @param chtif      the CHTIF asked for PCIDs of its ranges the store does not hold (TR 33.812 §5.1.3.6.2
+ *                   step 3 NOTE 1); empty: an unknown PCID is 5001
  */
 public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, List<String> imsiRanges, Sqn sqn,
                         SubscriptionProfile profile, Limits limits, Duration watchdog, Optional<InetSocketAddress> metrics,
-                        Store store, List<Route> routes, Duration reconnect, Optional<Drf> drf) {
+                        Store store, List<Route> routes, Duration reconnect, Optional<Drf> drf, Optional<Admin> admin,
+                        Optional<Chtif> chtif) {
 
     public enum Mode { ICF, HOME }
 
@@ -86,6 +90,37 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
      */
     public record Drf(URI url, Path certificate, Path key, List<Path> roots, int queue, Duration retryInitial, Duration retryMax,
                       Duration maxAge, Duration timeout) {
+    }
+
+    /**
+     * The admin API (docs/icf-admin-api.md): HTTPS on {@code listen}, mutual TLS. The certificate
+     * files are read when the ICF starts, relative to the configuration file.
+     *
+     * @param certificate the ICF's server certificate chain (the development PKI's {@code icf})
+     * @param roots       an administrator's client certificate must chain to one of these ...
+     * @param names       ... and have one of these CNs
+     * @param maxBody     largest request body (an import batch), bytes; beyond: 413
+     * @param maxIssue    most PCIDs one issue request may ask for (its answer carries them all)
+     */
+    public record Admin(InetSocketAddress listen, Path certificate, Path key, List<Path> roots, Set<String> names, int maxBody,
+                        int maxIssue) {
+    }
+
+    /**
+     * The CHTIF that issues the PCIDs of {@code imsiRanges} and answers for one the ICF does not hold
+     * (TR 33.812 §5.1.3.6.2 step 3 NOTE 1; the IoT seed's Call Home Triple Issuing Function), over
+     * HTTPS with mutual TLS: {@code GET {url}/chtif/v1/credentials/{imsi}} (docs/chtif-fetch-api.md).
+     *
+     * @param url         {@code https://HOST:PORT} of the CHTIF
+     * @param imsiRanges  IMSI prefixes whose unknown PCIDs are fetched; each inside a locally served range
+     * @param certificate the ICF's client certificate chain (the development PKI's {@code icf})
+     * @param roots       the CHTIF's server certificate must chain to one of these
+     * @param timeout     the whole fetch (connect, TLS, answer): past it the AIR gets 4181 and the fetch is abandoned
+     * @param maxFetches  fetches in flight at once; beyond: 4181 at once rather than worker threads waiting
+     * @param issuer      recorded as the issuer of fetched PCIDs (default: the URL's host)
+     */
+    public record Chtif(URI url, List<String> imsiRanges, Path certificate, Path key, List<Path> roots, Duration timeout,
+                        int maxFetches, String issuer) {
     }
 
     public static IcfConfig load(Path file) {
@@ -204,23 +239,99 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
             }
             drf = Optional.of(parseDrf(dn.get()));
         }
+        Optional<Admin> admin = Optional.empty();
+        Optional<ConfigNode> an = root.optionalChild("admin");
+        if (an.isPresent()) {
+            if (mode != Mode.ICF) {
+                throw root.error("admin", "the admin API issues and imports PCIDs: only the RO's ICF (mode: icf) has one");
+            }
+            admin = Optional.of(parseAdmin(an.get()));
+        }
+        Optional<Chtif> chtif = Optional.empty();
+        Optional<ConfigNode> cn = root.optionalChild("chtif");
+        if (cn.isPresent()) {
+            if (mode != Mode.ICF) {
+                throw root.error("chtif", "only the RO's ICF (mode: icf) serves PCIDs; an SHO's HSS has no CHTIF");
+            }
+            chtif = Optional.of(parseChtif(cn.get(), ranges));
+        }
         root.rejectUnknownKeys();
         return new IcfConfig(mode, List.copyOf(identities), List.copyOf(peers), List.copyOf(ranges), sqn, profile, limits,
-                watchdog, metrics, store, List.copyOf(routes), reconnect, drf);
+                watchdog, metrics, store, List.copyOf(routes), reconnect, drf, admin, chtif);
     }
 
-    private static Drf parseDrf(ConfigNode n) {
-        URI url = n.parsed("url", v -> {
+    /**
+     * {@code https://HOST:PORT} and nothing else: the paths behind it are fixed by the API, so a path
+     * here is a mistake (a copied endpoint URL) rather than something to append to.
+     */
+    private static URI httpsBase(ConfigNode n, String key, String what, String fixedPath) {
+        return n.parsed(key, v -> {
             URI u = URI.create(v);
             if (!"https".equals(u.getScheme()) || u.getHost() == null) {
-                throw new IllegalArgumentException("expected https://HOST:PORT (the DRF's operator-listen), got \"" + v + "\"");
+                throw new IllegalArgumentException("expected https://HOST:PORT (" + what + "), got \"" + v + "\"");
             }
             if (u.getRawUserInfo() != null || u.getRawQuery() != null || u.getRawFragment() != null
                     || !(u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/"))) {
-                throw new IllegalArgumentException("give only https://HOST:PORT; the path /drf/v1/attach-events is fixed, got \"" + v + "\"");
+                throw new IllegalArgumentException("give only https://HOST:PORT; the path " + fixedPath + " is fixed, got \"" + v + "\"");
             }
             return u;
         });
+    }
+
+    private static Admin parseAdmin(ConfigNode n) {
+        InetSocketAddress listen = n.hostPort("listen");
+        ConfigNode tls = n.child("tls");
+        Path certificate = Path.of(tls.string("certificate"));
+        Path key = Path.of(tls.string("key"));
+        tls.rejectUnknownKeys();
+        List<Path> roots = PkiFiles.rootFiles(n, "roots");
+        List<String> names = n.strings("names");
+        if (names.isEmpty()) {
+            throw n.error("names", "at least one administrator CN (a certificate from the roots with another CN gets 403)");
+        }
+        int maxBody = (int) n.integer("max-body", 1024, 256L << 20, 16L << 20);
+        int maxIssue = (int) n.integer("max-issue", 1, 1_000_000, 100_000);
+        n.rejectUnknownKeys();
+        return new Admin(listen, certificate, key, roots, Set.copyOf(names), maxBody, maxIssue);
+    }
+
+    private static Chtif parseChtif(ConfigNode n, List<String> served) {
+        URI url = httpsBase(n, "url", "the CHTIF", "/chtif/v1/credentials/{imsi}");
+        List<String> ranges = n.strings("imsi-ranges");
+        if (ranges.isEmpty()) {
+            throw n.error("imsi-ranges", "at least one IMSI prefix whose PCIDs the CHTIF issues");
+        }
+        for (String r : ranges) {
+            if (!r.matches("[0-9]{5,15}")) {
+                throw n.error("imsi-ranges", "\"" + r + "\" is not an IMSI prefix (5 to 15 digits, MCC+MNC first)");
+            }
+            // A PCID outside the served ranges is refused (5001) before its credential is looked for.
+            if (served.stream().noneMatch(r::startsWith)) {
+                throw n.error("imsi-ranges", r + " is not inside a locally served range (imsi-ranges: " + served + ")");
+            }
+        }
+        ConfigNode tls = n.child("tls");
+        Path certificate = Path.of(tls.string("certificate"));
+        Path key = Path.of(tls.string("key"));
+        tls.rejectUnknownKeys();
+        List<Path> roots = PkiFiles.rootFiles(n, "roots");
+        Duration timeout = n.duration("timeout", Duration.ofSeconds(2));
+        // The MME is waiting for the AIA: a fetch longer than its Diameter request timer (a few
+        // seconds; RFC 6733 §5.5 leaves it to the implementation) only holds a worker.
+        if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofSeconds(30)) > 0) {
+            throw n.error("timeout", "must be 100ms..30s, got " + timeout.toMillis() + "ms");
+        }
+        int maxFetches = (int) n.integer("max-fetches", 1, 1024, 16);
+        String issuer = n.string("issuer", url.getHost());
+        if (!issuer.matches("[A-Za-z0-9._\\-]{1,64}")) {
+            throw n.error("issuer", "must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        n.rejectUnknownKeys();
+        return new Chtif(url, List.copyOf(ranges), certificate, key, roots, timeout, maxFetches, issuer);
+    }
+
+    private static Drf parseDrf(ConfigNode n) {
+        URI url = httpsBase(n, "url", "the DRF's operator-listen", "/drf/v1/attach-events");
         ConfigNode tls = n.child("tls");
         Path certificate = Path.of(tls.string("certificate"));
         Path key = Path.of(tls.string("key"));

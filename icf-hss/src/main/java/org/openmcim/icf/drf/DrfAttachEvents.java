@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,16 +24,13 @@ import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 
 import org.openmcim.config.ConfigException;
-import org.openmcim.config.PkiFiles;
+import org.openmcim.http.JsonHttpServer;
 import org.openmcim.icf.config.IcfConfig;
+import org.openmcim.icf.config.TlsFiles;
 import org.openmcim.icf.gx.AttachEvents;
-import org.openmcim.pki.Credential;
-import org.openmcim.pki.TlsContexts;
 import org.openmcim.wire.attach.AttachEvent;
 import org.openmcim.wire.attach.AttachEventCodec;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,7 +60,6 @@ public final class DrfAttachEvents implements AttachEvents, AutoCloseable {
     private static final List<String> EVENTS = List.of(AttachEvent.Attached.EVENT, AttachEvent.SessionEnded.EVENT);
     private static final List<String> DROP_REASONS = List.of("queue-full", "refused", "expired", "invalid", "shutdown");
     private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * @param url          the DRF's operator listener, {@code https://HOST:PORT}
@@ -145,12 +140,7 @@ public final class DrfAttachEvents implements AttachEvents, AutoCloseable {
      * A missing or unreadable file is a {@link ConfigException} naming it.
      */
     public static SSLContext tls(IcfConfig.Drf cfg, Path base) {
-        Credential identity = PkiFiles.credential(base, "drf.tls", cfg.certificate(), cfg.key());
-        List<X509Certificate> roots = PkiFiles.roots(base, cfg.roots());
-        if (roots.isEmpty()) {
-            throw new ConfigException("drf.roots: no certificate in " + cfg.roots());
-        }
-        return TlsContexts.jdkClient(identity, roots);
+        return TlsFiles.client(base, "drf", cfg.certificate(), cfg.key(), cfg.roots());
     }
 
     public static DrfAttachEvents start(Settings settings, SSLContext tls, MeterRegistry meters, Clock clock) {
@@ -290,7 +280,7 @@ public final class DrfAttachEvents implements AttachEvents, AutoCloseable {
             String reason;
             try (InputStream in = resp.body()) {
                 // The DRF's answers are small JSON; read a bounded prefix for the refusal reason only.
-                reason = reasonOf(in.readNBytes(4096));
+                reason = JsonHttpServer.reasonOf(in.readNBytes(4096));
             }
             if (status / 100 == 2) {
                 return new Attempt(true, false, null);
@@ -300,17 +290,6 @@ public final class DrfAttachEvents implements AttachEvents, AutoCloseable {
         } catch (IOException x) {
             String m = x.getMessage();
             return new Attempt(false, false, x.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 200 ? m.substring(0, 200) : m)));
-        }
-    }
-
-    /** The machine-readable {@code error} of a JSON refusal, or null. */
-    private static String reasonOf(byte[] body) {
-        try {
-            JsonNode n = JSON.readTree(body);
-            String r = n == null ? null : n.path("error").asText(null);
-            return r != null && r.matches("[a-z0-9-]{1,64}") ? r : null;
-        } catch (IOException e) {
-            return null;
         }
     }
 

@@ -54,6 +54,15 @@ public final class PcidRetirement {
         if (store.transition(imsi, CredentialState.RETIRED, clock.instant()).isEmpty()) {
             throw new IllegalArgumentException("unknown IMSI " + imsi);
         }
+        return cancelLocation(imsi);
+    }
+
+    /**
+     * Sends Cancel-Location (SUBSCRIPTION_WITHDRAWAL) to the MME that last registered {@code imsi}, if
+     * it is connected: after a retirement, and after an operator revokes a PCID (admin API), so the
+     * MME drops its context and the device must authenticate again, which it no longer can.
+     */
+    public CompletableFuture<Result> cancelLocation(String imsi) {
         Optional<CredentialStore.ServingNode> node = store.servingNode(imsi);
         if (node.isEmpty()) {
             return CompletableFuture.completedFuture(new Result(Cancellation.NO_SERVING_NODE, 0));

@@ -23,6 +23,7 @@ import org.openmcim.aka.vector.EutranVector;
 import org.openmcim.aka.vector.GeranTriplet;
 import org.openmcim.aka.vector.GsmConversion;
 import org.openmcim.aka.vector.VectorFactory;
+import org.openmcim.icf.chtif.CredentialFetch;
 import org.openmcim.store.CredentialStore;
 import org.openmcim.store.SqnGrant;
 import org.openmcim.store.Subscriber;
@@ -37,9 +38,17 @@ public final class VectorService {
     private final SqnPolicy policy;
     private final IndAllocator inds;
     private final Clock clock;
+    private final CredentialFetch fetch;
     private final ThreadLocal<VectorFactory> factories;
 
     public VectorService(CredentialStore store, SqnPolicy policy, IndAllocator inds, SecureRandom random, Clock clock) {
+        this(store, policy, inds, random, clock, CredentialFetch.NONE);
+    }
+
+    /** @param fetch where the credential of a PCID the store does not hold comes from (TR 33.812 step 3 NOTE 1) */
+    public VectorService(CredentialStore store, SqnPolicy policy, IndAllocator inds, SecureRandom random, Clock clock,
+                         CredentialFetch fetch) {
+        this.fetch = fetch;
         this.store = store;
         this.policy = policy;
         this.inds = inds;
@@ -173,6 +182,18 @@ public final class VectorService {
             }
         }
         SqnGrant grant = store.grantVectors(imsi, policy, inds.indFor(servingNode), count, clock.instant());
+        if (grant instanceof SqnGrant.Unknown && fetch.covers(imsi)) {
+            // TR 33.812 §5.1.3.6.2 step 3 NOTE 1: not yet in possession of this PCID's credential, the
+            // ICF obtains it from the CHTIF that issued it, stores it, then grants as for any other.
+            CredentialFetch.Outcome fetched = fetch.fetch(imsi);
+            if (fetched instanceof CredentialFetch.Outcome.Unavailable u) {
+                return new Refused(Reason.UNAVAILABLE, u.reason());
+            }
+            if (fetched instanceof CredentialFetch.Outcome.Unknown) {
+                return new Refused(Reason.UNKNOWN_USER, "unknown IMSI (the CHTIF does not know it either)");
+            }
+            grant = store.grantVectors(imsi, policy, inds.indFor(servingNode), count, clock.instant());
+        }
         if (grant instanceof SqnGrant.Unknown) {
             return new Refused(Reason.UNKNOWN_USER, "unknown IMSI");
         }
