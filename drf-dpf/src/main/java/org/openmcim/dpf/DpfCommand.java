@@ -4,13 +4,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import org.openmcim.drf.DrfCommand;
 import org.openmcim.metrics.PrometheusEndpoint;
 import org.openmcim.service.ServiceLifetime;
 import org.openmcim.store.cli.StoreRuntime;
 
 import io.micrometer.core.instrument.MeterRegistry;
-
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,7 +51,7 @@ public final class DpfCommand implements Callable<Integer> {
         }
         DpfServer server = run.server();
         out.println("DPF on https://" + server.address().getHostString() + ":" + server.address().getPort() + "/dpf/v1; records "
-                + DrfCommand.describe(cfg.state()));
+                + cfg.state().describe());
         ServiceLifetime.untilStopped(out, metrics, "dpf", server, metrics, run.state());
         return 0;
     }

@@ -80,6 +80,13 @@ public final class StateStore implements AutoCloseable {
             }
             return directory(base.resolve(root.string("state-dir")));
         }
+
+        /** For a service's start-up line: where the records are. */
+        public String describe() {
+            return type == Type.DIRECTORY ? "in " + stateDir
+                    : "in the Hazelcast cluster " + cluster.cluster().name() + " (member " + cluster.cluster().bind() + ":"
+                            + cluster.cluster().port() + ", " + clusterFile + ")";
+        }
     }
 
     private final Function<String, Records> tables;

@@ -10,7 +10,6 @@ import org.openmcim.service.ServiceLifetime;
 import org.openmcim.store.cli.StoreRuntime;
 
 import io.micrometer.core.instrument.MeterRegistry;
-
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,7 +53,7 @@ public final class DrfCommand implements Callable<Integer> {
         DrfServer server = run.server();
         out.println("DRF devices on https://" + server.deviceAddress().getHostString() + ":" + server.deviceAddress().getPort()
                 + "/drf/v1/bootstrap, SHOs on https://" + server.operatorAddress().getHostString() + ":" + server.operatorAddress().getPort()
-                + "/drf/v1/registrations (mutual TLS); records " + describe(cfg.state()));
+                + "/drf/v1/registrations (mutual TLS); records " + cfg.state().describe());
         String operator = "https://" + server.operatorAddress().getHostString() + ":" + server.operatorAddress().getPort();
         out.println(cfg.settings().icf().map(i -> "ICF " + String.join("/", i.names()) + " on " + operator + "/drf/v1/attach-events (mutual TLS)")
                 .orElse("no ICF configured (icf:): attach events over the network are refused"));
@@ -86,12 +85,5 @@ public final class DrfCommand implements Callable<Integer> {
             state.close();
             throw e;
         }
-    }
-
-    /** For the start-up line: where the records are. */
-    public static String describe(StateStore.Config c) {
-        return c.type() == StateStore.Type.DIRECTORY ? "in " + c.stateDir()
-                : "in the Hazelcast cluster " + c.cluster().cluster().name() + " (member " + c.cluster().cluster().bind() + ":"
-                        + c.cluster().cluster().port() + ", " + c.clusterFile() + ")";
     }
 }

@@ -1,11 +1,15 @@
 package org.openmcim.wire.jws;
 
 import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECParameterSpec;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
@@ -13,12 +17,21 @@ import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
 
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
+import org.bouncycastle.util.BigIntegers;
 import org.openmcim.pki.Credential;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,11 +46,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * writes; nothing here accepts another algorithm, "none" included (RFC 8725 §3.1).
  */
 public final class Jws {
-    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+    /**
+     * P-256 (SEC 2 secp256r1) with Bouncy Castle's dedicated field arithmetic; immutable and shared, so
+     * the generator's precomputed multiples, which Bouncy Castle attaches to this point, are built once.
+     */
+    private static final ECDomainParameters P256;
+
+    static {
+        X9ECParameters x = CustomNamedCurves.getByName("secp256r1");
+        P256 = new ECDomainParameters(x.getCurve(), x.getG(), x.getN(), x.getH());
+    }
+
     private static final Base64.Encoder B64U = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64U_DEC = Base64.getUrlDecoder();
-    /** Raw R ‖ S signatures, the JWS form; Bouncy Castle's name for it. */
-    private static final String ES256 = "SHA256withPLAIN-ECDSA";
     private static final int MAX_SIZE = 64 * 1024;
 
     private final ObjectMapper json = new ObjectMapper();
@@ -150,25 +171,56 @@ public final class Jws {
         return B64U_DEC.decode(parts[1]);
     }
 
+    /**
+     * ECDSA P-256 over SHA-256 of {@code input} (RFC 7518 §3.4), R ‖ S as two 32-octet big-endian
+     * integers. Bouncy Castle's lightweight signer on the one shared P-256 domain: through the JCA
+     * ({@code Signature.initSign}) every call converted the key's parameters into a new generator
+     * point and rebuilt the generator's fixed-point table, about half of each signature (profile of
+     * the issue #5 benchmark). k is derived as in RFC 6979 §3.2 (HMAC-SHA-256), so signing needs no
+     * random source and a weak one cannot leak the key; verifiers cannot tell and need not.
+     */
     static byte[] es256Sign(PrivateKey key, byte[] input) throws GeneralSecurityException {
-        Signature s = Signature.getInstance(ES256, BC);
-        s.initSign(key);
-        s.update(input);
-        return s.sign();
+        if (!(key instanceof ECPrivateKey k) || !isP256(k.getParams())) {
+            throw new GeneralSecurityException("ES256 needs a P-256 private key");
+        }
+        ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
+        signer.init(true, new ECPrivateKeyParameters(k.getS(), P256));
+        BigInteger[] rs = signer.generateSignature(sha256(input));
+        byte[] out = new byte[64];
+        BigIntegers.asUnsignedByteArray(rs[0], out, 0, 32);
+        BigIntegers.asUnsignedByteArray(rs[1], out, 32, 32);
+        return out;
     }
 
+    /** The check of {@link #es256Sign}: false for anything but a valid signature by {@code key}. */
     static boolean es256Verify(PublicKey key, byte[] input, byte[] signature) {
         if (signature.length != 64) {
             return false; // RFC 7518 §3.4: exactly 64 octets for P-256
         }
-        try {
-            Signature s = Signature.getInstance(ES256, BC);
-            s.initVerify(key);
-            s.update(input);
-            return s.verify(signature);
-        } catch (GeneralSecurityException e) {
+        if (!(key instanceof ECPublicKey k) || !isP256(k.getParams())) {
             return false;
         }
+        try {
+            // The point is checked to lie on P-256 (ECPublicKeyParameters validates it).
+            ECPublicKeyParameters q = new ECPublicKeyParameters(
+                    P256.getCurve().createPoint(k.getW().getAffineX(), k.getW().getAffineY()), P256);
+            ECDSASigner verifier = new ECDSASigner();
+            verifier.init(false, q);
+            // r and s outside [1, n-1] are refused by verifySignature itself.
+            return verifier.verifySignature(sha256(input), new BigInteger(1, Arrays.copyOfRange(signature, 0, 32)),
+                    new BigInteger(1, Arrays.copyOfRange(signature, 32, 64)));
+        } catch (IllegalArgumentException | GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static boolean isP256(ECParameterSpec p) {
+        return p != null && p.getOrder().equals(P256.getN()) && p.getCurve().getField().getFieldSize() == 256
+                && p.getGenerator().getAffineX().equals(P256.getG().getAffineXCoord().toBigInteger());
+    }
+
+    private static byte[] sha256(byte[] input) throws GeneralSecurityException {
+        return MessageDigest.getInstance("SHA-256").digest(input);
     }
 
     private static String text(JsonNode root, String field) throws InvalidJwsException {

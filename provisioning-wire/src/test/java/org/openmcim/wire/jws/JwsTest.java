@@ -59,4 +59,35 @@ class JwsTest {
         String none = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes()) + "." + p[1] + ".";
         assertEquals("unsupported-algorithm", assertThrows(Jws.InvalidJwsException.class, () -> Jws.verifyCompact(none, key)).reason());
     }
+
+    /**
+     * What we sign, the JDK's own ECDSA (SunEC, P1363 = R‖S) verifies, and the reverse: two
+     * independent implementations agree; k from RFC 6979 makes the signature of one input one value.
+     */
+    @org.junit.jupiter.api.Test
+    void signaturesInteroperateWithTheJdk() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC", "SunEC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair kp = g.generateKeyPair();
+        byte[] input = "eyJhbGciOiJFUzI1NiJ9.eyJ4IjoxfQ".getBytes(StandardCharsets.US_ASCII);
+        byte[] ours = Jws.es256Sign(kp.getPrivate(), input);
+        assertEquals(64, ours.length);
+        java.security.Signature jdk = java.security.Signature.getInstance("SHA256withECDSAinP1363Format", "SunEC");
+        jdk.initVerify(kp.getPublic());
+        jdk.update(input);
+        assertTrue(jdk.verify(ours), "SunEC verifies our signature");
+        jdk.initSign(kp.getPrivate());
+        jdk.update(input);
+        byte[] theirs = jdk.sign();
+        assertTrue(Jws.es256Verify(kp.getPublic(), input, theirs), "we verify SunEC's signature");
+        assertTrue(java.util.Arrays.equals(ours, Jws.es256Sign(kp.getPrivate(), input)), "RFC 6979: deterministic");
+        input[0] ^= 1;
+        assertTrue(!Jws.es256Verify(kp.getPublic(), input, ours), "another input does not verify");
+        // A P-384 key is not an ES256 key.
+        java.security.KeyPairGenerator g384 = java.security.KeyPairGenerator.getInstance("EC", "SunEC");
+        g384.initialize(new ECGenParameterSpec("secp384r1"));
+        java.security.KeyPair other = g384.generateKeyPair();
+        assertThrows(java.security.GeneralSecurityException.class, () -> Jws.es256Sign(other.getPrivate(), input));
+        assertTrue(!Jws.es256Verify(other.getPublic(), input, ours));
+    }
 }
