@@ -159,7 +159,8 @@ final class ProvisioningRig implements AutoCloseable {
 
     /**
      * Pre-generates {@code count} TREs (P-256 platform keys certified by the supplier root) and has the
-     * SHO sign a contract for each and register its PCID at the DRF.
+     * SHO sign a contract for each; the PCID is registered at the DRF with the SHO's certificate here
+     * (the rig's SHO has no DRF client, so the registration can name the rig's DPF port).
      */
     void enrol(int count, Clock clock, SecureRandom random) throws Exception {
         CertificateAuthority supplier = CertificateAuthority.of(pki.credential("supplier-root"), random);
@@ -179,7 +180,7 @@ final class ProvisioningRig implements AutoCloseable {
                     Duration.ofDays(365));
             X509Certificate cert = tre.certificate();
             devices.add(new Device(pcid, treId, tre, Base64.getEncoder().encodeToString(cert.getEncoded())));
-            expect(201, post(asAdmin, contracts, "{\"treId\":\"" + treId + "\"}"), "contract");
+            expect(201, post(asAdmin, contracts, "{\"treId\":\"" + treId + "\",\"pcid\":\"" + pcid + "\"}"), "contract");
             expect(201, post(toDrf, registrations, """
                     {"pcid":"%s","treId":"%s","shoId":"sho1","shoUrl":"%s","dpfUrl":"%s","applications":["meter-reading"]}"""
                     .formatted(pcid, treId, shoUrl, dpfUrl)), "registration");
