@@ -39,6 +39,7 @@ import org.openmcim.store.CredentialStore;
 import org.openmcim.store.KeyCipher;
 import org.openmcim.store.hazelcast.ClusterSettings;
 import org.openmcim.store.hazelcast.DatabaseSettings;
+import org.openmcim.store.hazelcast.SqnLease;
 import org.openmcim.store.hazelcast.StoreMember;
 import org.openmcim.store.InMemoryCredentialStore;
 import org.openmcim.store.Subscriber;
@@ -91,6 +92,7 @@ public final class AirLoad {
         int warmup = 5;
         String storeKind = "memory";
         int workers = 2;
+        int lease = SqnLease.DEFAULT;
         for (int i = 0; i < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -103,21 +105,23 @@ public final class AirLoad {
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--store" -> storeKind = v;
                 case "--workers" -> workers = Integer.parseInt(v);
+                case "--lease" -> lease = SqnLease.check(Integer.parseInt(v));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        new AirLoad().run(mode, connections, window, rate, seconds, subscribers, warmup, storeKind, workers);
+        new AirLoad().run(mode, connections, window, rate, seconds, subscribers, warmup, storeKind, workers, lease);
     }
 
     private void run(String mode, int connections, int window, int rate, int seconds, int subscribers, int warmup, String storeKind,
-                     int workers)
+                     int workers, int lease)
             throws Exception {
         List<StoreMember> members = new ArrayList<>();
         CredentialStore store;
         if (storeKind.equals("hazelcast")) {
             // Two members on loopback (backup count 1, write-through to an H2 file database): the
-            // ICF embeds the first; every SQN grant is an entry processor with a synchronous backup
-            // and a database write before it is answered.
+            // ICF embeds the first; every SQN grant is an entry processor with a synchronous backup,
+            // and one grant in L (--lease, the SQN lease; 0: every grant) also a database commit
+            // before it is answered.
             Path dbDir = Files.createTempDirectory("airload-store");
             SecureRandom rnd = new SecureRandom();
             byte[] kek = new byte[KeyCipher.KEK_BYTES];
@@ -128,7 +132,7 @@ public final class AirLoad {
             DatabaseSettings db = new DatabaseSettings("jdbc:h2:file:" + dbDir.resolve("store").toAbsolutePath(), "sa", "", 8, "subscriber");
             for (int port : ports) {
                 members.add(StoreMember.start(new ClusterSettings("airload", "127.0.0.1", port, addresses, 1,
-                        Map.of("hazelcast.logging.type", "none")), db, cipher));
+                        Map.of("hazelcast.logging.type", "none")), db, cipher, lease));
             }
             store = members.get(0).store();
         } else {
@@ -170,8 +174,8 @@ public final class AirLoad {
                 for (Conn c : conns) {
                     c.open.await(5, TimeUnit.SECONDS);
                 }
-                System.out.printf("AIR load: %s store, %d workers, mode %s, %d connection(s), %s, %d subscribers, warm-up %d s, measure %d s, %d cores%n",
-                        storeKind, workers, mode, connections, mode.equals("closed") ? "window " + window + " per connection" : rate + " AIR/s offered",
+                System.out.printf("AIR load: %s store%s, %d workers, mode %s, %d connection(s), %s, %d subscribers, warm-up %d s, measure %d s, %d cores%n",
+                        storeKind, storeKind.equals("hazelcast") ? " (SQN lease " + lease + ")" : "", workers, mode, connections, mode.equals("closed") ? "window " + window + " per connection" : rate + " AIR/s offered",
                         subscribers, warmup, seconds, Runtime.getRuntime().availableProcessors());
                 long cpuBefore = processCpuNanos();
                 if (mode.equals("closed")) {

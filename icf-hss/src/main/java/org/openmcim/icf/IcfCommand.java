@@ -61,6 +61,7 @@ public final class IcfCommand implements Callable<Integer> {
         if (cfg.store().type().equals("hazelcast")) {
             Path storeFile = base.resolve(cfg.store().config().orElseThrow());
             StoreConfig sc = StoreConfig.load(storeFile);
+            sc.checkLeaseAgainst(cfg.sqn().policy(), storeFile + ": sqn.lease", config + ": sqn.delta");
             if (check) {
                 out.println("configuration OK: " + config + " (store " + storeFile + ")");
                 return 0;
@@ -68,7 +69,7 @@ public final class IcfCommand implements Callable<Integer> {
             byte[] kek = sc.loadKek(storeFile.toAbsolutePath().getParent(), System::getenv);
             try {
                 member = StoreMember.start(sc.clusterSettings(Map.of()), sc.databaseSettings(System::getenv),
-                        new KeyCipher(kek, new SecureRandom()));
+                        new KeyCipher(kek, new SecureRandom()), sc.sqnLease());
             } finally {
                 Arrays.fill(kek, (byte) 0);
             }

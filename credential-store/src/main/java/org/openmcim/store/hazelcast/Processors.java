@@ -24,9 +24,16 @@ import org.openmcim.store.Subscriber;
  * instead of racing a get-then-put (issue #4; TS 33.102 Annex C.1.2 "SQN_HE is incremented").
  *
  * <p>With a write-through MapStore, {@code entry.setValue} stores to the database before the
- * operation answers, and a failed store fails the call. Backups run the same processor on the same
- * input (the default backup processor is the processor itself), and every processor here is a
- * pure function of the entry and its fields, so the replicas agree.
+ * operation answers, and a failed store fails the call (the entry keeps its old value). The one
+ * exception is a grant inside the committed SQN lease ({@link SqnLease}): its new value differs
+ * only in the in-memory SQN_HE, is marked {@link StoredSubscriber#rowUnchanged} and
+ * {@link SubscriberMapStore#store} skips it. Backups run the same processor on the same input (the
+ * default backup processor is the processor itself), and every processor here is a pure function
+ * of the entry and its fields, so the replicas agree on SQN_HE and on the ceiling.
+ *
+ * <p>All operations on one map partition, the store step included, run one after another
+ * (Hazelcast queues them while a MapStore call is offloaded), so two members crossing a ceiling at
+ * once cannot both start from the old SQN_HE: the second sees the first's SQN_HE and new ceiling.
  *
  * <p>The processors see K and OPc only as ciphertext; {@link StoredSubscriber#decisionView()} hands
  * {@link SqnGrantLogic} zero keys, whose values it never reads.
@@ -35,23 +42,30 @@ final class Processors {
     private Processors() {
     }
 
-    /** {@link SqnGrantLogic#apply} on the stored record; null if the subscriber is unknown. */
+    /**
+     * {@link SqnGrantLogic#apply} on the stored record; null if the subscriber is unknown. SQNs at or
+     * below the committed ceiling are granted from memory; a grant whose last SQN is above it
+     * commits a new ceiling ({@link SqnLease#ceilingAbove}) before anything is handed out, or fails
+     * with nothing handed out.
+     */
     static final class Grant implements EntryProcessor<String, StoredSubscriber, GrantResult> {
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
         private final int indBits;
         private final long delta;
         private final long ageLimit;
         private final int ind;
         private final int count;
         private final Instant now;
+        private final int lease;
 
-        Grant(SqnPolicy policy, int ind, int count, Instant now) {
+        Grant(SqnPolicy policy, int ind, int count, Instant now, int lease) {
             this.indBits = policy.indBits();
             this.delta = policy.delta();
             this.ageLimit = policy.ageLimit();
             this.ind = ind;
             this.count = count;
             this.now = now;
+            this.lease = lease;
         }
 
         @Override
@@ -60,31 +74,44 @@ final class Processors {
             if (cur == null) {
                 return null;
             }
-            SqnGrantLogic.Outcome o = SqnGrantLogic.apply(cur.decisionView(), new SqnPolicy(indBits, delta, ageLimit),
-                    ind, count, now);
+            SqnPolicy policy = new SqnPolicy(indBits, delta, ageLimit);
+            SqnGrantLogic.Outcome o = SqnGrantLogic.apply(cur.decisionView(), policy, ind, count, now);
             Subscriber u = o.updated();
             StoredSubscriber next = cur;
             if (u.sqnHe() != cur.sqnHe() || u.state() != cur.state()) {
-                next = cur.withSqnAndState(u.sqnHe(), u.state());
-                entry.setValue(next); // write-through: persisted before the caller hears of it
+                long ceiling = SqnLease.covers(cur.sqnLease(), u.sqnHe()) ? cur.sqnLease()
+                        : SqnLease.ceilingAbove(policy, u.sqnHe(), lease);
+                next = cur.withSqn(u.sqnHe(), ceiling, u.state());
+                // Inside the lease the row is unchanged and the map store skips it; above it, or on
+                // a state change, write-through persists the row before the caller hears of it.
+                entry.setValue(next);
             }
             return GrantResult.of(o.grant(), next);
         }
     }
 
-    /** {@link HomeSqn#afterResync} on the stored SQN_HE; null if unknown. */
+    /**
+     * {@link HomeSqn#afterResync} on the stored SQN_HE; null if unknown. A resync that moves SQN_HE
+     * (TS 33.102 §6.3.5: to SQN_MS, forwards or back) commits a ceiling L SEQ values above the new
+     * SQN_HE before it is acknowledged, so a full restart resumes near SQN_MS: above it, and within
+     * Δ of it even when the reset went backwards because SQN_HE had run more than Δ ahead (a
+     * ceiling left up there would have every post-restart vector refused again). Resets are the
+     * one place where an SQN may be handed out again, as the specification intends.
+     */
     static final class Resync implements EntryProcessor<String, StoredSubscriber, Long> {
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
         private final int indBits;
         private final long delta;
         private final long ageLimit;
         private final long sqnMs;
+        private final int lease;
 
-        Resync(SqnPolicy policy, long sqnMs) {
+        Resync(SqnPolicy policy, long sqnMs, int lease) {
             this.indBits = policy.indBits();
             this.delta = policy.delta();
             this.ageLimit = policy.ageLimit();
             this.sqnMs = sqnMs;
+            this.lease = lease;
         }
 
         @Override
@@ -93,9 +120,10 @@ final class Processors {
             if (cur == null) {
                 return null;
             }
-            long sqn = HomeSqn.afterResync(new SqnPolicy(indBits, delta, ageLimit), cur.sqnHe(), sqnMs);
+            SqnPolicy policy = new SqnPolicy(indBits, delta, ageLimit);
+            long sqn = HomeSqn.afterResync(policy, cur.sqnHe(), sqnMs);
             if (sqn != cur.sqnHe()) {
-                entry.setValue(cur.withSqnAndState(sqn, cur.state()));
+                entry.setValue(cur.withSqn(sqn, SqnLease.ceilingAbove(policy, sqn, lease), cur.state()));
             }
             return sqn;
         }
@@ -124,7 +152,7 @@ final class Processors {
                 return "refused:" + cur.state().name();
             }
             if (cur.state() != to) {
-                entry.setValue(cur.withSqnAndState(cur.sqnHe(), to));
+                entry.setValue(cur.withState(to));
             }
             return "ok:" + cur.state().name();
         }

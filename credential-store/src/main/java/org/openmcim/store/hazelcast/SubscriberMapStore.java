@@ -25,6 +25,11 @@ import org.openmcim.store.jdbc.SubscriberTable;
  * first created, so {@code size()} is exact and the first AIR after a restart pays no database
  * round trip; a key missing from memory is still read through by {@link #load}.
  *
+ * <p><b>SQN leases.</b> The row holds the committed SQN lease ceiling, not SQN_HE
+ * ({@link SqnLease}); a grant inside the lease changes SQN_HE alone, its value comes marked
+ * {@link StoredSubscriber#rowUnchanged} and {@link #store} does not write it. Everything else
+ * (a new ceiling, a state, a serving node) is written before the operation answers.
+ *
  * <p><b>Committed rows in hand.</b> After a bulk insert has committed, the importing member hands
  * each member the rows of the partitions it owns ({@link #stage}) and then asks the cluster to
  * {@code loadAll} those keys; {@link #loadAll} serves them from here instead of reading a million
@@ -109,7 +114,12 @@ public final class SubscriberMapStore implements MapStore<String, StoredSubscrib
 
     @Override
     public void store(String key, StoredSubscriber value) {
-        staged.remove(key); // the staged copy is no longer the row
+        staged.remove(key); // the staged copy may no longer be the row
+        if (value.rowUnchanged()) {
+            // Only SQN_HE moved, inside the committed ceiling: the row already says what a restart
+            // needs. This skip is what takes the database commit off the AIR path.
+            return;
+        }
         table.upsert(value);
     }
 
