@@ -90,6 +90,7 @@ public final class StoreMember implements AutoCloseable {
 
         c.getSerializationConfig().addSerializerConfig(new SerializerConfig()
                 .setTypeClass(StoredSubscriber.class).setImplementation(new StoredSubscriberSerializer()));
+        c.getSerializationConfig().addDataSerializableFactory(Processors.FACTORY_ID, new Processors.Factory());
 
         MapStoreConfig persistence = new MapStoreConfig()
                 .setEnabled(true)
@@ -111,6 +112,11 @@ public final class StoreMember implements AutoCloseable {
 
     public HazelcastInstance hazelcast() {
         return hazelcast;
+    }
+
+    /** This member's map store (its write counters show what the SQN leases save). */
+    public SubscriberMapStore mapStore() {
+        return (SubscriberMapStore) hazelcast.getConfig().getUserContext().get(SubscriberMapStore.USER_CONTEXT_KEY);
     }
 
     public SubscriberTable table() {
