@@ -22,7 +22,11 @@ import org.openmcim.store.SubscriberKind;
 public final class StoredSubscriberSerializer implements StreamSerializer<StoredSubscriber> {
     /** Hazelcast custom serializer type id (must be > 0 and unique in the cluster config). */
     public static final int TYPE_ID = 4_001;
-    /** 2 added the SQN lease ceiling and the row-unchanged mark; 1 is still read (ceiling = SQN_HE). */
+    /**
+     * 2 added the SQN lease ceiling and the row-unchanged mark. Format 1 is not read: this form
+     * lives only in the cluster's memory and on its wires, and members of different versions do
+     * not form one cluster.
+     */
     private static final byte FORMAT = 2;
 
     private static final SubscriberKind[] KINDS = {SubscriberKind.PCID, SubscriberKind.HOME};
@@ -72,7 +76,7 @@ public final class StoredSubscriberSerializer implements StreamSerializer<Stored
     @Override
     public StoredSubscriber read(ObjectDataInput in) throws IOException {
         byte format = in.readByte();
-        if (format != FORMAT && format != 1) {
+        if (format != FORMAT) {
             throw new IOException("unknown StoredSubscriber format " + format);
         }
         String imsi = in.readString();
@@ -84,8 +88,8 @@ public final class StoredSubscriberSerializer implements StreamSerializer<Stored
         byte[] amf = new byte[2];
         in.readFully(amf);
         long sqn = in.readLong();
-        long lease = format == 1 ? sqn : in.readLong();
-        boolean rowUnchanged = format != 1 && in.readBoolean();
+        long lease = in.readLong();
+        boolean rowUnchanged = in.readBoolean();
         Instant issuedAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
         Duration lifetime = in.readBoolean() ? Duration.ofSeconds(in.readLong(), in.readInt()) : null;
         String issuer = in.readString();
