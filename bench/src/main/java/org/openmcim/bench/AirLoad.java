@@ -19,6 +19,7 @@ import org.HdrHistogram.Recorder;
 import org.HdrHistogram.Histogram;
 import org.openmcim.aka.AuthenticationFunctions.Algorithm;
 import org.openmcim.aka.kdf.PlmnId;
+import org.openmcim.aka.sqn.SqnPolicy;
 import org.openmcim.config.ConfigNode;
 import org.openmcim.diameter.ApplicationId;
 import org.openmcim.diameter.Avp;
@@ -39,6 +40,7 @@ import org.openmcim.store.CredentialStore;
 import org.openmcim.store.KeyCipher;
 import org.openmcim.store.hazelcast.ClusterSettings;
 import org.openmcim.store.hazelcast.DatabaseSettings;
+import org.openmcim.store.hazelcast.SqnLease;
 import org.openmcim.store.hazelcast.StoreMember;
 import org.openmcim.store.InMemoryCredentialStore;
 import org.openmcim.store.Subscriber;
@@ -91,6 +93,8 @@ public final class AirLoad {
         int warmup = 5;
         String storeKind = "memory";
         int workers = 2;
+        int lease = SqnLease.DEFAULT;
+        boolean prime = false;
         for (int i = 0; i < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -103,21 +107,24 @@ public final class AirLoad {
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--store" -> storeKind = v;
                 case "--workers" -> workers = Integer.parseInt(v);
+                case "--lease" -> lease = SqnLease.check(Integer.parseInt(v));
+                case "--prime" -> prime = Boolean.parseBoolean(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        new AirLoad().run(mode, connections, window, rate, seconds, subscribers, warmup, storeKind, workers);
+        new AirLoad().run(mode, connections, window, rate, seconds, subscribers, warmup, storeKind, workers, lease, prime);
     }
 
     private void run(String mode, int connections, int window, int rate, int seconds, int subscribers, int warmup, String storeKind,
-                     int workers)
+                     int workers, int lease, boolean prime)
             throws Exception {
         List<StoreMember> members = new ArrayList<>();
         CredentialStore store;
         if (storeKind.equals("hazelcast")) {
             // Two members on loopback (backup count 1, write-through to an H2 file database): the
-            // ICF embeds the first; every SQN grant is an entry processor with a synchronous backup
-            // and a database write before it is answered.
+            // ICF embeds the first; every SQN grant is an entry processor with a synchronous backup,
+            // and one grant in L (--lease, the SQN lease; 0: every grant) also a database commit
+            // before it is answered.
             Path dbDir = Files.createTempDirectory("airload-store");
             SecureRandom rnd = new SecureRandom();
             byte[] kek = new byte[KeyCipher.KEK_BYTES];
@@ -128,7 +135,7 @@ public final class AirLoad {
             DatabaseSettings db = new DatabaseSettings("jdbc:h2:file:" + dbDir.resolve("store").toAbsolutePath(), "sa", "", 8, "subscriber");
             for (int port : ports) {
                 members.add(StoreMember.start(new ClusterSettings("airload", "127.0.0.1", port, addresses, 1,
-                        Map.of("hazelcast.logging.type", "none")), db, cipher));
+                        Map.of("hazelcast.logging.type", "none")), db, cipher, lease));
             }
             store = members.get(0).store();
         } else {
@@ -147,6 +154,16 @@ public final class AirLoad {
                     new byte[] {(byte) 0x80, 0}, 0, CredentialState.ISSUED, Instant.now(), null, "bench", "provisioning", null));
         }
         store.insertAll(subs);
+        if (prime) {
+            // One grant per subscriber before the load, as an ICF that has been up for a while has
+            // given them: on the Hazelcast store each takes its first SQN lease (a database commit),
+            // so the measurement shows grants inside leases. Without it the first pass over the
+            // subscribers commits one lease each, as after a full cluster restart.
+            long t = System.nanoTime();
+            CredentialStore s = store;
+            subs.parallelStream().forEach(sub -> s.grantVectors(sub.imsi(), SqnPolicy.DEFAULT, 0, 1, Instant.now()));
+            System.out.printf("primed: one grant per subscriber (%,d) in %.1f s%n", subs.size(), (System.nanoTime() - t) / 1e9);
+        }
         int port = freePort();
         String yaml = """
                 identities: [{host: hss.localdomain, realm: localdomain, listen: 127.0.0.1:%d, applications: [s6a]}]
@@ -170,8 +187,8 @@ public final class AirLoad {
                 for (Conn c : conns) {
                     c.open.await(5, TimeUnit.SECONDS);
                 }
-                System.out.printf("AIR load: %s store, %d workers, mode %s, %d connection(s), %s, %d subscribers, warm-up %d s, measure %d s, %d cores%n",
-                        storeKind, workers, mode, connections, mode.equals("closed") ? "window " + window + " per connection" : rate + " AIR/s offered",
+                System.out.printf("AIR load: %s store%s, %d workers, mode %s, %d connection(s), %s, %d subscribers, warm-up %d s, measure %d s, %d cores%n",
+                        storeKind, storeKind.equals("hazelcast") ? " (SQN lease " + lease + ")" : "", workers, mode, connections, mode.equals("closed") ? "window " + window + " per connection" : rate + " AIR/s offered",
                         subscribers, warmup, seconds, Runtime.getRuntime().availableProcessors());
                 long cpuBefore = processCpuNanos();
                 if (mode.equals("closed")) {
@@ -199,6 +216,16 @@ public final class AirLoad {
                         h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
                 System.out.printf("process CPU (server + load client): %.0f%% of %d cores%n",
                         100.0 * cpu / elapsed / Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors());
+                if (!members.isEmpty()) {
+                    long written = 0;
+                    long skipped = 0;
+                    for (StoreMember m : members) {
+                        written += m.mapStore().rowsWritten();
+                        skipped += m.mapStore().rowsSkipped();
+                    }
+                    System.out.printf("store since start (warm-up included): %,d rows written, %,d grants inside a lease not written%n",
+                            written, skipped);
+                }
                 conns.forEach(c -> c.channel.close());
             } finally {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

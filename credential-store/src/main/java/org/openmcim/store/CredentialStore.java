@@ -13,8 +13,13 @@ import org.openmcim.aka.sqn.SqnPolicy;
  *
  * <p>Every method may block (a cluster round trip, a database write): callers keep them off Netty
  * event loops. Every mutation is atomic per subscriber across the cluster and is acknowledged only
- * once persisted. No method returns or logs key material except {@link #find} and the keys inside
- * a {@link SqnGrant.Granted}, which exist so the caller can compute vectors.
+ * once persisted, with one refinement for SQN_HE in the Hazelcast store: a grant inside the
+ * subscriber's committed SQN lease is persisted by the cluster's synchronous backups, and only the
+ * lease ceiling is in the database, committed before any SQN above the previous ceiling is handed
+ * out ({@code org.openmcim.store.hazelcast.SqnLease}). No SQN is handed out twice either way; a full
+ * restart of that store resumes at most L SEQ values above the last one. No method returns or logs
+ * key material except {@link #find} and the keys inside a {@link SqnGrant.Granted}, which exist so
+ * the caller can compute vectors.
  */
 public interface CredentialStore extends AutoCloseable {
 
@@ -24,15 +29,18 @@ public interface CredentialStore extends AutoCloseable {
     /**
      * Atomically (TS 33.102 Annex C, C.1.2): checks the state (and expiry at {@code now}; an
      * expired PCID is marked EXPIRED), reserves {@code count} consecutive SEQ values with IND
-     * {@code ind}, advances SQN_HE, persists it, and returns the SQNs with the keys. Two members
-     * answering for the same subscriber never hand out the same SQN.
+     * {@code ind}, advances SQN_HE, makes it durable (see the class comment on leases), and
+     * returns the SQNs with the keys. Two members answering for the same subscriber never hand out
+     * the same SQN. {@code find(imsi).sqnHe()} is the last SQN handed out, except right after a
+     * full restart of the Hazelcast store, where it is the committed lease ceiling above it.
      */
     SqnGrant grantVectors(String imsi, SqnPolicy policy, int ind, int count, Instant now);
 
     /**
      * Atomically applies a resynchronisation whose MAC-S the caller has verified (§6.3.5): SQN_HE
-     * stays if the next SQN would be accepted, else becomes {@code sqnMs}. Returns the new SQN_HE,
-     * or empty if the subscriber is unknown.
+     * stays if the next SQN would be accepted, else becomes {@code sqnMs} (a new SQN_HE is persisted,
+     * with its lease, before this returns; if it cannot be, this throws and nothing changes).
+     * Returns the new SQN_HE, or empty if the subscriber is unknown.
      */
     Optional<Long> resync(String imsi, SqnPolicy policy, long sqnMs);
 

@@ -71,6 +71,7 @@ public final class IcfCommand implements Callable<Integer> {
         if (cfg.store().type().equals("hazelcast")) {
             Path storeFile = base.resolve(cfg.store().config().orElseThrow());
             StoreConfig sc = StoreConfig.load(storeFile);
+            sc.checkLeaseAgainst(cfg.sqn().policy(), storeFile + ": sqn.lease", config + ": sqn.delta");
             origin = new AdminApi.Origin(sc.issuer(), sc.profile());
             if (check) {
                 out.println("configuration OK: " + config + " (store " + storeFile + ")");
@@ -79,7 +80,7 @@ public final class IcfCommand implements Callable<Integer> {
             byte[] kek = sc.loadKek(storeFile.toAbsolutePath().getParent(), System::getenv);
             try {
                 member = StoreMember.start(sc.clusterSettings(Map.of()), sc.databaseSettings(System::getenv),
-                        new KeyCipher(kek, new SecureRandom()));
+                        new KeyCipher(kek, new SecureRandom()), sc.sqnLease());
             } finally {
                 Arrays.fill(kek, (byte) 0);
             }

@@ -68,4 +68,28 @@ class IcfCommandTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("imported 2 subscriber(s)"), r.out());
     }
+
+    /**
+     * An ICF on the Hazelcast store checks the store's SQN lease against its own Δ before it
+     * starts: a full restart skips up to L SEQ values, and a USIM refuses jumps beyond Δ
+     * (TS 33.102 C.2.2). The shipped store.yaml (L = 1000) passes with the shipped Δ (2^28).
+     */
+    @Test
+    void sqnLeaseIsCheckedAgainstTheIcfsDelta(@TempDir Path dir) throws Exception {
+        Files.copy(repo().resolve("config/store.yaml"), dir.resolve("store.yaml"));
+        String hz = Files.readString(repo().resolve("config/icf.yaml"))
+                .replace("  type: memory                    # memory", "  type: hazelcast\n  config: store.yaml\n  # memory");
+        Path ok = dir.resolve("icf.yaml");
+        Files.writeString(ok, hz);
+        AkaCommandTest.Run r = AkaCommandTest.run("icf", "--config", ok.toString(), "--check");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("configuration OK") && r.out().contains("store.yaml"), r.out());
+
+        Path small = dir.resolve("icf-small-delta.yaml");
+        Files.writeString(small, hz.replace("delta: 268435456", "delta: 1999"));
+        r = AkaCommandTest.run("icf", "--config", small.toString(), "--check");
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("store.yaml: sqn.lease: 1000 SEQ values is more than half of Δ = 1999 ("
+                + small + ": sqn.delta)"), r.err());
+    }
 }

@@ -69,6 +69,10 @@ public final class ShoCommand implements Callable<Integer> {
         if (cfg.store().type().equals("hazelcast")) {
             storeFile = base.resolve(cfg.store().config().orElseThrow());
             storeConfig = StoreConfig.load(storeFile);
+            if (hssConfig != null) {
+                storeConfig.checkLeaseAgainst(hssConfig.sqn().policy(), storeFile + ": sqn.lease",
+                        base.resolve(cfg.hss().get()) + ": sqn.delta");
+            }
         }
         if (check) {
             out.println("configuration OK: " + config);
@@ -116,7 +120,7 @@ public final class ShoCommand implements Callable<Integer> {
             byte[] kek = storeConfig.loadKek(storeFile.toAbsolutePath().getParent(), System::getenv);
             try {
                 member = StoreMember.start(storeConfig.clusterSettings(Map.of()), storeConfig.databaseSettings(System::getenv),
-                        new KeyCipher(kek, random));
+                        new KeyCipher(kek, random), storeConfig.sqnLease());
             } finally {
                 Arrays.fill(kek, (byte) 0);
             }

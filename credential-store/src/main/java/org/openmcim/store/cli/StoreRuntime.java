@@ -41,7 +41,7 @@ public record StoreRuntime(Function<String, String> env, Clock clock, SecureRand
         byte[] kek = config.loadKek(configFile.toAbsolutePath().getParent(), env);
         try {
             return StoreMember.start(config.clusterSettings(hazelcastProperties), config.databaseSettings(env),
-                    new KeyCipher(kek, random));
+                    new KeyCipher(kek, random), config.sqnLease());
         } finally {
             Arrays.fill(kek, (byte) 0);
         }

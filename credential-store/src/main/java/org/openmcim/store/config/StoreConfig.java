@@ -16,6 +16,7 @@ import org.openmcim.config.ConfigNode;
 import org.openmcim.store.KeyCipher;
 import org.openmcim.store.hazelcast.ClusterSettings;
 import org.openmcim.store.hazelcast.DatabaseSettings;
+import org.openmcim.store.hazelcast.SqnLease;
 
 /**
  * The store's YAML configuration ({@code config/store.yaml}), one typed record validated at
@@ -44,8 +45,12 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
     public record Kek(String file, String env) {
     }
 
-    /** @param indBits IND bits of SQN (TS 33.102 C.3.2), 0..10 */
-    public record Sqn(Integer indBits) {
+    /**
+     * @param indBits IND bits of SQN (TS 33.102 C.3.2), 0..10
+     * @param lease   L, SEQ values granted from the cluster's memory per database commit
+     *                ({@link SqnLease}), 0..{@link SqnLease#MAX}; 0 writes every grant through
+     */
+    public record Sqn(Integer indBits, Integer lease) {
     }
 
     /** Defaults for keys left out. */
@@ -57,7 +62,7 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
     private static final List<String> CLUSTER_KEYS = List.of("name", "bind", "port", "members", "backup-count");
     private static final List<String> DATABASE_KEYS = List.of("url", "user", "password-env", "pool-size", "table");
     private static final List<String> KEK_KEYS = List.of("file", "env");
-    private static final List<String> SQN_KEYS = List.of("ind-bits");
+    private static final List<String> SQN_KEYS = List.of("ind-bits", "lease");
 
     /** Reads and validates {@code file}. @throws ConfigException naming file, key and problem */
     public static StoreConfig load(Path file) {
@@ -109,6 +114,7 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
         ConfigNode s = node.optionalChild("sqn").orElse(null);
         long indBits = s == null ? SqnPolicy.DEFAULT.indBits()
                 : s.integer("ind-bits", Long.MIN_VALUE, Long.MAX_VALUE, SqnPolicy.DEFAULT.indBits());
+        long lease = s == null ? SqnLease.DEFAULT : s.integer("lease", Long.MIN_VALUE, Long.MAX_VALUE, SqnLease.DEFAULT);
         if (s != null) {
             rejectUnknownKeys(s, SQN_KEYS);
         }
@@ -155,6 +161,10 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
         if (indBits < 0 || indBits > 10) {
             problems.add(msg(node, s, "sqn", "ind-bits", "must be 0..10 (TS 33.102 C.3.2), got " + indBits));
         }
+        if (lease < 0 || lease > SqnLease.MAX) {
+            problems.add(msg(node, s, "sqn", "lease", "must be 0.." + SqnLease.MAX
+                    + " SEQ values (a full restart skips up to this many; 0 writes every grant through), got " + lease));
+        }
         if (!NAME.matcher(issuer).matches()) {
             problems.add(node.error("issuer", "must be 1-64 letters, digits, '.', '_' or '-'").getMessage());
         }
@@ -162,7 +172,8 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
             throw new ConfigException(String.join("; ", problems));
         }
         return new StoreConfig(new Cluster(name, bind, (int) port, List.copyOf(members), (int) backupCount),
-                new Database(url, user, passwordEnv, (int) poolSize, table), kek, new Sqn((int) indBits), issuer, profile);
+                new Database(url, user, passwordEnv, (int) poolSize, table), kek, new Sqn((int) indBits, (int) lease), issuer,
+                profile);
     }
 
     /**
@@ -219,6 +230,29 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
 
     public SqnPolicy sqnPolicy() {
         return new SqnPolicy(sqn.indBits(), SqnPolicy.DEFAULT.delta(), SqnPolicy.DEFAULT.ageLimit());
+    }
+
+    /** L of {@link SqnLease}, for {@link org.openmcim.store.hazelcast.StoreMember#start}. */
+    public int sqnLease() {
+        return sqn.lease();
+    }
+
+    /**
+     * Checks L against the Δ of the service that grants with this store (its own {@code sqn.delta}):
+     * a full restart skips up to L SEQ values, and a USIM refuses a jump beyond Δ (TS 33.102 C.2.2),
+     * so L must stay well below it. Half of Δ leaves the other half for vectors fetched but not
+     * yet used when the cluster went down.
+     *
+     * @param leaseKey names this file's key for the message, e.g. {@code "config/store.yaml: sqn.lease"}
+     * @param deltaKey names the service's key, e.g. {@code "config/icf.yaml: sqn.delta"}
+     * @throws ConfigException if L exceeds Δ / 2
+     */
+    public void checkLeaseAgainst(SqnPolicy policy, String leaseKey, String deltaKey) {
+        if (sqn.lease() > policy.delta() / 2) {
+            throw new ConfigException(leaseKey + ": " + sqn.lease() + " SEQ values is more than half of Δ = "
+                    + policy.delta() + " (" + deltaKey + "); a full restart skips up to L SEQ values and a USIM refuses"
+                    + " jumps beyond Δ (TS 33.102 C.2.2)");
+        }
     }
 
     /**

@@ -35,6 +35,14 @@ import org.openmcim.store.jdbc.SubscriberTable;
  * with a write-through MapStore. Every read-modify-write is an entry processor run on the
  * partition owner ({@link Processors}); this member decrypts K/OPc only for its own caller.
  * Obtain one from {@link StoreMember#store()}.
+ *
+ * <p>SQN_HE is persisted through leases ({@link SqnLease}): grants inside the committed ceiling
+ * are acknowledged once the partition owner and its synchronous backups hold them, without a
+ * database write; a grant that needs a new ceiling is acknowledged only after the database has
+ * committed it. If the database is down, such grants fail ({@link SqnGrant.Unavailable}, 4181 at
+ * the ICF) while grants inside existing leases go on: they risk nothing a restart could not
+ * recover, since every SQN they hand out is below a committed ceiling. Everything else (state,
+ * serving node, resync, insert, delete) is written through as before.
  */
 public final class HazelcastCredentialStore implements CredentialStore {
     private static final Logger LOG = Logger.getLogger(HazelcastCredentialStore.class.getName());
@@ -47,13 +55,16 @@ public final class HazelcastCredentialStore implements CredentialStore {
     private final IMap<String, StoredSubscriber> map;
     private final SubscriberTable table;
     private final KeyCipher cipher;
+    /** L of {@link SqnLease}: SEQ values granted from memory per database commit. */
+    private final int sqnLease;
 
     /** AAA server registrations by IMSI: host TAB realm TAB epoch-millis (see {@link #aaaServers}). */
     private final IMap<String, String> aaa;
 
     HazelcastCredentialStore(HazelcastInstance hazelcast, IMap<String, StoredSubscriber> map, IMap<String, String> aaa,
-                             SubscriberTable table, KeyCipher cipher) {
+                             SubscriberTable table, KeyCipher cipher, int sqnLease) {
         this.hazelcast = hazelcast;
+        this.sqnLease = SqnLease.check(sqnLease);
         this.aaa = aaa;
         this.map = map;
         this.table = table;
@@ -75,11 +86,12 @@ public final class HazelcastCredentialStore implements CredentialStore {
         Objects.requireNonNull(now, "now");
         Processors.GrantResult r;
         try {
-            r = map.executeOnKey(imsi, new Processors.Grant(policy, ind, count, now));
+            r = map.executeOnKey(imsi, new Processors.Grant(policy, ind, count, now, sqnLease));
         } catch (RuntimeException e) {
-            // Nothing was acknowledged: the entry keeps its old SQN (the failed store fails the
-            // operation before the in-memory record changes). TS 29.272: 4181 to the MME.
-            return new SqnGrant.Unavailable(imsi, "store could not persist the new SQN: " + reason(e));
+            // Nothing was acknowledged: the entry keeps its old SQN and ceiling (the failed store
+            // fails the operation before the in-memory record changes). TS 29.272: 4181 to the MME.
+            return new SqnGrant.Unavailable(imsi, "store could not persist the new SQN lease (or the EXPIRED state): "
+                    + reason(e));
         }
         if (r == null) {
             return new SqnGrant.Unknown(imsi);
@@ -93,7 +105,8 @@ public final class HazelcastCredentialStore implements CredentialStore {
 
     @Override
     public Optional<Long> resync(String imsi, SqnPolicy policy, long sqnMs) {
-        return Optional.ofNullable(map.executeOnKey(imsi, new Processors.Resync(policy, sqnMs)));
+        Objects.requireNonNull(policy, "policy");
+        return Optional.ofNullable(map.executeOnKey(imsi, new Processors.Resync(policy, sqnMs, sqnLease)));
     }
 
     @Override
@@ -274,6 +287,11 @@ public final class HazelcastCredentialStore implements CredentialStore {
     @Override
     public Set<String> existing(Collection<String> imsis) {
         return table.existing(imsis);
+    }
+
+    /** L, the SEQ values this member's grants lease per database commit. */
+    public int sqnLease() {
+        return sqnLease;
     }
 
     @Override

@@ -32,25 +32,30 @@ public final class StoreMember implements AutoCloseable {
     private final SubscriberTable table;
     private final HazelcastCredentialStore store;
 
-    private StoreMember(HazelcastInstance hazelcast, JdbcPool pool, SubscriberTable table, KeyCipher cipher) {
+    private StoreMember(HazelcastInstance hazelcast, JdbcPool pool, SubscriberTable table, KeyCipher cipher, int sqnLease) {
         this.hazelcast = hazelcast;
         this.pool = pool;
         this.table = table;
-        this.store = new HazelcastCredentialStore(hazelcast, hazelcast.getMap(MAP_NAME), hazelcast.getMap(AAA_MAP_NAME), table, cipher);
+        this.store = new HazelcastCredentialStore(hazelcast, hazelcast.getMap(MAP_NAME), hazelcast.getMap(AAA_MAP_NAME), table,
+                cipher, sqnLease);
     }
 
     /**
      * Creates the table if absent, starts the member, joins the cluster and loads the map (eagerly:
      * see {@link SubscriberMapStore}). Blocks until all of that is done.
+     *
+     * @param sqnLease L of {@link SqnLease}: SEQ values this member's grants take per database
+     *                 commit, 0..{@link SqnLease#MAX} (0 writes every grant through)
      */
-    public static StoreMember start(ClusterSettings cluster, DatabaseSettings db, KeyCipher cipher) {
+    public static StoreMember start(ClusterSettings cluster, DatabaseSettings db, KeyCipher cipher, int sqnLease) {
         Objects.requireNonNull(cipher, "cipher");
+        SqnLease.check(sqnLease);
         JdbcPool pool = new JdbcPool(db.url(), db.user(), db.password(), db.poolSize(), 5_000);
         try {
             SubscriberTable table = new SubscriberTable(pool, SubscriberTable.Dialect.of(db.url()), db.table());
             table.createIfAbsent();
             HazelcastInstance hz = Hazelcast.newHazelcastInstance(config(cluster, new SubscriberMapStore(table)));
-            return new StoreMember(hz, pool, table, cipher);
+            return new StoreMember(hz, pool, table, cipher, sqnLease);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -85,6 +90,7 @@ public final class StoreMember implements AutoCloseable {
 
         c.getSerializationConfig().addSerializerConfig(new SerializerConfig()
                 .setTypeClass(StoredSubscriber.class).setImplementation(new StoredSubscriberSerializer()));
+        c.getSerializationConfig().addDataSerializableFactory(Processors.FACTORY_ID, new Processors.Factory());
 
         MapStoreConfig persistence = new MapStoreConfig()
                 .setEnabled(true)
@@ -106,6 +112,11 @@ public final class StoreMember implements AutoCloseable {
 
     public HazelcastInstance hazelcast() {
         return hazelcast;
+    }
+
+    /** This member's map store (its write counters show what the SQN leases save). */
+    public SubscriberMapStore mapStore() {
+        return (SubscriberMapStore) hazelcast.getConfig().getUserContext().get(SubscriberMapStore.USER_CONTEXT_KEY);
     }
 
     public SubscriberTable table() {

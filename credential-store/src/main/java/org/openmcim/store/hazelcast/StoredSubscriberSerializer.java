@@ -22,7 +22,12 @@ import org.openmcim.store.SubscriberKind;
 public final class StoredSubscriberSerializer implements StreamSerializer<StoredSubscriber> {
     /** Hazelcast custom serializer type id (must be > 0 and unique in the cluster config). */
     public static final int TYPE_ID = 4_001;
-    private static final byte FORMAT = 1;
+    /**
+     * 2 added the SQN lease ceiling and the row-unchanged mark. Format 1 is not read: this form
+     * lives only in the cluster's memory and on its wires, and members of different versions do
+     * not form one cluster.
+     */
+    private static final byte FORMAT = 2;
 
     private static final SubscriberKind[] KINDS = {SubscriberKind.PCID, SubscriberKind.HOME};
     private static final Algorithm[] ALGORITHMS = {Algorithm.MILENAGE, Algorithm.TUAK, Algorithm.XOR};
@@ -46,6 +51,8 @@ public final class StoredSubscriberSerializer implements StreamSerializer<Stored
         out.writeByteArray(s.opcBlob());
         out.write(s.amf(), 0, 2);
         out.writeLong(s.sqnHe());
+        out.writeLong(s.sqnLease());
+        out.writeBoolean(s.rowUnchanged());
         out.writeLong(s.issuedAt().getEpochSecond());
         out.writeInt(s.issuedAt().getNano());
         out.writeBoolean(s.lifetime() != null);
@@ -81,6 +88,8 @@ public final class StoredSubscriberSerializer implements StreamSerializer<Stored
         byte[] amf = new byte[2];
         in.readFully(amf);
         long sqn = in.readLong();
+        long lease = in.readLong();
+        boolean rowUnchanged = in.readBoolean();
         Instant issuedAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
         Duration lifetime = in.readBoolean() ? Duration.ofSeconds(in.readLong(), in.readInt()) : null;
         String issuer = in.readString();
@@ -90,8 +99,8 @@ public final class StoredSubscriberSerializer implements StreamSerializer<Stored
         if (in.readBoolean()) {
             node = new ServingNode(in.readString(), in.readString(), Instant.ofEpochSecond(in.readLong(), in.readInt()));
         }
-        return new StoredSubscriber(imsi, kind, algorithm, k, opc, amf, sqn, state, issuedAt, lifetime, issuer, profile,
-                msisdn, node);
+        return new StoredSubscriber(imsi, kind, algorithm, k, opc, amf, sqn, lease, state, issuedAt, lifetime, issuer,
+                profile, msisdn, node, rowUnchanged);
     }
 
     private static <E> int code(E[] table, E value) {

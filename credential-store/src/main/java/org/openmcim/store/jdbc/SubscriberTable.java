@@ -26,6 +26,11 @@ import org.openmcim.store.hazelcast.StoredSubscriber;
  * The subscriber table, in H2 (embedded demo default) or PostgreSQL (production). Rows hold K and
  * OPc only as {@link org.openmcim.store.KeyCipher} blobs. The schema is created at start-up if
  * absent (issue #4). Enums are stored by name so rows stay readable with psql.
+ *
+ * <p>Column {@code sqn_he} is SQN_HE as far as a restart is concerned: the committed SQN lease
+ * ceiling ({@link org.openmcim.store.hazelcast.SqnLease}), at or above every SQN handed out, while
+ * the exact SQN_HE lives in the cluster. A row written before leases (SQN_HE itself) is such a
+ * ceiling too, so old tables load unchanged.
  */
 public final class SubscriberTable {
     private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -265,7 +270,7 @@ public final class SubscriberTable {
         ps.setBytes(4, s.kBlob());
         ps.setBytes(5, s.opcBlob());
         ps.setBytes(6, s.amf());
-        ps.setLong(7, s.sqnHe());
+        ps.setLong(7, s.sqnLease()); // the ceiling, never the in-memory SQN_HE below it
         ps.setString(8, s.state().name());
         ps.setLong(9, s.issuedAt().getEpochSecond());
         ps.setInt(10, s.issuedAt().getNano());
@@ -299,7 +304,7 @@ public final class SubscriberTable {
         String host = rs.getString(16);
         ServingNode node = host == null ? null
                 : new ServingNode(host, rs.getString(17), Instant.ofEpochSecond(rs.getLong(18), rs.getInt(19)));
-        return new StoredSubscriber(rs.getString(1), SubscriberKind.valueOf(rs.getString(2)),
+        return StoredSubscriber.fromRow(rs.getString(1), SubscriberKind.valueOf(rs.getString(2)),
                 Algorithm.valueOf(rs.getString(3)), rs.getBytes(4), rs.getBytes(5), rs.getBytes(6), rs.getLong(7),
                 CredentialState.valueOf(rs.getString(8)), Instant.ofEpochSecond(rs.getLong(9), rs.getInt(10)),
                 lifetime, rs.getString(13), rs.getString(14), rs.getString(15), node);

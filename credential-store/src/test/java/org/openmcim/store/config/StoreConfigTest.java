@@ -13,8 +13,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openmcim.aka.sqn.SqnPolicy;
 import org.openmcim.config.ConfigException;
 import org.openmcim.config.ConfigNode;
+import org.openmcim.store.hazelcast.SqnLease;
 
 class StoreConfigTest {
     @TempDir
@@ -34,6 +36,36 @@ class StoreConfigTest {
         assertEquals(StoreConfig.DEFAULT_DB_URL, c.database().url());
         assertEquals("OPENMCIM_STORE_KEK", c.kek().env());
         assertEquals(5, c.sqnPolicy().indBits());
+        assertEquals(1000, c.sqnLease(), "the shipped SQN lease");
+    }
+
+    /** sqn.lease (SQN leases, TS 33.102 C.2.2 bounds the gap a restart may leave). */
+    @Test
+    void sqnLeaseIsReadDefaultedAndBounded() throws Exception {
+        assertEquals(SqnLease.DEFAULT, StoreConfig.load(write("kek:\n  env: X\n")).sqnLease(), "default without sqn:");
+        assertEquals(SqnLease.DEFAULT, StoreConfig.load(write("kek:\n  env: X\nsqn:\n  ind-bits: 4\n")).sqnLease());
+        assertEquals(0, StoreConfig.load(write("kek:\n  env: X\nsqn:\n  lease: 0\n")).sqnLease(), "0: write every grant");
+        assertEquals(SqnLease.MAX, StoreConfig.load(write("kek:\n  env: X\nsqn:\n  lease: 1000000\n")).sqnLease());
+        for (String bad : List.of("-1", "1000001")) {
+            Path p = write("kek:\n  env: X\nsqn:\n  lease: " + bad + "\n");
+            String m = assertThrows(ConfigException.class, () -> StoreConfig.load(p)).getMessage();
+            assertTrue(m.startsWith(p + ": sqn.lease: must be 0..1000000 SEQ values"), m);
+            assertTrue(m.endsWith("got " + bad), m);
+        }
+        Path t = write("kek:\n  env: X\nsqn:\n  lease: many\n");
+        assertEquals(t + ": sqn.lease: expected an integer, got \"many\"",
+                assertThrows(ConfigException.class, () -> StoreConfig.load(t)).getMessage());
+    }
+
+    /** The ICF and the SHO's HSS check L against their own Δ: a restart must not leave a jump the USIM refuses. */
+    @Test
+    void sqnLeaseMustStayWithinHalfOfDelta() throws Exception {
+        StoreConfig c = StoreConfig.load(write("kek:\n  env: X\nsqn:\n  lease: 5000\n"));
+        c.checkLeaseAgainst(SqnPolicy.DEFAULT, "store.yaml: sqn.lease", "icf.yaml: sqn.delta");
+        c.checkLeaseAgainst(new SqnPolicy(5, 10_000, Long.MAX_VALUE), "store.yaml: sqn.lease", "icf.yaml: sqn.delta");
+        String m = assertThrows(ConfigException.class, () -> c.checkLeaseAgainst(new SqnPolicy(5, 9_999, Long.MAX_VALUE),
+                "store.yaml: sqn.lease", "icf.yaml: sqn.delta")).getMessage();
+        assertTrue(m.startsWith("store.yaml: sqn.lease: 5000 SEQ values is more than half of Δ = 9999 (icf.yaml: sqn.delta)"), m);
     }
 
     @Test
@@ -55,7 +87,7 @@ class StoreConfigTest {
         assertTrue(m.startsWith(q + ": database.poolSize: unknown key (known here: password-env, pool-size, "), m);
         Path r = write("kek:\n  env: X\nsqn:\n  indBits: 4\n");
         m = assertThrows(ConfigException.class, () -> StoreConfig.load(r)).getMessage();
-        assertEquals(r + ": sqn.indBits: unknown key (known here: ind-bits)", m);
+        assertEquals(r + ": sqn.indBits: unknown key (known here: ind-bits, lease)", m);
         Path t = write("kek:\n  env: X\nclusters: {}\n");
         m = assertThrows(ConfigException.class, () -> StoreConfig.load(t)).getMessage();
         assertEquals(t + ": clusters: unknown key (known here: cluster, database, issuer, kek, profile, sqn)", m);
@@ -120,10 +152,10 @@ class StoreConfigTest {
     void everyBadValueIsNamed() throws Exception {
         Path p = write("cluster:\n  port: 70000\n  members: [nohost]\n  backup-count: 0\n"
                 + "database:\n  url: jdbc:mysql://x\n  pool-size: 65\n  table: Bad\nkek:\n  env: A\n  file: b\n"
-                + "sqn:\n  ind-bits: 11\nissuer: \"a b\"\n");
+                + "sqn:\n  ind-bits: 11\n  lease: -5\nissuer: \"a b\"\n");
         String m = assertThrows(ConfigException.class, () -> StoreConfig.load(p)).getMessage();
         for (String key : List.of("cluster.port", "cluster.members[0]", "cluster.backup-count", "database.url",
-                "database.pool-size", "database.table", "kek:", "sqn.ind-bits", "issuer")) {
+                "database.pool-size", "database.table", "kek:", "sqn.ind-bits", "sqn.lease", "issuer")) {
             assertTrue(m.contains(p + ": " + key), key + " missing in: " + m);
         }
     }

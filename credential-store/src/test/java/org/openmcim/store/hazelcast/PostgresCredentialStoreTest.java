@@ -3,6 +3,7 @@ package org.openmcim.store.hazelcast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,8 +22,9 @@ import org.openmcim.store.SqnGrant;
 import org.openmcim.store.Subscriber;
 
 /**
- * The contract, a full restart and the at-rest check on a real two-member cluster over the
- * PostgreSQL that scripts/postgres-test.sh runs; skipped when it is not running.
+ * The contract, a full restart (SQN_HE back at the committed lease ceiling) and the at-rest check
+ * on a real two-member cluster over the PostgreSQL that scripts/postgres-test.sh runs; skipped
+ * when it is not running.
  */
 class PostgresCredentialStoreTest extends CredentialStoreContract {
     private TestCluster cluster;
@@ -78,7 +80,12 @@ class PostgresCredentialStoreTest extends CredentialStoreContract {
         try (TestCluster c = TestCluster.start(2, db, cipher)) {
             assertEquals(subs.size(), c.member(0).store().size());
             for (Subscriber s : subs) {
-                assertEquals(before.get(s.imsi()), c.member(0).store().find(s.imsi()).orElseThrow());
+                // SQN_HE comes back as the committed lease ceiling: at most L above where it was
+                Subscriber now = c.member(0).store().find(s.imsi()).orElseThrow();
+                assertEquals(before.get(s.imsi()).withSqnHe(now.sqnHe()), now);
+                assertEquals(TestCluster.committedSqn(db, s.imsi()), now.sqnHe());
+                long gap = P.seq(now.sqnHe()) - P.seq(before.get(s.imsi()).sqnHe());
+                assertTrue(gap >= 0 && gap <= TestCluster.LEASE, s.imsi() + ": " + gap);
             }
         }
     }

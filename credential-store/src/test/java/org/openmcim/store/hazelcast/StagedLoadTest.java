@@ -81,7 +81,7 @@ class StagedLoadTest {
 
         store.stage(List.of(a, b, c), store.currentMembers());
         store.delete(b.imsi());                                                  // deleted through the store
-        store.store(c.imsi(), c.withSqnAndState(96, CredentialState.ATTACHED)); // updated through the store
+        store.store(c.imsi(), c.withSqn(96, 96, CredentialState.ATTACHED)); // updated through the store
         Map<String, StoredSubscriber> loaded = store.loadAll(List.of(a.imsi(), b.imsi(), c.imsi()));
 
         assertSame(a, loaded.get(a.imsi()), "the staged row itself, not a database read");
@@ -101,7 +101,7 @@ class StagedLoadTest {
         StoredSubscriber a = StoredSubscriber.encrypt(pcid("001010000000001"), cluster.cipher());
         m.table().insertAll(List.of(a));
         // A staged copy that differs from the row, so the test can tell which one was served.
-        store.stage(List.of(a.withSqnAndState(64, CredentialState.ISSUED)), store.currentMembers());
+        store.stage(List.of(a.withSqn(64, 64, CredentialState.ISSUED)), store.currentMembers());
         assertEquals(1, store.stagedCount());
         cluster.member(1).hazelcast().shutdown(); // a member leaves: its partitions move to member 0
         long deadline = System.nanoTime() + 30_000_000_000L;

@@ -6,6 +6,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,27 +32,40 @@ final class TestCluster implements AutoCloseable {
             "hazelcast.operation.call.timeout.millis", "15000",
             "hazelcast.graceful.shutdown.max.wait", "20");
 
+    /**
+     * SQN lease L of the members unless a test says otherwise: small, so that the contract's
+     * hundreds of grants per PCID cross ceilings (database commits) as well as grant inside them.
+     */
+    static final int LEASE = 10;
+
     private final List<StoreMember> members = new ArrayList<>();
     private final List<String> addresses;
     private final List<Integer> ports;
     private final String clusterName;
     private final DatabaseSettings db;
     private final KeyCipher cipher;
+    private final int lease;
 
-    private TestCluster(int size, DatabaseSettings db, KeyCipher cipher) {
+    private TestCluster(int size, DatabaseSettings db, KeyCipher cipher, int lease) {
         this.ports = freePorts(size);
         this.addresses = ports.stream().map(p -> "127.0.0.1:" + p).toList();
         this.clusterName = "test-" + Long.toHexString(new SecureRandom().nextLong());
         this.db = db;
         this.cipher = cipher;
+        this.lease = lease;
     }
 
-    /** Starts {@code size} members sharing {@code db}. */
+    /** Starts {@code size} members sharing {@code db}, with SQN lease {@link #LEASE}. */
     static TestCluster start(int size, DatabaseSettings db, KeyCipher cipher) {
-        TestCluster c = new TestCluster(size, db, cipher);
+        return start(size, db, cipher, LEASE);
+    }
+
+    /** Starts {@code size} members sharing {@code db}, with SQN lease {@code lease}. */
+    static TestCluster start(int size, DatabaseSettings db, KeyCipher cipher, int lease) {
+        TestCluster c = new TestCluster(size, db, cipher, lease);
         try {
             for (int i = 0; i < size; i++) {
-                c.members.add(StoreMember.start(c.settings(i), db, cipher));
+                c.members.add(StoreMember.start(c.settings(i), db, cipher, lease));
             }
         } catch (RuntimeException e) {
             c.close();
@@ -60,6 +78,25 @@ final class TestCluster implements AutoCloseable {
         return new DatabaseSettings("jdbc:h2:file:" + dir.resolve(name).toAbsolutePath(), "sa", "", 4, "subscriber");
     }
 
+    /**
+     * The SQN the database row holds for {@code imsi} (the committed lease ceiling), read with
+     * plain JDBC rather than through the store under test.
+     */
+    static long committedSqn(DatabaseSettings db, String imsi) {
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+             PreparedStatement ps = c.prepareStatement("SELECT sqn_he FROM " + db.table() + " WHERE imsi = ?")) {
+            ps.setString(1, imsi);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new AssertionError("no row for " + imsi);
+                }
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static KeyCipher randomCipher() {
         SecureRandom r = new SecureRandom();
         byte[] kek = new byte[KeyCipher.KEK_BYTES];
@@ -69,6 +106,17 @@ final class TestCluster implements AutoCloseable {
 
     ClusterSettings settings(int i) {
         return new ClusterSettings(clusterName, "127.0.0.1", ports.get(i), addresses, 1, FAST);
+    }
+
+    /** Waits until no partition migrates (owners settled), so tests can ask who owns what. */
+    void awaitSafe() throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!members.get(0).hazelcast().getPartitionService().isClusterSafe()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("cluster not safe after 60 s");
+            }
+            Thread.sleep(50);
+        }
     }
 
     StoreMember member(int i) {
