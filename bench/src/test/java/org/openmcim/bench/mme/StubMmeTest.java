@@ -56,8 +56,12 @@ class StubMmeTest {
     }
 
     private Enb enb(int id) throws Exception {
+        return enb(id, null);
+    }
+
+    private Enb enb(int id, java.util.concurrent.ScheduledExecutorService timers) throws Exception {
         return Enb.connect(new Enb.Config(PLMN, id, 12345, new byte[] {127, 0, 1, 1}), TransportKind.TCP_FRAMED, mme.address(),
-                Duration.ofSeconds(5), msg -> { });
+                Duration.ofSeconds(5), msg -> { }, timers);
     }
 
     /** Attach with the IMSI, detach, then attach again with the GUTI the MME gave (no identity request needed). */
@@ -84,11 +88,12 @@ class StubMmeTest {
         assertEquals(0, s.s1Contexts());
     }
 
-    /** Several eNBs on one MME, several UEs each, registered at the same time. */
+    /** Several eNBs on one MME (their hold periods on one shared timer thread), several UEs each, registered at the same time. */
     @Test
     void uesOnSeveralEnbsHoldTheirRegistrationsTogether() throws Exception {
         start(2);
-        try (Enb a = enb(1); Enb b = enb(2)) {
+        java.util.concurrent.ScheduledExecutorService timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try (Enb a = enb(1, timers); Enb b = enb(2, timers)) {
             var f0 = a.attachAndDetach(ue(keys.get(0), keys.get(0).opc()), keys.get(0).imsi(), 1, Duration.ofMillis(300));
             var f1 = a.attachAndDetach(ue(keys.get(1), keys.get(1).opc()), keys.get(1).imsi(), 2, Duration.ofMillis(300));
             var f2 = b.attachAndDetach(ue(keys.get(2), keys.get(2).opc()), keys.get(2).imsi(), 1, Duration.ofMillis(300));
@@ -98,6 +103,8 @@ class StubMmeTest {
             }
             assertEquals(2, a.peakRegistered());
             assertEquals(1, b.peakRegistered());
+        } finally {
+            timers.shutdownNow();
         }
         assertEquals(3, mme.stats().attaches());
     }
