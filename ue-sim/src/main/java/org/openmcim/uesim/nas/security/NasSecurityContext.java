@@ -33,8 +33,9 @@ public final class NasSecurityContext {
     private final int ksi;
     private final int eea;
     private final int eia;
-    private final byte[] kNasEnc;
-    private final byte[] kNasInt;
+    /** K_NASenc and K_NASint with their AES key schedules, expanded once for the context's life. */
+    private final NasAlgorithms.Ciphering ciphering;
+    private final NasAlgorithms.Integrity integrity;
     private final int sendDirection;
     private final int receiveDirection;
     /** The count the next {@link #protect} uses. */
@@ -47,8 +48,8 @@ public final class NasSecurityContext {
         this.ksi = ksi;
         this.eea = eea;
         this.eia = eia;
-        this.kNasEnc = kNasEnc;
-        this.kNasInt = kNasInt;
+        this.ciphering = NasAlgorithms.Ciphering.of(eea, kNasEnc);
+        this.integrity = NasAlgorithms.Integrity.of(eia, kNasInt);
         this.sendDirection = role == Role.UE ? UPLINK : DOWNLINK;
         this.receiveDirection = role == Role.UE ? DOWNLINK : UPLINK;
     }
@@ -159,15 +160,13 @@ public final class NasSecurityContext {
         if (receivedAccepted != null && count.value() <= receivedAccepted.value()) {
             return new Rejected("replayed " + dir + " NAS COUNT " + count.value());
         }
-        byte[] expected = NasAlgorithms.mac(eia, kNasInt, count.value(), BEARER, receiveDirection,
-                Arrays.copyOfRange(pdu, 5, pdu.length), 8L * (pdu.length - 5));
+        byte[] expected = integrity.mac(count.value(), BEARER, receiveDirection, pdu, 5, 8L * (pdu.length - 5));
         if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(pdu, 1, 5))) {
             return new Rejected("NAS MAC mismatch at " + dir + " count " + count.value());
         }
-        byte[] body = Arrays.copyOfRange(pdu, 6, pdu.length);
         byte[] plain = type.ciphered()
-                ? NasAlgorithms.cipher(eea, kNasEnc, count.value(), BEARER, receiveDirection, body, 8L * body.length)
-                : body;
+                ? ciphering.apply(count.value(), BEARER, receiveDirection, pdu, 6, 8L * (pdu.length - 6))
+                : Arrays.copyOfRange(pdu, 6, pdu.length);
         receivedAccepted = count;
         return new Verified(plain, type, count);
     }
@@ -184,14 +183,13 @@ public final class NasSecurityContext {
     /** §9.1: header octet, MAC over sequence number and body, sequence number, body (ciphered for types 2 and 4). */
     private byte[] seal(byte[] plain, SecurityHeaderType type, NasCount count, int direction) {
         byte[] body = type.ciphered()
-                ? NasAlgorithms.cipher(eea, kNasEnc, count.value(), BEARER, direction, plain, 8L * plain.length)
-                : plain.clone();
+                ? ciphering.apply(count.value(), BEARER, direction, plain, 0, 8L * plain.length)
+                : plain;
         byte[] out = new byte[6 + body.length];
         out[0] = (byte) ((type.code() << 4) | PD_EMM);
         out[5] = (byte) count.sequence();
         System.arraycopy(body, 0, out, 6, body.length);
-        byte[] mac = NasAlgorithms.mac(eia, kNasInt, count.value(), BEARER, direction,
-                Arrays.copyOfRange(out, 5, out.length), 8L * (out.length - 5));
+        byte[] mac = integrity.mac(count.value(), BEARER, direction, out, 5, 8L * (out.length - 5));
         System.arraycopy(mac, 0, out, 1, 4);
         return out;
     }
