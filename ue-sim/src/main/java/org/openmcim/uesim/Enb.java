@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -28,7 +30,8 @@ import org.openmcim.uesim.ue.UeStateMachine;
  * number of UEs whose S1AP traffic it routes by eNB UE S1AP ID (or, for a release command without
  * it, by MME UE S1AP ID). Each UE runs attach, optionally holds the registration, then detaches;
  * the result arrives as a future. All S1AP handling happens on the transport's thread, so one UE's
- * session sees its messages in order.
+ * session sees its messages in order; the end of each hold period runs on a timer thread, its own
+ * unless the caller shares one among many eNBs.
  */
 public final class Enb implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Enb.class.getName());
@@ -52,6 +55,8 @@ public final class Enb implements AutoCloseable {
     private final S1apCodec codec = new S1apCodec();
     private final Config config;
     private final S1Transport transport;
+    private final ScheduledExecutorService timers;
+    private final boolean ownTimers;
     private final CompletableFuture<S1apMessage> setup = new CompletableFuture<>();
     private final Map<Long, Ue> byEnbId = new ConcurrentHashMap<>();
     private final Map<Long, Ue> byMmeId = new ConcurrentHashMap<>();
@@ -68,8 +73,17 @@ public final class Enb implements AutoCloseable {
         return peakRegistered.get();
     }
 
-    private Enb(Config config, TransportKind kind, InetSocketAddress mme, Consumer<String> log) throws Exception {
+    private Enb(Config config, TransportKind kind, InetSocketAddress mme, Consumer<String> log, ScheduledExecutorService timers)
+            throws Exception {
         this.config = config;
+        this.ownTimers = timers == null;
+        // Not CompletableFuture.delayedExecutor: on a machine with fewer than 3 CPUs its default
+        // executor starts a new thread for every task, i.e. one thread per UE detach.
+        this.timers = timers != null ? timers : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "enb-" + config.enbId() + "-timers");
+            t.setDaemon(true);
+            return t;
+        });
         this.transport = S1Transports.open(kind, mme, new S1Transport.Listener() {
             @Override
             public void onPdu(byte[] pdu) {
@@ -84,10 +98,20 @@ public final class Enb implements AutoCloseable {
         }, log);
     }
 
-    /** Connects, performs S1 Setup, and returns once the MME accepted it. */
+    /** Connects, performs S1 Setup, and returns once the MME accepted it; hold periods on the eNB's own timer thread. */
     public static Enb connect(Config config, TransportKind kind, InetSocketAddress mme, Duration timeout, Consumer<String> log)
             throws Exception {
-        Enb enb = new Enb(config, kind, mme, log);
+        return connect(config, kind, mme, timeout, log, null);
+    }
+
+    /**
+     * As {@link #connect(Config, TransportKind, InetSocketAddress, Duration, Consumer)}, with the
+     * hold periods timed on {@code timers} (shared by many eNBs; the caller shuts it down), or on
+     * the eNB's own timer thread when null.
+     */
+    public static Enb connect(Config config, TransportKind kind, InetSocketAddress mme, Duration timeout, Consumer<String> log,
+            ScheduledExecutorService timers) throws Exception {
+        Enb enb = new Enb(config, kind, mme, log, timers);
         enb.send(new S1apMessage.S1SetupRequest(new S1apIes.GlobalEnbId(config.plmn(), config.enbId(), false), Optional.empty(),
                 List.of(new S1apIes.SupportedTa(config.tac(), List.of(config.plmn()))), 2));
         S1apMessage answer;
@@ -246,12 +270,12 @@ public final class Enb implements AutoCloseable {
             }
             if (hold != null && registered && !detaching && session.ue().state() == EmmState.EMM_REGISTERED) {
                 detaching = true;
-                CompletableFuture.delayedExecutor(hold.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                timers.schedule(() -> {
                     registeredNow.decrementAndGet();
                     synchronized (this) {
                         apply(session.detach(false));
                     }
-                });
+                }, hold.toNanos(), TimeUnit.NANOSECONDS);
             }
             boolean byNetwork = hold == null && registered && !detaching && session.ue().state() == EmmState.EMM_DEREGISTERED;
             if (session.released() && (detaching || !registered || byNetwork)) {
@@ -277,5 +301,8 @@ public final class Enb implements AutoCloseable {
     @Override
     public void close() {
         transport.close();
+        if (ownTimers) {
+            timers.shutdownNow();
+        }
     }
 }

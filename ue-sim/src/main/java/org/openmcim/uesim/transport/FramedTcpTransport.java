@@ -38,8 +38,12 @@ public final class FramedTcpTransport implements S1Transport {
         this.channel = channel;
     }
 
-    /** The pipeline: frame decoder (length 0..3, stripped), prepender, and the PDU handler. */
-    static void initPipeline(Channel ch, Listener listener) {
+    /**
+     * The pipeline: frame decoder (length 0..3, stripped), prepender, and the PDU handler. Public
+     * so that the accepting end of a framed association (the bench's stub MME) declares the same
+     * framing instead of a copy of it.
+     */
+    public static void initPipeline(Channel ch, Listener listener) {
         ch.pipeline().addLast("frameDecoder", new LengthFieldBasedFrameDecoder(MAX_PDU, 0, 4, 0, 4));
         ch.pipeline().addLast("framePrepender", new LengthFieldPrepender(4));
         ch.pipeline().addLast("pdu", new SimpleChannelInboundHandler<ByteBuf>() {

@@ -4,7 +4,7 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 
 import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -14,7 +14,11 @@ import javax.crypto.spec.SecretKeySpec;
  * because Annex C's test messages have lengths that are not whole octets (58, 254, 511 bits),
  * which SP 800-38B allows and octet-oriented MAC APIs do not.
  *
- * <p>Stateless: every call builds its own {@link Cipher}; safe from any thread.
+ * <p>Two forms. The static {@link #mac} and {@link #cipher} take the key on every call and are
+ * stateless. {@link Integrity} and {@link Ciphering} hold one key for the life of a NAS security
+ * context: the AES key schedule and the CMAC subkeys are computed once, not per message (a
+ * {@code Cipher.getInstance} and key expansion per message were a third of the simulator's CPU
+ * time under load); those are owned by one context and not thread-safe.
  */
 public final class NasAlgorithms {
     public static final int EEA0 = 0;
@@ -31,18 +35,7 @@ public final class NasAlgorithms {
      * EIA0 (B.2.1 / TS 24.301 §4.4.4) gives 32 zero bits.
      */
     public static byte[] mac(int eia, byte[] key, long count, int bearer, int direction, byte[] message, long lengthBits) {
-        checkInputs(key, count, bearer, direction, message, lengthBits);
-        if (eia == EIA0) {
-            return new byte[4];
-        }
-        if (eia != EIA2) {
-            throw new IllegalArgumentException("EIA" + eia + " not implemented (EIA0 and 128-EIA2 are)");
-        }
-        int msgBytes = (int) ((lengthBits + 7) / 8);
-        byte[] m = new byte[8 + msgBytes];
-        putCount(m, count, bearer, direction);
-        System.arraycopy(message, 0, m, 8, msgBytes);
-        return Arrays.copyOf(cmac(key, m, 64 + lengthBits), 4);
+        return Integrity.of(eia, key).mac(count, bearer, direction, message, 0, lengthBits);
     }
 
     /**
@@ -51,36 +44,53 @@ public final class NasAlgorithms {
      * octet come out zero. EEA0 (B.1.1) returns the input. Encryption and decryption are one operation.
      */
     public static byte[] cipher(int eea, byte[] key, long count, int bearer, int direction, byte[] data, long lengthBits) {
-        checkInputs(key, count, bearer, direction, data, lengthBits);
-        int n = (int) ((lengthBits + 7) / 8);
-        byte[] out;
-        if (eea == EEA0) {
-            out = Arrays.copyOf(data, n);
-        } else if (eea == EEA2) {
-            byte[] iv = new byte[16];
-            putCount(iv, count, bearer, direction);
-            try {
-                Cipher ctr = Cipher.getInstance("AES/CTR/NoPadding");
-                ctr.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
-                out = ctr.doFinal(data, 0, n);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("AES/CTR unavailable in this JDK", e);
-            }
-        } else {
-            throw new IllegalArgumentException("EEA" + eea + " not implemented (EEA0 and 128-EEA2 are)");
-        }
-        maskTail(out, lengthBits);
-        return out;
+        return Ciphering.of(eea, key).apply(count, bearer, direction, data, 0, lengthBits);
     }
 
-    /** NIST SP 800-38B AES-CMAC over the first {@code bits} bits of {@code m}; returns the 16-octet tag. */
-    static byte[] cmac(byte[] key, byte[] m, long bits) {
-        try {
-            Cipher aes = Cipher.getInstance("AES/ECB/NoPadding");
-            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
-            // SP 800-38B §6.1 subkeys: L = CIPH_K(0^128); K1 = L<<1 (^R128), K2 = K1<<1 (^R128).
-            byte[] k1 = dbl(aes.doFinal(new byte[16]));
-            byte[] k2 = dbl(k1);
+    /** One EIA algorithm under one key (K_NASint): AES key schedule and CMAC subkeys computed at construction. */
+    public static final class Integrity {
+        private final int eia;
+        private final Aes aes;
+        private final byte[] k1;
+        private final byte[] k2;
+
+        private Integrity(int eia, byte[] key) {
+            checkKey(key);
+            this.eia = eia;
+            if (eia == EIA0) {
+                aes = null;
+                k1 = k2 = null;
+            } else if (eia == EIA2) {
+                aes = new Aes(key);
+                // SP 800-38B §6.1 subkeys: L = CIPH_K(0^128); K1 = L<<1 (^R128), K2 = K1<<1 (^R128).
+                byte[] l = new byte[16];
+                aes.encryptBlock(new byte[16], 0, l);
+                k1 = dbl(l);
+                k2 = dbl(k1);
+            } else {
+                throw new IllegalArgumentException("EIA" + eia + " not implemented (EIA0 and 128-EIA2 are)");
+            }
+        }
+
+        public static Integrity of(int eia, byte[] key) {
+            return new Integrity(eia, key);
+        }
+
+        /** {@link NasAlgorithms#mac} over {@code lengthBits} bits of {@code message} from octet {@code offset}. */
+        public byte[] mac(long count, int bearer, int direction, byte[] message, int offset, long lengthBits) {
+            checkInputs(count, bearer, direction, message, offset, lengthBits);
+            if (eia == EIA0) {
+                return new byte[4];
+            }
+            int msgBytes = (int) ((lengthBits + 7) / 8);
+            byte[] m = new byte[8 + msgBytes];
+            putCount(m, count, bearer, direction);
+            System.arraycopy(message, offset, m, 8, msgBytes);
+            return Arrays.copyOf(cmac(m, 64 + lengthBits), 4);
+        }
+
+        /** NIST SP 800-38B AES-CMAC over the first {@code bits} bits of {@code m}; the 16-octet tag. */
+        byte[] cmac(byte[] m, long bits) {
             int blocks = (int) Math.max(1, (bits + 127) / 128);
             boolean complete = bits > 0 && bits % 128 == 0;
             byte[] last = new byte[16];
@@ -102,12 +112,94 @@ public final class NasAlgorithms {
             for (int b = 0; b < blocks - 1; b++) {
                 System.arraycopy(m, 16 * b, block, 0, 16);
                 xor(block, c);
-                c = aes.doFinal(block);
+                aes.encryptBlock(block, 0, c);
             }
             xor(last, c);
-            return aes.doFinal(last);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES/ECB unavailable in this JDK", e);
+            byte[] tag = new byte[16];
+            aes.encryptBlock(last, 0, tag);
+            return tag;
+        }
+    }
+
+    /** One EEA algorithm under one key (K_NASenc): AES key schedule computed at construction. */
+    public static final class Ciphering {
+        private final int eea;
+        private final Aes aes;
+
+        private Ciphering(int eea, byte[] key) {
+            checkKey(key);
+            this.eea = eea;
+            if (eea == EEA0) {
+                aes = null;
+            } else if (eea == EEA2) {
+                aes = new Aes(key);
+            } else {
+                throw new IllegalArgumentException("EEA" + eea + " not implemented (EEA0 and 128-EEA2 are)");
+            }
+        }
+
+        public static Ciphering of(int eea, byte[] key) {
+            return new Ciphering(eea, key);
+        }
+
+        /** {@link NasAlgorithms#cipher} over {@code lengthBits} bits of {@code data} from octet {@code offset}. */
+        public byte[] apply(long count, int bearer, int direction, byte[] data, int offset, long lengthBits) {
+            checkInputs(count, bearer, direction, data, offset, lengthBits);
+            int n = (int) ((lengthBits + 7) / 8);
+            byte[] out = Arrays.copyOfRange(data, offset, offset + n);
+            if (eea == EEA2) {
+                // B.1.3: keystream blocks E_K(T_i), T_1 = COUNT || BEARER || DIRECTION || 0^26 || 0^64,
+                // each next T the 64 least significant bits incremented (mod 2^64).
+                int blocks = (n + 15) / 16;
+                byte[] counters = new byte[16 * blocks];
+                putCount(counters, count, bearer, direction);
+                for (int b = 1; b < blocks; b++) {
+                    System.arraycopy(counters, 16 * (b - 1), counters, 16 * b, 16);
+                    for (int i = 16 * b + 15; i >= 16 * b + 8; i--) {
+                        if (++counters[i] != 0) {
+                            break;
+                        }
+                    }
+                }
+                byte[] keystream = new byte[counters.length];
+                aes.encryptBlocks(counters, keystream);
+                for (int i = 0; i < n; i++) {
+                    out[i] ^= keystream[i];
+                }
+            }
+            maskTail(out, lengthBits);
+            return out;
+        }
+    }
+
+    /** AES-128 block encryption with the key expanded once (the JDK's AES, AES-NI where present). */
+    private static final class Aes {
+        private final Cipher ecb;
+
+        Aes(byte[] key) {
+            try {
+                ecb = Cipher.getInstance("AES/ECB/NoPadding");
+                ecb.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES/ECB unavailable in this JDK", e);
+            }
+        }
+
+        void encryptBlock(byte[] in, int offset, byte[] out) {
+            try {
+                ecb.update(in, offset, 16, out, 0);
+            } catch (ShortBufferException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** ECB over whole blocks; without padding the cipher keeps no state between calls. */
+        void encryptBlocks(byte[] in, byte[] out) {
+            try {
+                ecb.update(in, 0, in.length, out, 0);
+            } catch (ShortBufferException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -148,10 +240,13 @@ public final class NasAlgorithms {
         out[4] = (byte) ((bearer << 3) | (direction << 2));
     }
 
-    private static void checkInputs(byte[] key, long count, int bearer, int direction, byte[] data, long lengthBits) {
+    private static void checkKey(byte[] key) {
         if (key.length != 16) {
             throw new IllegalArgumentException("key must be 128 bits");
         }
+    }
+
+    private static void checkInputs(long count, int bearer, int direction, byte[] data, int offset, long lengthBits) {
         if (count < 0 || count > 0xffff_ffffL) {
             throw new IllegalArgumentException("COUNT is 32 bits");
         }
@@ -161,8 +256,8 @@ public final class NasAlgorithms {
         if (direction != 0 && direction != 1) {
             throw new IllegalArgumentException("DIRECTION is one bit");
         }
-        if (lengthBits < 0 || (lengthBits + 7) / 8 > data.length) {
-            throw new IllegalArgumentException(lengthBits + " bits do not fit in " + data.length + " octets");
+        if (offset < 0 || offset > data.length || lengthBits < 0 || (lengthBits + 7) / 8 > data.length - offset) {
+            throw new IllegalArgumentException(lengthBits + " bits do not fit in " + (data.length - offset) + " octets");
         }
     }
 }

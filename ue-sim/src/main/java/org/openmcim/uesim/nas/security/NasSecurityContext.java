@@ -6,13 +6,14 @@ import java.util.Arrays;
 import org.openmcim.aka.kdf.Kdf;
 
 /**
- * A UE's current EPS NAS security context (TS 33.401 §7.2.4, TS 24.301 §4.4): KSI, the selected
- * algorithms, K_NASint / K_NASenc derived from KASME (TS 33.401 A.7), and one NAS COUNT per
- * direction. {@link #protect} builds an uplink security-protected message (§9.1), {@link
- * #unprotect} checks and opens a downlink one. BEARER is 0 and DIRECTION 0 uplink / 1 downlink
- * (TS 33.401 §8.1.1/8.2.1).
+ * An EPS NAS security context (TS 33.401 §7.2.4, TS 24.301 §4.4): KSI, the selected algorithms,
+ * K_NASint / K_NASenc derived from KASME (TS 33.401 A.7), and one NAS COUNT per direction. Either
+ * end of the NAS link holds one: the UE's ({@link #fromKasme}) protects uplink and verifies
+ * downlink, the network's ({@link #forNetwork}, an MME) protects downlink and verifies uplink.
+ * {@link #protect} builds a security-protected message (§9.1), {@link #unprotect} checks and opens
+ * one from the other end. BEARER is 0 and DIRECTION 0 uplink / 1 downlink (TS 33.401 §8.1.1/8.2.1).
  *
- * <p>Mutable (the counts move); owned by one UE, not thread-safe.
+ * <p>Mutable (the counts move); owned by one UE (or one MME UE context), not thread-safe.
  */
 public final class NasSecurityContext {
     private static final int BEARER = 0;
@@ -20,27 +21,59 @@ public final class NasSecurityContext {
     private static final int DOWNLINK = 1;
     private static final int PD_EMM = 7;
 
+    /** Which end of the NAS link holds the context. */
+    public enum Role {
+        /** Protects with DIRECTION 0 (uplink), verifies DIRECTION 1. */
+        UE,
+        /** Protects with DIRECTION 1 (downlink), verifies DIRECTION 0: the MME's side. */
+        NETWORK
+    }
+
+    private final Role role;
     private final int ksi;
     private final int eea;
     private final int eia;
-    private final byte[] kNasEnc;
-    private final byte[] kNasInt;
-    private NasCount uplink = NasCount.ZERO;
-    /** The last downlink count accepted; null before the first. */
-    private NasCount downlinkAccepted;
+    /** K_NASenc and K_NASint with their AES key schedules, expanded once for the context's life. */
+    private final NasAlgorithms.Ciphering ciphering;
+    private final NasAlgorithms.Integrity integrity;
+    private final int sendDirection;
+    private final int receiveDirection;
+    /** The count the next {@link #protect} uses. */
+    private NasCount sent = NasCount.ZERO;
+    /** The last received count accepted; null before the first. */
+    private NasCount receivedAccepted;
 
-    private NasSecurityContext(int ksi, int eea, int eia, byte[] kNasEnc, byte[] kNasInt) {
+    private NasSecurityContext(Role role, int ksi, int eea, int eia, byte[] kNasEnc, byte[] kNasInt) {
+        this.role = role;
         this.ksi = ksi;
         this.eea = eea;
         this.eia = eia;
-        this.kNasEnc = kNasEnc;
-        this.kNasInt = kNasInt;
+        this.ciphering = NasAlgorithms.Ciphering.of(eea, kNasEnc);
+        this.integrity = NasAlgorithms.Integrity.of(eia, kNasInt);
+        this.sendDirection = role == Role.UE ? UPLINK : DOWNLINK;
+        this.receiveDirection = role == Role.UE ? DOWNLINK : UPLINK;
     }
 
-    /** A new context from KASME and the algorithms a SECURITY MODE COMMAND selected; counts at 0. */
+    /** The UE's new context from KASME and the algorithms a SECURITY MODE COMMAND selected; counts at 0. */
     public static NasSecurityContext fromKasme(byte[] kasme, int ksi, int eea, int eia) {
+        return create(Role.UE, kasme, ksi, eea, eia);
+    }
+
+    /**
+     * The network's context for the same KASME and algorithms (TS 33.401 §7.2.4.4: the MME
+     * selects them and starts both NAS COUNTs at 0 for a new KASME); protects downlink.
+     */
+    public static NasSecurityContext forNetwork(byte[] kasme, int ksi, int eea, int eia) {
+        return create(Role.NETWORK, kasme, ksi, eea, eia);
+    }
+
+    private static NasSecurityContext create(Role role, byte[] kasme, int ksi, int eea, int eia) {
         Kdf kdf = new Kdf();
-        return new NasSecurityContext(ksi, eea, eia, kdf.kNasEnc(kasme, eea), kdf.kNasInt(kasme, eia));
+        return new NasSecurityContext(role, ksi, eea, eia, kdf.kNasEnc(kasme, eea), kdf.kNasInt(kasme, eia));
+    }
+
+    public Role role() {
+        return role;
     }
 
     public int ksi() {
@@ -55,32 +88,39 @@ public final class NasSecurityContext {
         return eia;
     }
 
-    /** The uplink count the next {@link #protect} will use (e.g. for KeNB, TS 33.401 A.3). */
+    /** The UE's uplink count the next {@link #protect} will use (e.g. for KeNB, TS 33.401 A.3). */
     public NasCount uplinkCount() {
-        return uplink;
+        if (role != Role.UE) {
+            throw new IllegalStateException("the network's context sends downlink; see lastReceived()");
+        }
+        return sent;
+    }
+
+    /** The count the next {@link #protect} will use, in this context's sending direction. */
+    public NasCount sendCount() {
+        return sent;
+    }
+
+    /**
+     * The count of the last message {@link #unprotect} accepted, if any. For the network this is
+     * the uplink NAS COUNT that KeNB is derived from (TS 33.401 A.3, §7.2.8.1).
+     */
+    public java.util.Optional<NasCount> lastReceived() {
+        return java.util.Optional.ofNullable(receivedAccepted);
     }
 
     /**
      * §4.4.4/§4.4.5: integrity-protects (and, for types 2 and 4, ciphers) a plain NAS message:
      * header octet, MAC (over sequence number and message), sequence number, message. Advances
-     * the uplink count.
+     * the sending count (uplink for the UE, downlink for the network).
      */
     public byte[] protect(byte[] plain, SecurityHeaderType type) {
         if (!type.integrityProtected()) {
             throw new IllegalArgumentException("protect needs header type 1-4");
         }
-        NasCount count = uplink;
-        byte[] body = type.ciphered()
-                ? NasAlgorithms.cipher(eea, kNasEnc, count.value(), BEARER, UPLINK, plain, 8L * plain.length)
-                : plain.clone();
-        byte[] out = new byte[6 + body.length];
-        out[0] = (byte) ((type.code() << 4) | PD_EMM);
-        out[5] = (byte) count.sequence();
-        System.arraycopy(body, 0, out, 6, body.length);
-        byte[] mac = NasAlgorithms.mac(eia, kNasInt, count.value(), BEARER, UPLINK,
-                Arrays.copyOfRange(out, 5, out.length), 8L * (out.length - 5));
-        System.arraycopy(mac, 0, out, 1, 4);
-        uplink = count.next();
+        NasCount count = sent;
+        byte[] out = seal(plain, type, count, sendDirection);
+        sent = count.next();
         return out;
     }
 
@@ -88,7 +128,7 @@ public final class NasSecurityContext {
     public sealed interface Unprotected permits Verified, Rejected {
     }
 
-    /** MAC verified; the plain message, its header type, and the downlink count it used. */
+    /** MAC verified; the plain message, its header type, and the count (of the sender's direction) it used. */
     public record Verified(byte[] plain, SecurityHeaderType type, NasCount count) implements Unprotected {
     }
 
@@ -97,10 +137,10 @@ public final class NasSecurityContext {
     }
 
     /**
-     * §4.4.3.1-4.4.3.3: estimates the downlink count from the sequence number, verifies the MAC,
-     * rejects a replayed count (§4.4.3.2: the same count must not be accepted twice), then
-     * deciphers. Updates the downlink count only when the message is accepted. Never throws on
-     * input.
+     * §4.4.3.1-4.4.3.3: estimates the other end's count from the sequence number, verifies the
+     * MAC with the receiving DIRECTION (downlink for the UE, uplink for the network), rejects a
+     * replayed count (§4.4.3.2: the same count must not be accepted twice), then deciphers.
+     * Updates the receiving count only when the message is accepted. Never throws on input.
      */
     public Unprotected unprotect(byte[] pdu) {
         if (pdu.length < 7) {
@@ -115,34 +155,41 @@ public final class NasSecurityContext {
         }
         SecurityHeaderType type = SecurityHeaderType.values()[h];
         int sqn = pdu[5] & 0xff;
-        NasCount count = downlinkAccepted == null ? new NasCount(0, sqn) : downlinkAccepted.estimate(sqn);
-        if (downlinkAccepted != null && count.value() <= downlinkAccepted.value()) {
-            return new Rejected("replayed downlink NAS COUNT " + count.value());
+        NasCount count = receivedAccepted == null ? new NasCount(0, sqn) : receivedAccepted.estimate(sqn);
+        String dir = receiveDirection == DOWNLINK ? "downlink" : "uplink";
+        if (receivedAccepted != null && count.value() <= receivedAccepted.value()) {
+            return new Rejected("replayed " + dir + " NAS COUNT " + count.value());
         }
-        byte[] expected = NasAlgorithms.mac(eia, kNasInt, count.value(), BEARER, DOWNLINK,
-                Arrays.copyOfRange(pdu, 5, pdu.length), 8L * (pdu.length - 5));
+        byte[] expected = integrity.mac(count.value(), BEARER, receiveDirection, pdu, 5, 8L * (pdu.length - 5));
         if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(pdu, 1, 5))) {
-            return new Rejected("NAS MAC mismatch at downlink count " + count.value());
+            return new Rejected("NAS MAC mismatch at " + dir + " count " + count.value());
         }
-        byte[] body = Arrays.copyOfRange(pdu, 6, pdu.length);
         byte[] plain = type.ciphered()
-                ? NasAlgorithms.cipher(eea, kNasEnc, count.value(), BEARER, DOWNLINK, body, 8L * body.length)
-                : body;
-        downlinkAccepted = count;
+                ? ciphering.apply(count.value(), BEARER, receiveDirection, pdu, 6, 8L * (pdu.length - 6))
+                : Arrays.copyOfRange(pdu, 6, pdu.length);
+        receivedAccepted = count;
         return new Verified(plain, type, count);
     }
 
-    /** The network side of {@link #protect}, for tests and for a simulated MME: protects a downlink message. */
+    /**
+     * A downlink message at an explicit count, without moving this context's counts: for tests
+     * that script a network with chosen counts (replays, overflow). An MME uses a
+     * {@link #forNetwork} context's {@link #protect}.
+     */
     public byte[] protectDownlink(byte[] plain, SecurityHeaderType type, NasCount count) {
+        return seal(plain, type, count, DOWNLINK);
+    }
+
+    /** §9.1: header octet, MAC over sequence number and body, sequence number, body (ciphered for types 2 and 4). */
+    private byte[] seal(byte[] plain, SecurityHeaderType type, NasCount count, int direction) {
         byte[] body = type.ciphered()
-                ? NasAlgorithms.cipher(eea, kNasEnc, count.value(), BEARER, DOWNLINK, plain, 8L * plain.length)
-                : plain.clone();
+                ? ciphering.apply(count.value(), BEARER, direction, plain, 0, 8L * plain.length)
+                : plain;
         byte[] out = new byte[6 + body.length];
         out[0] = (byte) ((type.code() << 4) | PD_EMM);
         out[5] = (byte) count.sequence();
         System.arraycopy(body, 0, out, 6, body.length);
-        byte[] mac = NasAlgorithms.mac(eia, kNasInt, count.value(), BEARER, DOWNLINK,
-                Arrays.copyOfRange(out, 5, out.length), 8L * (out.length - 5));
+        byte[] mac = integrity.mac(count.value(), BEARER, direction, out, 5, 8L * (out.length - 5));
         System.arraycopy(mac, 0, out, 1, 4);
         return out;
     }
@@ -157,6 +204,6 @@ public final class NasSecurityContext {
 
     @Override
     public String toString() {
-        return "NasSecurityContext[ksi=" + ksi + ", EEA" + eea + ", EIA" + eia + ", UL " + uplink.value() + "]";
+        return "NasSecurityContext[ksi=" + ksi + ", EEA" + eea + ", EIA" + eia + ", " + role + " sends at " + sent.value() + "]";
     }
 }

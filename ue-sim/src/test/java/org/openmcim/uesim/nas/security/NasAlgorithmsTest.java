@@ -69,6 +69,40 @@ class NasAlgorithmsTest {
         assertArrayEquals(v.hex("plaintext"), out);
     }
 
+    /**
+     * A context keeps one keyed instance for every message: calls must not leak state into each
+     * other (CBC chaining of CMAC, counter blocks of CTR), and a message may start at an offset.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("eia2")
+    void eia2KeyedInstanceIsReusableAndTakesAnOffset(Vector v) {
+        NasAlgorithms.Integrity eia2 = NasAlgorithms.Integrity.of(NasAlgorithms.EIA2, v.hex("ik"));
+        byte[] message = v.hex("message");
+        byte[] shifted = new byte[3 + message.length];
+        System.arraycopy(message, 0, shifted, 3, message.length);
+        int direction = Integer.parseInt(v.get("direction"));
+        long bits = Long.parseLong(v.get("length"));
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(v.hex("mac"), eia2.mac(count(v), bearer(v), direction, message, 0, bits), "call " + i);
+            assertArrayEquals(v.hex("mac"), eia2.mac(count(v), bearer(v), direction, shifted, 3, bits), "offset, call " + i);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("eea2")
+    void eea2KeyedInstanceIsReusableAndTakesAnOffset(Vector v) {
+        NasAlgorithms.Ciphering eea2 = NasAlgorithms.Ciphering.of(NasAlgorithms.EEA2, v.hex("key"));
+        byte[] plain = v.hex("plaintext");
+        byte[] shifted = new byte[6 + plain.length];
+        System.arraycopy(plain, 0, shifted, 6, plain.length);
+        int direction = Integer.parseInt(v.get("direction"));
+        long bits = Long.parseLong(v.get("length"));
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(v.hex("ciphertext"), eea2.apply(count(v), bearer(v), direction, plain, 0, bits), "call " + i);
+            assertArrayEquals(v.hex("ciphertext"), eea2.apply(count(v), bearer(v), direction, shifted, 6, bits), "offset, call " + i);
+        }
+    }
+
     @Test
     void nullAlgorithmsPassThroughAndMacIsZero() {
         byte[] key = new byte[16];

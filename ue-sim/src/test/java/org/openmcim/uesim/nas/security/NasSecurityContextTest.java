@@ -49,6 +49,53 @@ class NasSecurityContextTest {
                 "sequence 1 after 3: the overflow counter moved on");
     }
 
+    /**
+     * The network's context (an MME's) against the UE's: the SECURITY MODE COMMAND at downlink
+     * count 0 (type 3), the SECURITY MODE COMPLETE back at uplink count 0 (type 4), then ciphered
+     * traffic both ways; each end advances only its own sending count.
+     */
+    @Test
+    void networkContextTalksToTheUeContextBothWays() {
+        NasSecurityContext ue = NasSecurityContext.fromKasme(KASME, 2, NasAlgorithms.EEA2, NasAlgorithms.EIA2);
+        NasSecurityContext mme = NasSecurityContext.forNetwork(KASME, 2, NasAlgorithms.EEA2, NasAlgorithms.EIA2);
+        assertEquals(NasSecurityContext.Role.NETWORK, mme.role());
+        byte[] smcPlain = Hex.decode("075d022205a020");
+        byte[] smc = mme.protect(smcPlain, SecurityHeaderType.INTEGRITY_PROTECTED_NEW_CONTEXT);
+        assertEquals(0x37, smc[0] & 0xff);
+        byte[] kNasInt = new org.openmcim.aka.kdf.Kdf().kNasInt(KASME, 2);
+        assertArrayEquals(NasAlgorithms.mac(2, kNasInt, 0, 0, 1, Arrays.copyOfRange(smc, 5, smc.length), 8L * (smc.length - 5)),
+                Arrays.copyOfRange(smc, 1, 5), "downlink MAC: DIRECTION 1 (TS 33.401 B.2.3)");
+        assertArrayEquals(smcPlain, assertInstanceOf(NasSecurityContext.Verified.class, ue.unprotect(smc)).plain());
+
+        byte[] complete = ue.protect(PLAIN, SecurityHeaderType.INTEGRITY_PROTECTED_CIPHERED_NEW_CONTEXT);
+        NasSecurityContext.Verified up = assertInstanceOf(NasSecurityContext.Verified.class, mme.unprotect(complete));
+        assertArrayEquals(PLAIN, up.plain());
+        assertEquals(NasCount.ZERO, up.count());
+        assertEquals(java.util.Optional.of(NasCount.ZERO), mme.lastReceived(), "the uplink count KeNB is derived from");
+
+        byte[] esm = Hex.decode("0201d9");
+        byte[] down = mme.protect(esm, SecurityHeaderType.INTEGRITY_PROTECTED_CIPHERED);
+        assertEquals(1, down[5], "the network's second message: downlink count 1");
+        assertNotEquals(Hex.encode(esm), Hex.encode(Arrays.copyOfRange(down, 6, down.length)), "EEA2 ciphers downlink");
+        assertArrayEquals(esm, assertInstanceOf(NasSecurityContext.Verified.class, ue.unprotect(down)).plain());
+        assertEquals(new NasCount(0, 2), mme.sendCount());
+        assertEquals(new NasCount(0, 1), ue.uplinkCount());
+    }
+
+    /** DIRECTION is in the MAC input: a message reflected back to its sender does not verify. */
+    @Test
+    void reflectedMessagesAreRejected() {
+        NasSecurityContext ue = NasSecurityContext.fromKasme(KASME, 1, NasAlgorithms.EEA0, NasAlgorithms.EIA2);
+        NasSecurityContext mme = NasSecurityContext.forNetwork(KASME, 1, NasAlgorithms.EEA0, NasAlgorithms.EIA2);
+        assertInstanceOf(NasSecurityContext.Rejected.class, ue.unprotect(ue.protect(PLAIN, SecurityHeaderType.INTEGRITY_PROTECTED)));
+        assertInstanceOf(NasSecurityContext.Rejected.class, mme.unprotect(mme.protect(PLAIN, SecurityHeaderType.INTEGRITY_PROTECTED)));
+        byte[] up = NasSecurityContext.fromKasme(KASME, 1, NasAlgorithms.EEA0, NasAlgorithms.EIA2)
+                .protect(PLAIN, SecurityHeaderType.INTEGRITY_PROTECTED);
+        assertInstanceOf(NasSecurityContext.Verified.class, mme.unprotect(up));
+        assertInstanceOf(NasSecurityContext.Rejected.class, mme.unprotect(up), "same uplink COUNT twice");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, mme::uplinkCount);
+    }
+
     @Test
     void everyFlippedBitIsRejected() {
         NasSecurityContext mme = NasSecurityContext.fromKasme(KASME, 1, NasAlgorithms.EEA2, NasAlgorithms.EIA2);
