@@ -49,7 +49,7 @@ import org.openmcim.uesim.ue.UeStateMachine;
  * cycle after cycle (re-attaching with the GUTI the MME gave).
  *
  * <pre>
- * bin/bench-attach --enbs 40 --ues 10000 --rate 2000 --hold 4500 --warmup 20 --seconds 30
+ * bin/bench-attach --enbs 40 --ues 12000 --rate 2000 --hold 5500 --warmup 20 --seconds 30
  * bin/bench-attach ... --mme fork        # the stub MME in its own JVM
  * </pre>
  *

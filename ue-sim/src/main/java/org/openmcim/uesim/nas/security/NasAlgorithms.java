@@ -17,8 +17,9 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Two forms. The static {@link #mac} and {@link #cipher} take the key on every call and are
  * stateless. {@link Integrity} and {@link Ciphering} hold one key for the life of a NAS security
  * context: the AES key schedule and the CMAC subkeys are computed once, not per message (a
- * {@code Cipher.getInstance} and key expansion per message were a third of the simulator's CPU
- * time under load); those are owned by one context and not thread-safe.
+ * {@code Cipher.getInstance} and key expansion per message were over 40 % of the simulator
+ * threads' profile samples in the attach benchmark, docs/benchmarks.md); those are owned by one
+ * context and not thread-safe.
  */
 public final class NasAlgorithms {
     public static final int EEA0 = 0;
