@@ -130,7 +130,7 @@ final class ProvisioningRig implements AutoCloseable {
                 %s
                 limits: {max-body: 65536, workers: %d, queue: 10000}
                 """.formatted(dpfPort, dir, dir, dir, dir, shoUrl, dir, storeSection[1], workers))), work);
-        DpfCommand.Running dpfRun = DpfCommand.launch(dpfConfig, runtime, meters);
+        org.openmcim.dpf.StateStore.Serving<org.openmcim.dpf.DpfServer> dpfRun = DpfCommand.launch(dpfConfig, runtime, meters);
         extra.add(dpfRun);
         this.dpf = dpfRun.server();
         int[] drfPorts = {freePort(), freePort()};
@@ -148,7 +148,7 @@ final class ProvisioningRig implements AutoCloseable {
                 %s
                 limits: {max-body: 16384, workers: %d, queue: 10000}
                 """.formatted(drfPorts[0], drfPorts[1], dir, dir, dir, dir, dir, dir, dpfPort, storeSection[0], workers))), work);
-        DrfCommand.Running drfRun = DrfCommand.launch(drfConfig, runtime, meters);
+        org.openmcim.dpf.StateStore.Serving<org.openmcim.drf.DrfServer> drfRun = DrfCommand.launch(drfConfig, runtime, meters);
         extra.add(0, drfRun);
         this.drf = drfRun.server();
     }

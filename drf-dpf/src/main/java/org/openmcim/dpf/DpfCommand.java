@@ -41,7 +41,7 @@ public final class DpfCommand implements Callable<Integer> {
             return 0;
         }
         PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
-        Running run = launch(cfg, StoreRuntime.system(), registry);
+        StateStore.Serving<DpfServer> run = launch(cfg, StoreRuntime.system(), registry);
         PrometheusEndpoint metrics = null;
         try {
             metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
@@ -56,29 +56,13 @@ public final class DpfCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A running DPF and the store its sessions live in (closed after the server). */
-    public record Running(DpfServer server, StateStore state) implements AutoCloseable {
-        @Override
-        public void close() {
-            try {
-                server.close();
-            } finally {
-                state.close();
-            }
-        }
-    }
 
     /**
      * Opens the configured store and starts the DPF on it. With Hazelcast the DPF also reaches the
      * ICF's PCID records through its member and moves them to PROVISIONING and RETIRED.
      */
-    public static Running launch(DpfConfig cfg, StoreRuntime runtime, MeterRegistry meters) throws InterruptedException {
-        StateStore state = StateStore.open(cfg.state(), runtime);
-        try {
-            return new Running(DpfServer.start(cfg, state.tables(), state.pcids(), runtime.clock(), runtime.random(), meters), state);
-        } catch (InterruptedException | RuntimeException e) {
-            state.close();
-            throw e;
-        }
+    public static StateStore.Serving<DpfServer> launch(DpfConfig cfg, StoreRuntime runtime, MeterRegistry meters) throws InterruptedException {
+        return StateStore.serve(cfg.state(), runtime,
+                state -> DpfServer.start(cfg, state.tables(), state.pcids(), runtime.clock(), runtime.random(), meters));
     }
 }

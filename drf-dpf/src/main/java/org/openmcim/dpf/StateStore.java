@@ -133,4 +133,41 @@ public final class StateStore implements AutoCloseable {
             member.close();
         }
     }
+
+    /** A service ({@code DrfServer}, {@code DpfServer}) running on a store: closed first, then the store. */
+    public record Serving<S extends AutoCloseable>(S server, StateStore state) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                server.close();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("closing " + server + ": " + e.getMessage(), e);
+            } finally {
+                state.close();
+            }
+        }
+    }
+
+    /** Starts a service on an open store. */
+    public interface Starter<S extends AutoCloseable> {
+        S start(StateStore state) throws InterruptedException;
+    }
+
+    /**
+     * Opens the configured store (for Hazelcast: joins the cluster as a member) and starts a service
+     * on it; if the service does not start, the store is closed again. What the drf and dpf commands
+     * run, and what tests and benchmarks start with their own {@code runtime}.
+     */
+    public static <S extends AutoCloseable> Serving<S> serve(Config config, StoreRuntime runtime, Starter<S> starter)
+            throws InterruptedException {
+        StateStore state = open(config, runtime);
+        try {
+            return new Serving<>(starter.start(state), state);
+        } catch (InterruptedException | RuntimeException e) {
+            state.close();
+            throw e;
+        }
+    }
 }

@@ -228,19 +228,24 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
         return new Issued(m, signed);
     }
 
-    // ---- step 8 by pull ----
-
-    Response pull(Request r) {
+    /** One timer per endpoint and outcome (the reason of a refusal, or ok), as the DPF keeps them. */
+    private Response timed(String endpoint, java.util.function.Supplier<Response> handler) {
         Timer.Sample sample = Timer.start(meters);
         String outcome = "ok";
         try {
-            return doPull(r);
+            return handler.get();
         } catch (HttpException e) {
             outcome = reasonOf(e);
             throw e;
         } finally {
-            sample.stop(meters.timer("drf.request", "endpoint", "bootstrap", "outcome", outcome));
+            sample.stop(meters.timer("drf.request", "endpoint", endpoint, "outcome", outcome));
         }
+    }
+
+    // ---- step 8 by pull ----
+
+    Response pull(Request r) {
+        return timed("bootstrap", () -> doPull(r));
     }
 
     private Response doPull(Request r) {
@@ -318,16 +323,7 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
      * future or too old to act on.
      */
     Response attachEvent(Request r) {
-        Timer.Sample sample = Timer.start(meters);
-        String outcome = "ok";
-        try {
-            return doAttachEvent(r);
-        } catch (HttpException e) {
-            outcome = reasonOf(e);
-            throw e;
-        } finally {
-            sample.stop(meters.timer("drf.request", "endpoint", "attach-events", "outcome", outcome));
-        }
+        return timed("attach-events", () -> doAttachEvent(r));
     }
 
     private Response doAttachEvent(Request r) {
@@ -384,16 +380,7 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
     // ---- registrations by SHOs (step 7's database; step 17 at operator change) ----
 
     Response register(Request r) {
-        Timer.Sample sample = Timer.start(meters);
-        String outcome = "ok";
-        try {
-            return doRegister(r);
-        } catch (HttpException e) {
-            outcome = reasonOf(e);
-            throw e;
-        } finally {
-            sample.stop(meters.timer("drf.request", "endpoint", "registrations", "outcome", outcome));
-        }
+        return timed("registrations", () -> doRegister(r));
     }
 
     private Response doRegister(Request r) {

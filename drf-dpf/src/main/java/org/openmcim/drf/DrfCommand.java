@@ -42,7 +42,7 @@ public final class DrfCommand implements Callable<Integer> {
             return 0;
         }
         PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
-        Running run = launch(cfg, StoreRuntime.system(), registry);
+        StateStore.Serving<DrfServer> run = launch(cfg, StoreRuntime.system(), registry);
         PrometheusEndpoint metrics = null;
         try {
             metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
@@ -61,29 +61,12 @@ public final class DrfCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A running DRF and the store its records live in (closed after the server). */
-    public record Running(DrfServer server, StateStore state) implements AutoCloseable {
-        @Override
-        public void close() {
-            try {
-                server.close();
-            } finally {
-                state.close();
-            }
-        }
-    }
 
     /**
      * Opens the configured store (for Hazelcast: joins the cluster as a member) and starts the DRF on
      * it; what the command runs, and what tests start with their own {@code runtime}.
      */
-    public static Running launch(DrfConfig cfg, StoreRuntime runtime, MeterRegistry meters) throws InterruptedException {
-        StateStore state = StateStore.open(cfg.state(), runtime);
-        try {
-            return new Running(DrfServer.start(cfg, state.tables(), runtime.clock(), runtime.random(), meters), state);
-        } catch (InterruptedException | RuntimeException e) {
-            state.close();
-            throw e;
-        }
+    public static StateStore.Serving<DrfServer> launch(DrfConfig cfg, StoreRuntime runtime, MeterRegistry meters) throws InterruptedException {
+        return StateStore.serve(cfg.state(), runtime, state -> DrfServer.start(cfg, state.tables(), runtime.clock(), runtime.random(), meters));
     }
 }

@@ -112,9 +112,9 @@ class HazelcastStateTest {
             DrfConfig drfConfig = DrfConfig.load(conf.resolve("drf.yaml"));
             DpfConfig dpfConfig = DpfConfig.load(conf.resolve("dpf.yaml"));
 
-            DrfCommand.Running drf = DrfCommand.launch(drfConfig, runtime, meters);
+            org.openmcim.dpf.StateStore.Serving<org.openmcim.drf.DrfServer> drf = DrfCommand.launch(drfConfig, runtime, meters);
             open.add(0, drf);
-            DpfCommand.Running dpf = DpfCommand.launch(dpfConfig, runtime, meters);
+            org.openmcim.dpf.StateStore.Serving<org.openmcim.dpf.DpfServer> dpf = DpfCommand.launch(dpfConfig, runtime, meters);
             open.add(0, dpf);
             assertEquals(3, icf.hazelcast().getCluster().getMembers().size(), "ICF, DRF and DPF members in one cluster");
 
