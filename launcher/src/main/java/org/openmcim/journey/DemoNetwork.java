@@ -118,9 +118,7 @@ public final class DemoNetwork implements AutoCloseable {
         });
         log.accept("DRF      https://localhost:" + drf.deviceAddress().getPort() + " devices, :" + drf.operatorAddress().getPort()
                 + " SHOs (config/drf.yaml)");
-        DpfConfig dpfConfig = DpfConfig.load(config("dpf.yaml"));
-        dpf = keep(DpfServer.start(dpfConfig, name -> new DirectoryRecords(dpfConfig.state().stateDir().resolve(name), random),
-                PcidLifecycle.of(icfStore), clock, random, new SimpleMeterRegistry()));
+        startDpf(clock, random);
         log.accept("DPF      https://localhost:" + dpf.address().getPort() + "/dpf/v1 (config/dpf.yaml)");
 
         for (String id : new String[] {"sho1", "sho2"}) {
@@ -191,9 +189,26 @@ public final class DemoNetwork implements AutoCloseable {
     public void restartDpf(Clock clock, SecureRandom random) throws InterruptedException {
         running.remove(dpf);
         dpf.close();
+        startDpf(clock, random);
+    }
+
+    /**
+     * The DPF of config/dpf.yaml on its state directory, moving PCIDs in the ICF's store (PROVISIONING
+     * at step 10, RETIRED after a success report): in one RO process it can.
+     */
+    private void startDpf(Clock clock, SecureRandom random) throws InterruptedException {
         DpfConfig dpfConfig = DpfConfig.load(config("dpf.yaml"));
         dpf = keep(DpfServer.start(dpfConfig, name -> new DirectoryRecords(dpfConfig.state().stateDir().resolve(name), random),
                 PcidLifecycle.of(icfStore), clock, random, new SimpleMeterRegistry()));
+    }
+
+    /** SHO1 or SHO2 by its id (config/sho1.yaml, config/sho2.yaml). */
+    public ShoCommand.Running sho(String id) {
+        return switch (id) {
+            case "sho1" -> sho1;
+            case "sho2" -> sho2;
+            default -> throw new IllegalArgumentException("no SHO " + id + " in the demo network");
+        };
     }
 
     /**

@@ -247,9 +247,9 @@ public final class DeviceJourney {
      * discard at the old SHO, report. The new MCIM is INSTALLED, not yet in use.
      */
     public McimSlot changeOperator(String to) throws Exception {
-        ShoCommand.Running newSho = to.equals("sho1") ? net.sho1 : net.sho2;
+        ShoCommand.Running newSho = net.sho(to);
         String from = tre.active().orElseThrow().sho();
-        ShoCommand.Running oldSho = from.equals("sho1") ? net.sho1 : net.sho2;
+        ShoCommand.Running oldSho = net.sho(from);
         at = "op-change 1-2 (token)";
         String token = tre.authorizeOperatorChange(to, clock.instant(), Duration.ofHours(1));
         JsonNode oc = admin(newSho, to, "/sho/v1/operator-change", Map.of("treId", treId, "pcid", pcid, "treCertificate",
@@ -303,7 +303,7 @@ public final class DeviceJourney {
      * attaches with the new MCIM.
      */
     public Enb.Attachment revertToPristine(String to, Enb.Attachment current) throws Exception {
-        ShoCommand.Running newSho = to.equals("sho1") ? net.sho1 : net.sho2;
+        ShoCommand.Running newSho = net.sho(to);
         at = "revert 1-2 (request)";
         JsonNode r = admin(newSho, to, "/sho/v1/revert-to-pristine", Map.of("treId", treId, "pcid", pcid));
         require(r.path("drfRegistered").asBoolean(), to + " could not register the revert at the DRF");
