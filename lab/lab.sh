@@ -22,6 +22,11 @@
 #   LAB_TC_TIMER  freeDiameter reconnect timer, seconds      [3]
 #   LAB_SKIP_INSTALL=1  do not call apt-get (packages must be present)
 #   LAB_SHIM_DEBUG=1    the shim logs every emulated SCTP call to log/mme.out
+#   LAB_NEXTEPC_POOLS   rebuilt: run Debian's daemons with libcore/libgtp
+#                       rebuilt from Debian's source with larger packet-buffer
+#                       and GTP transaction pools (nextepc-pools/, built once
+#                       by `up`); debian: the packaged libraries as shipped
+#                                                        [rebuilt]
 #
 # The .4/.5 addresses belong to the RO's Diameter peers; the EPC daemons use
 # other loopback addresses so nothing here binds 3868 on them. All of
@@ -47,6 +52,9 @@ PACKAGES=(nextepc-mme nextepc-sgw nextepc-pgw gcc libc6-dev libsctp-dev iproute2
 # the MME finds them when the first eNB/UE shows up.
 DAEMONS=(sgw pgw mme)
 SHIM=$WORK/shim/libsctp_over_tcp.so
+POOLS=${LAB_NEXTEPC_POOLS:-rebuilt}
+POOLS_DIR=$WORK/nextepc-pools
+case $POOLS in rebuilt|debian) ;; *) echo "lab: LAB_NEXTEPC_POOLS must be rebuilt or debian, not '$POOLS'" >&2; exit 2 ;; esac
 
 log() { printf 'lab: %s\n' "$*" >&2; }
 
@@ -121,6 +129,14 @@ build_shim() {
     make -s -C "$HERE/sctp-over-tcp" OUT="$WORK/shim" all >&2
 }
 
+# Debian's NextEPC 0.3.10 serves about 48 UEs per MME start and one attach per
+# 1.5 s (compile-time pools; nextepc-pools/larger-pools.patch says which and
+# why). The rebuilt libcore/libgtp lift both without touching the binaries.
+build_pools() {
+    [ "$POOLS" = rebuilt ] || return 0
+    "$HERE/nextepc-pools/build.sh" "$POOLS_DIR"
+}
+
 # ---------------------------------------------------------------- configs --
 render() { # template -> file
     sed -e "s|@WORK@|$WORK|g" -e "s|@MME_ADDR@|$MME_ADDR|g" -e "s|@SGW_ADDR@|$SGW_ADDR|g" \
@@ -166,8 +182,10 @@ start_daemon() {
         return 0
     fi
     local -a env=()
+    # All three load libcore/libgtp: the SGW's GTP pool is the one that limits.
+    [ "$POOLS" = rebuilt ] && env=(LD_LIBRARY_PATH="$POOLS_DIR/lib")
     # Only the MME gets the shim: SGW/PGW use no SCTP at all.
-    [ "$d" = mme ] && env=(LD_PRELOAD="$SHIM")
+    [ "$d" = mme ] && env+=(LD_PRELOAD="$SHIM")
     # LAB_SHIM_DEBUG=1: the shim logs each emulated SCTP call to mme.out.
     [ "$d" = mme ] && [ "${LAB_SHIM_DEBUG:-0}" = 1 ] && env+=(SCTP_OVER_TCP_DEBUG=1)
     : >"$WORK/log/$d.out"
@@ -217,7 +235,8 @@ status() {
     for d in "${DAEMONS[@]}"; do
         pid=$(live_pid "$d")
         if [ -n "$pid" ]; then
-            printf '%-4s running  pid %-7s cpu %s%%\n' "$d" "$pid" "$(ps -o %cpu= -p "$pid" | tr -d ' ')"
+            printf '%-4s running  pid %-7s cpu %s%%  pools %s\n' "$d" "$pid" "$(ps -o %cpu= -p "$pid" | tr -d ' ')" \
+                "$(grep -q "$POOLS_DIR/lib/libcore.so" "/proc/$pid/maps" 2>/dev/null && echo rebuilt || echo debian)"
             listening "$pid"
         else
             printf '%-4s stopped\n' "$d"
@@ -232,6 +251,7 @@ up() {
     # The PGW needs it for pgwtun; without it it runs but cannot set up its path.
     [ -c /dev/net/tun ] || log "WARNING: no /dev/net/tun: the PGW will log \"Can't establish PGW path\""
     build_shim
+    build_pools
     write_configs
     local d
     for d in "${DAEMONS[@]}"; do start_daemon "$d"; done
