@@ -31,6 +31,7 @@ import org.openmcim.aka.sqn.SqnArray;
 import org.openmcim.aka.sqn.SqnPolicy;
 import org.openmcim.aka.usim.Usim;
 import org.openmcim.bench.mme.MmeConfig;
+import org.openmcim.bench.mme.NextEpcLab;
 import org.openmcim.bench.mme.StubHss;
 import org.openmcim.bench.mme.StubMme;
 import org.openmcim.bench.mme.Subscribers;
@@ -51,12 +52,15 @@ import org.openmcim.uesim.ue.UeStateMachine;
  * <pre>
  * bin/bench-attach --enbs 40 --ues 12000 --rate 2000 --hold 5500 --warmup 20 --seconds 30
  * bin/bench-attach ... --mme fork        # the stub MME in its own JVM
+ * bin/bench-attach --mme nextepc --enbs 4 --ues 400 --rate 20 --hold 2000 --warmup 10 --seconds 30
+ *                                        # Debian's NextEPC MME/SGW/PGW (lab/lab.sh), ICF in this JVM
  * </pre>
  *
  * Printed: cycles/s completed in the measurement window, failures, the registered population,
  * Attach Request → Attach Complete latency as the UE sees it (HdrHistogram), and CPU: with the
  * stub MME in the same JVM by thread (ThreadMXBean; GC and other VM threads are not Java threads
- * and are reported apart), with {@code --mme fork} as the two processes' CPU times.
+ * and are reported apart), with {@code --mme fork} as the two processes' CPU times, with
+ * {@code --mme nextepc} this JVM's (simulator and ICF threads apart) and the three daemons'.
  */
 public final class AttachLoad {
     private static final PlmnId PLMN = new PlmnId("001", "01");
@@ -81,7 +85,7 @@ public final class AttachLoad {
     }
 
     record Options(int enbs, int ues, double rate, long holdMillis, int warmupSeconds, int seconds, String mme, int mmeThreads,
-                   int eea, boolean emmInformation, long seed) {
+                   int eea, boolean emmInformation, long seed, Path repo) {
         static Options parse(String[] args) {
             int enbs = 40;
             int ues = 10_000;
@@ -94,6 +98,7 @@ public final class AttachLoad {
             int eea = 2;
             boolean emmInformation = true;
             long seed = 33812;
+            Path repo = Path.of(".");
             for (int i = 0; i < args.length; i += 2) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(args[i] + " needs a value");
@@ -111,18 +116,24 @@ public final class AttachLoad {
                     case "--eea" -> eea = Integer.parseInt(v);
                     case "--emm-information" -> emmInformation = Boolean.parseBoolean(v);
                     case "--seed" -> seed = Long.parseLong(v);
+                    case "--repo" -> repo = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + " (--enbs --ues --rate --hold MILLIS --warmup S --seconds S --mme in-process|fork --mme-threads --eea 0|2"
-                            + " --emm-information --seed)");
+                            + " (--enbs --ues --rate --hold MILLIS --warmup S --seconds S --mme in-process|fork|nextepc --mme-threads"
+                            + " --eea 0|2 --emm-information --seed --repo DIR)");
                 }
             }
-            if (!mme.equals("in-process") && !mme.equals("fork")) {
-                throw new IllegalArgumentException("--mme is in-process or fork, got " + mme);
+            if (!List.of("in-process", "fork", "nextepc").contains(mme)) {
+                throw new IllegalArgumentException("--mme is in-process, fork or nextepc, got " + mme);
+            }
+            // NextEPC's MME keeps at most 128 eNBs (MAX_NUM_OF_ENB, lib/core/include/3gpp_types.h).
+            if (mme.equals("nextepc") && enbs > 128) {
+                throw new IllegalArgumentException("--mme nextepc takes at most 128 eNBs, got " + enbs);
             }
             if (ues < enbs || enbs < 1 || rate <= 0 || seconds < 1) {
                 throw new IllegalArgumentException("need enbs >= 1, ues >= enbs, rate > 0, seconds >= 1");
             }
-            return new Options(enbs, ues, rate, hold, warmup, seconds, mme, mmeThreads, eea, emmInformation, seed);
+            return new Options(enbs, ues, rate, hold, warmup, seconds, mme, mmeThreads, eea, emmInformation, seed,
+                    repo.toAbsolutePath().normalize());
         }
     }
 
@@ -130,8 +141,13 @@ public final class AttachLoad {
     private interface MmeHandle extends AutoCloseable {
         InetSocketAddress address();
 
-        /** CPU time of the child process, or -1 when the MME runs in this JVM. */
+        /** CPU time of the MME's process(es), or -1 when the MME runs in this JVM. */
         long childCpuNanos();
+
+        /** What {@link #childCpuNanos()} measures. */
+        default String childLabel() {
+            return "stub MME JVM";
+        }
 
         String stats() throws Exception;
 
@@ -141,11 +157,21 @@ public final class AttachLoad {
 
     private void run(Options o, PrintWriter out) throws Exception {
         List<Subscribers.Keys> keys = Subscribers.generate(o.seed(), o.ues());
-        out.printf("attach load: %d eNBs, %,d UE contexts, offered %,.0f cycles/s, hold %d ms, EEA%d/EIA2, EMM INFORMATION %s, "
-                        + "stub MME %s (%d thread%s), %d CPUs%n", o.enbs(), o.ues(), o.rate(), o.holdMillis(), o.eea(),
-                o.emmInformation() ? "on" : "off", o.mme(), o.mmeThreads(), o.mmeThreads() == 1 ? "" : "s",
-                Runtime.getRuntime().availableProcessors());
-        try (MmeHandle mme = o.mme().equals("fork") ? forkMme(o) : inProcessMme(o, keys)) {
+        if (o.mme().equals("nextepc")) {
+            out.printf("attach load: %d eNBs, %,d UE contexts, offered %,.0f cycles/s, hold %d ms, through Debian's NextEPC "
+                            + "(lab/lab.sh) with the ICF in this JVM, %d CPUs%n", o.enbs(), o.ues(), o.rate(), o.holdMillis(),
+                    Runtime.getRuntime().availableProcessors());
+        } else {
+            out.printf("attach load: %d eNBs, %,d UE contexts, offered %,.0f cycles/s, hold %d ms, EEA%d/EIA2, EMM INFORMATION %s, "
+                            + "stub MME %s (%d thread%s), %d CPUs%n", o.enbs(), o.ues(), o.rate(), o.holdMillis(), o.eea(),
+                    o.emmInformation() ? "on" : "off", o.mme(), o.mmeThreads(), o.mmeThreads() == 1 ? "" : "s",
+                    Runtime.getRuntime().availableProcessors());
+        }
+        try (MmeHandle mme = switch (o.mme()) {
+            case "fork" -> forkMme(o);
+            case "nextepc" -> nextEpc(o, keys);
+            default -> inProcessMme(o, keys);
+        }) {
             List<Enb> enbs = new ArrayList<>(o.enbs());
             // One timer thread for every eNB's hold periods (10k pending detaches at a time).
             ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -261,14 +287,21 @@ public final class AttachLoad {
             out.printf("simulator's CPU share: %.1f %% of one core by its own threads; at most %.1f %% if all GC and JIT time is "
                     + "counted as its own%n", pct(sim, wall), pct(sim + vm, wall));
         } else {
-            out.printf("CPU: simulator JVM %.1f %% of one core (its threads %.1f %%, GC, JIT and VM %.1f %%); stub MME JVM %.1f %%%n",
-                    pct(cpu, wall), pct(sim, wall), pct(vm, wall), pct(childCpu, wall));
-            out.printf("simulator's CPU share: %.1f %% of one core (whole process)%n", pct(cpu, wall));
+            long icf = byGroup.getOrDefault("icf", 0L);
+            out.printf("CPU: simulator JVM %.1f %% of one core (its threads %.1f %%, %sGC, JIT and VM %.1f %%); %s %.1f %%%n",
+                    pct(cpu, wall), pct(sim, wall), icf == 0 ? "" : String.format("ICF threads %.1f %%, ", pct(icf, wall)), pct(vm, wall),
+                    mme.childLabel(), pct(childCpu, wall));
+            if (icf == 0) {
+                out.printf("simulator's CPU share: %.1f %% of one core (whole process)%n", pct(cpu, wall));
+            } else {
+                out.printf("simulator's CPU share: %.1f %% of one core by its own threads; at most %.1f %% with all of this JVM's "
+                        + "GC and JIT time (the ICF's threads excluded)%n", pct(sim, wall), pct(sim + vm, wall));
+            }
         }
         out.println("threads by CPU in the window:");
         byThread.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())).limit(12)
                 .forEach(e -> out.printf("  %-48s %6.1f %%%n", e.getKey(), pct(e.getValue(), wall)));
-        out.println("stub MME: " + mme.stats());
+        out.println((o.mme().equals("nextepc") ? "EPC: " : "stub MME: ") + mme.stats());
         pacer.join(2000);
     }
 
@@ -342,7 +375,10 @@ public final class AttachLoad {
      * time no Java thread accounts for.
      */
     private static String group(String threadName) {
-        return threadName.startsWith(StubMme.THREAD_PREFIX) ? "mme" : "simulator";
+        if (threadName.startsWith(StubMme.THREAD_PREFIX)) {
+            return "mme";
+        }
+        return threadName.startsWith("icf-") ? "icf" : "simulator";
     }
 
     private static long gcCount() {
@@ -376,6 +412,43 @@ public final class AttachLoad {
             @Override
             public void close() {
                 mme.close();
+            }
+        };
+    }
+
+    /** Debian's NextEPC through lab/lab.sh; the CPU reported is the MME's, SGW's and PGW's together. */
+    private static MmeHandle nextEpc(Options o, List<Subscribers.Keys> keys) throws Exception {
+        NextEpcLab epc = NextEpcLab.start(o.repo(), keys);
+        Map<String, Long> start = epc.cpuNanos();
+        long t0 = System.nanoTime();
+        return new MmeHandle() {
+            @Override
+            public InetSocketAddress address() {
+                return epc.mmeAddress();
+            }
+
+            @Override
+            public long childCpuNanos() {
+                return epc.cpuNanos().values().stream().mapToLong(Long::longValue).sum();
+            }
+
+            @Override
+            public String childLabel() {
+                return "NextEPC MME+SGW+PGW";
+            }
+
+            /** Each daemon's share of one core since the bench started it (they busy-poll when idle). */
+            @Override
+            public String stats() {
+                double wall = System.nanoTime() - t0;
+                StringBuilder b = new StringBuilder("CPU since start, % of one core:");
+                epc.cpuNanos().forEach((d, n) -> b.append(String.format(" %s %.1f", d, 100.0 * (n - start.get(d)) / wall)));
+                return b.toString();
+            }
+
+            @Override
+            public void close() throws Exception {
+                epc.close();
             }
         };
     }

@@ -73,7 +73,9 @@ public final class IcfServer implements AutoCloseable {
     private IcfServer(IcfConfig config, CredentialStore store, MeterRegistry registry, Clock clock, SecureRandom random,
                       AttachEvents attachEvents, CredentialFetch fetch) throws InterruptedException {
         this.metrics = new DiameterMetrics(registry);
-        this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        // Named so that thread dumps and per-thread CPU (bench-attach) tell the ICF's loops apart.
+        this.group = new MultiThreadIoEventLoopGroup(2, new io.netty.util.concurrent.DefaultThreadFactory("icf-io"),
+                NioIoHandler.newFactory());
         AtomicInteger n = new AtomicInteger();
         IcfConfig.Limits limits = config.limits();
         this.workers = new ThreadPoolExecutor(limits.workerThreads(), limits.workerThreads(), 0, TimeUnit.SECONDS,

@@ -53,7 +53,7 @@ public final class DemoNetwork implements AutoCloseable {
     private final Map<String, CompletableFuture<InetAddress>> attached = new ConcurrentHashMap<>();
     private boolean labStarted;
     /** See {@link #paceAttach}. */
-    public static final Duration ATTACH_SPACING = Duration.ofMillis(1500);
+    public static final Duration ATTACH_SPACING = Duration.ofMillis(100);
     private final Object pacing = new Object();
     private long lastAttach = System.nanoTime() - ATTACH_SPACING.toNanos();
 
@@ -212,12 +212,12 @@ public final class DemoNetwork implements AutoCloseable {
     }
 
     /**
-     * Waits until an attach may start. Debian's NextEPC 0.3.10 SGW has a pool of 64 GTP transactions
-     * (SIZE_OF_GTP_XACT_POOL) and holds each for 9 s after its answer to catch duplicates; an attach
-     * and its detach take some seven (S11 and S5 Create Session, Modify Bearer, Delete Session), so
-     * faster than about one attach per 1.5 s the SGW fails "Transaction allocation failed" and the
-     * MME's Create Session goes unanswered. Attaches across all devices are spaced by
-     * {@link #ATTACH_SPACING}.
+     * Waits until an attach may start: attaches across all devices are spaced by
+     * {@link #ATTACH_SPACING}, 10 per second. NextEPC as the lab runs it (lab/nextepc-pools/: Debian's
+     * binaries with larger pools) takes some 50 attach+detach cycles per second before its latency
+     * climbs (docs/benchmarks.md, "through NextEPC"); with Debian's own libraries
+     * ({@code LAB_NEXTEPC_POOLS=debian}) its SGW's 64 GTP transactions, each held 9 s, allow only about
+     * one attach per 1.5 s, and this spacing is too short for it.
      */
     public void paceAttach() throws InterruptedException {
         synchronized (pacing) {

@@ -101,6 +101,9 @@ public final class M2me {
         }
     }
 
+    /** How long a pull answered "not-attached" is retried: see {@link #pullAttached}. */
+    public static final java.time.Duration ATTACH_EVENT_GRACE = java.time.Duration.ofSeconds(5);
+
     public M2me(Tre tre, Credential platform, Settings settings, Clock clock) {
         this.tre = tre;
         this.platform = platform;
@@ -127,14 +130,37 @@ public final class M2me {
      * platform key, and verifies the RO's signature, the PCID and the lifetime before trusting it.
      */
     public Bootstrap pullBootstrap(String pcid) throws ProvisioningException, InterruptedException {
-        String request = proofs.sign(DeviceProof.BOOTSTRAP, pcid, null, clock.instant(), platform);
-        JsonNode a = post(settings.drf().resolve("/drf/v1/bootstrap"), Map.of("request", request));
+        JsonNode a = pullAttached(pcid);
         String signed = text(a, "bootstrap");
         try {
             BootstrapMessage m = bootstraps.verify(signed, settings.roRoots(), pcid, clock.instant());
             return new Bootstrap(signed, m, a.path("path").asText(""));
         } catch (Jws.InvalidJwsException e) {
             throw new ProvisioningException(0, "bootstrap-" + e.reason(), "the DRF's bootstrap does not verify under the RO roots");
+        }
+    }
+
+    /**
+     * The device pulls as soon as its attach completes, but the DRF learns of the attach from the
+     * ICF (step 6: the PGW's Gx CCR-I, then ICF → DRF over the network), which can arrive a moment
+     * later: 24 devices through the lab saw two pulls overtake it. So "not-attached" is retried,
+     * with a fresh signed request and a growing pause (100 ms to 800 ms), for at most
+     * {@link #ATTACH_EVENT_GRACE} (or {@link Settings#timeout()} if shorter); every other refusal is
+     * final at once.
+     */
+    private JsonNode pullAttached(String pcid) throws ProvisioningException, InterruptedException {
+        long deadline = System.nanoTime() + Math.min(settings.timeout().toNanos(), ATTACH_EVENT_GRACE.toNanos());
+        for (int attempt = 0; ; attempt++) {
+            String request = proofs.sign(DeviceProof.BOOTSTRAP, pcid, null, clock.instant(), platform);
+            try {
+                return post(settings.drf().resolve("/drf/v1/bootstrap"), Map.of("request", request));
+            } catch (ProvisioningException e) {
+                long pause = 100L << Math.min(attempt, 3);
+                if (!"not-attached".equals(e.reason()) || System.nanoTime() + pause * 1_000_000L > deadline) {
+                    throw e;
+                }
+                Thread.sleep(pause);
+            }
         }
     }
 

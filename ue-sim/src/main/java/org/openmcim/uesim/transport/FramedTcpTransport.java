@@ -67,7 +67,9 @@ public final class FramedTcpTransport implements S1Transport {
     /** Connects to {@code mme} (the lab: 127.0.0.2:36412), waiting at most {@code timeoutMillis}. */
     public static FramedTcpTransport connect(InetSocketAddress mme, Listener listener, int timeoutMillis)
             throws InterruptedException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        // Named "enb-io": thread dumps and per-thread CPU (bench-attach) tell the eNB's loop apart.
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("enb-io"),
+                NioIoHandler.newFactory());
         try {
             Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
