@@ -64,19 +64,15 @@ public final class UeSimCommand implements Runnable {
         @Option(names = "--hold", defaultValue = "2s", paramLabel = "DURATION", description = "how long each UE stays registered (default 2s)")
         String hold;
 
-        InetSocketAddress mme() {
+        /** The same settings a config file gives, from the flags. */
+        UeSimConfig settings() {
             int colon = mme.lastIndexOf(':');
             if (colon <= 0) {
                 throw new IllegalArgumentException("--mme must be HOST:PORT, got " + mme);
             }
-            return new InetSocketAddress(mme.substring(0, colon), Integer.parseInt(mme.substring(colon + 1)));
-        }
-
-        Enb connect(PrintWriter out) throws Exception {
-            PlmnId p = PlmnId.parse(plmn);
-            TransportKind kind = TransportKind.parse(transport);
-            return Enb.connect(new Enb.Config(p, enbId, tac, new byte[] {127, 0, 1, 1}), kind, mme(), Duration.ofSeconds(10),
-                    msg -> out.println("ue-sim: " + msg));
+            InetSocketAddress at = new InetSocketAddress(mme.substring(0, colon), Integer.parseInt(mme.substring(colon + 1)));
+            return new UeSimConfig(at, TransportKind.parse(transport), PlmnId.parse(plmn), tac, enbId, apn, holdDuration(),
+                    java.util.Optional.empty());
         }
 
         Duration holdDuration() {
@@ -89,11 +85,20 @@ public final class UeSimCommand implements Runnable {
             }
             throw new IllegalArgumentException("--hold must look like 500ms or 2s, got " + hold);
         }
+    }
 
-        UeStateMachine ue(String imsi, byte[] k, byte[] opc) {
-            return new UeStateMachine(new UeStateMachine.Profile(imsi, NasIes.UeNetworkCapability.of(List.of(0, 2), List.of(2)), apn,
-                    PlmnId.parse(plmn)), new Usim(Milenage.withOpc(k, opc), new SqnArray(SqnPolicy.DEFAULT)));
-        }
+    static Enb connect(UeSimConfig c, PrintWriter out) throws Exception {
+        return Enb.connect(new Enb.Config(c.plmn(), c.enbId(), c.tac(), new byte[] {127, 0, 1, 1}), c.transport(), c.mme(),
+                Duration.ofSeconds(10), msg -> out.println("ue-sim: " + msg));
+    }
+
+    static UeStateMachine ue(UeSimConfig c, String imsi, byte[] k, byte[] opc) {
+        return new UeStateMachine(new UeStateMachine.Profile(imsi, NasIes.UeNetworkCapability.of(List.of(0, 2), List.of(2)), c.apn(),
+                c.plmn()), new Usim(Milenage.withOpc(k, opc), new SqnArray(SqnPolicy.DEFAULT)));
+    }
+
+    static String where(UeSimConfig c) {
+        return c.mme().getHostString() + ":" + c.mme().getPort();
     }
 
     static String line(Enb.Result r) {
@@ -121,9 +126,10 @@ public final class UeSimCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             byte[] kb = org.openmcim.aka.Hex.decode("K", k, 16);
             byte[] ob = org.openmcim.aka.Hex.decode("OPc", opc, 16);
-            try (Enb enb = cell.c.connect(out)) {
-                out.println("S1 Setup accepted by " + cell.c.mme);
-                Enb.Result r = enb.attachAndDetach(cell.c.ue(imsi, kb, ob), imsi, 1, cell.c.holdDuration()).get(60, TimeUnit.SECONDS);
+            UeSimConfig c = cell.c.settings();
+            try (Enb enb = connect(c, out)) {
+                out.println("S1 Setup accepted by " + where(c));
+                Enb.Result r = enb.attachAndDetach(ue(c, imsi, kb, ob), imsi, 1, c.hold()).get(60, TimeUnit.SECONDS);
                 out.println(line(r));
                 return r.registered() && r.detached() ? 0 : 1;
             }
@@ -132,13 +138,15 @@ public final class UeSimCommand implements Runnable {
 
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Many UEs from a supplier batch CSV (header imsi,k,opc,...), started at --rate per second.",
+                    "The MME and cell come from --config FILE (config/lab/ue-sim.yaml) or from the flags below.",
                     "Prints one line per UE and a summary; exit 0 only if all registered and detached."})
     static final class Run implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Mixin
-        CellMixin cell;
-        @Option(names = "--subscribers", required = true, paramLabel = "BATCH.csv", description = "supplier batch: imsi,k,opc[,...]")
+        @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Source source;
+        @Option(names = "--subscribers", paramLabel = "BATCH.csv",
+                description = "supplier batch: imsi,k,opc[,...] (required unless the config names one)")
         Path subscribers;
         @Option(names = "--count", defaultValue = "0", paramLabel = "N", description = "how many (default: all in the file)")
         int count;
@@ -151,22 +159,25 @@ public final class UeSimCommand implements Runnable {
             if (rate <= 0 || rate > 1000) {
                 throw new IllegalArgumentException("--rate must be in (0, 1000], got " + rate);
             }
-            List<String[]> subs = read(subscribers);
+            UeSimConfig c = source.config != null ? UeSimConfig.load(source.config) : source.cell.settings();
+            Path batch = subscribers != null ? subscribers : c.subscribers().orElseThrow(() -> new IllegalArgumentException(
+                    "no subscribers: give --subscribers BATCH.csv" + (source.config != null ? " or subscribers: in " + source.config : "")));
+            List<String[]> subs = read(batch);
             if (count > 0) {
                 if (count > subs.size()) {
-                    throw new IllegalArgumentException("--count " + count + " but " + subscribers + " holds " + subs.size());
+                    throw new IllegalArgumentException("--count " + count + " but " + batch + " holds " + subs.size());
                 }
                 subs = subs.subList(0, count);
             }
             List<CompletableFuture<Enb.Result>> runs = new ArrayList<>();
             long started = System.nanoTime();
-            try (Enb enb = cell.c.connect(out)) {
-                out.println("S1 Setup accepted by " + cell.c.mme + "; starting " + subs.size() + " UE(s) at " + rate + "/s");
+            try (Enb enb = connect(c, out)) {
+                out.println("S1 Setup accepted by " + where(c) + "; starting " + subs.size() + " UE(s) at " + rate + "/s");
                 long gapNanos = (long) (1e9 / rate);
                 for (int i = 0; i < subs.size(); i++) {
                     String[] s = subs.get(i);
                     HexFormat hex = HexFormat.of();
-                    runs.add(enb.attachAndDetach(cell.c.ue(s[0], hex.parseHex(s[1]), hex.parseHex(s[2])), s[0], 1000 + i, cell.c.holdDuration())
+                    runs.add(enb.attachAndDetach(ue(c, s[0], hex.parseHex(s[1]), hex.parseHex(s[2])), s[0], 1000 + i, c.hold())
                             .whenComplete((r, e) -> {
                                 synchronized (out) {
                                     out.println(e == null ? line(r) : s[0] + " FAILED: " + e.getMessage());
@@ -220,6 +231,15 @@ public final class UeSimCommand implements Runnable {
             }
             return out;
         }
+    }
+
+    /** Where {@code run} takes its MME and cell from: a config file, or the flags. */
+    static final class Source {
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "YAML: mme, transport, cell, apn, hold, subscribers "
+                + "(config/lab/ue-sim.yaml)")
+        Path config;
+        @picocli.CommandLine.ArgGroup(exclusive = false, heading = "eNB and cell (instead of --config):%n")
+        Cell cell;
     }
 
     /** picocli mixin holding the cell options. */

@@ -225,6 +225,29 @@ class FullAttachLabTest {
         assertEquals(MANY, ended.stream().filter(MANY_KEYS::containsKey).count(), "every PGW session ended (Gx CCR-T)");
     }
 
+    /**
+     * The issue's many-UE command as a lab engineer runs it: {@code ue-sim run --config
+     * config/lab/ue-sim.yaml} with a supplier batch of three of the ICF's PCIDs.
+     */
+    @Test
+    void runCommandWithTheShippedLabConfig(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        StringBuilder csv = new StringBuilder("imsi,k,opc\n");
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        MANY_KEYS.entrySet().stream().limit(3).forEach(e -> csv.append(e.getKey()).append(',').append(hex.formatHex(e.getValue()[0]))
+                .append(',').append(hex.formatHex(e.getValue()[1])).append('\n'));
+        java.nio.file.Path batch = dir.resolve("batch.csv");
+        Files.writeString(batch, csv);
+        java.io.StringWriter out = new java.io.StringWriter();
+        int exit = new picocli.CommandLine(new org.openmcim.uesim.UeSimCommand()).setOut(new java.io.PrintWriter(out, true))
+                .execute("run", "--config", LabEnb.repo().resolve("config/lab/ue-sim.yaml").toString(), "--subscribers", batch.toString(),
+                        "--rate", "5");
+        assertEquals(0, exit, out.toString());
+        assertTrue(out.toString().contains("S1 Setup accepted by 127.0.0.2:36412; starting 3 UE(s)"), out.toString());
+        assertTrue(out.toString().contains("3 of 3 UE(s) attached and detached"), out.toString());
+        MANY_KEYS.keySet().stream().limit(3).forEach(imsi ->
+                assertTrue(out.toString().contains(imsi + " registered on provisioning"), imsi + " in " + out));
+    }
+
     private static InProcessAttachEvents.Event waitForAttachEvent() throws InterruptedException {
         for (int i = 0; i < 50; i++) {
             var e = attachEvents.last(PCID);
