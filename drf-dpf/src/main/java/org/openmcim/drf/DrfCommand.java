@@ -67,6 +67,19 @@ public final class DrfCommand implements Callable<Integer> {
      * it; what the command runs, and what tests start with their own {@code runtime}.
      */
     public static StateStore.Serving<DrfServer> launch(DrfConfig cfg, StoreRuntime runtime, MeterRegistry meters) throws InterruptedException {
-        return StateStore.serve(cfg.state(), runtime, state -> DrfServer.start(cfg, state.tables(), runtime.clock(), runtime.random(), meters));
+        return StateStore.serve(cfg.state(), runtime, state -> {
+            DrfServer server = DrfServer.start(cfg, state.tables(), runtime.clock(), runtime.random(), meters);
+            // TR 33.812 §5.1.3.7.4.3 step 2: an SHO's revert-to-pristine registration makes the RO
+            // re-issue the PCID the device provisions from again (RETIRED -> ISSUED). With a Hazelcast
+            // store the DRF reaches the ICF's PCID records through its member, as the DPF does for
+            // PROVISIONING/RETIRED; with a directory store it cannot (PcidLifecycle.none()), and the
+            // RO re-issues the PCID through the ICF's admin API instead.
+            server.drf().onRegistration(reg -> {
+                if (reg.operation() == org.openmcim.wire.bootstrap.BootstrapMessage.Operation.REVERT_TO_PRISTINE) {
+                    state.pcids().reissued(reg.pcid(), runtime.clock().instant());
+                }
+            });
+            return server;
+        });
     }
 }

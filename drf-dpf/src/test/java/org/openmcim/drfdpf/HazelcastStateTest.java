@@ -174,6 +174,14 @@ class HazelcastStateTest {
             assertEquals(200, rep.status(), String.valueOf(rep.body()));
             assertEquals("succeeded", rep.body().path("state").asText());
             assertEquals(CredentialState.RETIRED, icf.store().find(pcid).orElseThrow().state());
+
+            // §5.1.3.7.4.3 steps 1-2: the SHO orders a revert to the pristine state; the RO's DRF
+            // re-issues the PCID in the ICF's store through its own member, so it authenticates again.
+            Map<String, Object> revert = new LinkedHashMap<>(reg);
+            revert.put("operation", "revert-to-pristine");
+            assertEquals(200, Lab.post(asSho, URI.create("https://localhost:" + ports[4] + "/drf/v1/registrations"), revert).status(),
+                    "the PCID's registration replaced");
+            assertEquals(CredentialState.ISSUED, icf.store().find(pcid).orElseThrow().state(), "the DRF re-issued the retired PCID");
             assertFalse(Files.exists(tmp.resolve(".work/ro-state")), "nothing in a state directory");
         } finally {
             for (AutoCloseable c : open) {
