@@ -400,7 +400,9 @@ public final class DeviceJourney {
     /** An administrator of {@code sho} (the lab uses the SHO's own certificate, config/shoN.yaml admin.names). */
     private JsonNode admin(ShoCommand.Running sho, String id, String path, Map<String, String> body) throws Exception {
         HttpClient http = HttpClient.newBuilder().sslContext(TlsContexts.jdkClient(net.pki.credential(id), List.of(net.pki.root(id + "-root"))))
-                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+                // The JDK client's connect timeout evidently covers the TLS handshake (loopback TCP connects do not take 5 s): too short for the
+                // first eight devices' handshakes at once against a cold SHO at load average 20-30.
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(STEP).build();
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(net.shoUrl(sho) + path)).timeout(STEP)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(),
                 HttpResponse.BodyHandlers.ofString());
