@@ -90,38 +90,46 @@ public final class IcfServer implements AutoCloseable {
         VectorService vectors = new VectorService(store, config.sqn().policy(),
                 new IndAllocator(config.sqn().policy(), config.sqn().indByServingNode()), random, clock, fetch);
         long originStateId = clock.instant().getEpochSecond();
-        for (IcfConfig.Identity id : config.identities()) {
-            Set<Integer> served = new HashSet<>();
-            for (IcfConfig.Application app : id.applications()) {
-                Integer appId = IMPLEMENTED.get(app);
-                if (appId == null) {
-                    // Advertise only what is implemented: a CEA must not promise an application.
-                    LOG.warning(() -> id.host() + ": application " + app + " is configured but not implemented yet; not advertised");
-                } else {
-                    served.add(appId);
+        // A listener that cannot start (address in use, SCTP asked of a kernel without it) must not leave
+        // the others bound or the event loops (non-daemon threads) running behind the exception.
+        try {
+            for (IcfConfig.Identity id : config.identities()) {
+                Set<Integer> served = new HashSet<>();
+                for (IcfConfig.Application app : id.applications()) {
+                    Integer appId = IMPLEMENTED.get(app);
+                    if (appId == null) {
+                        // Advertise only what is implemented: a CEA must not promise an application.
+                        LOG.warning(() -> id.host() + ": application " + app + " is configured but not implemented yet; not advertised");
+                    } else {
+                        served.add(appId);
+                    }
                 }
-            }
-            LocalIdentity local = new LocalIdentity(id.host(), id.realm(), hostIps(id.listen()), Set.copyOf(served), originStateId,
-                    dictionary);
-            if (served.contains(ApplicationId.S6A) && retirement == null) {
-                retirement = new PcidRetirement(store, peers, local, clock);
-            }
-            Map<Integer, ApplicationHandler> handlers = new HashMap<>();
-            for (IcfConfig.Application app : id.applications()) {
-                ApplicationHandler h = handlerFor(app, local, vectors, store, config, clock, attachEvents);
-                if (h != null) {
-                    handlers.put(h.applicationId(), h);
+                LocalIdentity local = new LocalIdentity(id.host(), id.realm(), hostIps(id.listen()), Set.copyOf(served), originStateId,
+                        dictionary);
+                if (served.contains(ApplicationId.S6A) && retirement == null) {
+                    retirement = new PcidRetirement(store, peers, local, clock);
                 }
+                Map<Integer, ApplicationHandler> handlers = new HashMap<>();
+                for (IcfConfig.Application app : id.applications()) {
+                    ApplicationHandler h = handlerFor(app, local, vectors, store, config, clock, attachEvents);
+                    if (h != null) {
+                        handlers.put(h.applicationId(), h);
+                    }
+                }
+                if (handlers.containsKey(ApplicationId.S6A) && !config.routes().isEmpty()) {
+                    handlers.put(ApplicationId.S6A, new ImsiRelay(handlers.get(ApplicationId.S6A), local, relayRoutes(local, codec, config),
+                            Duration.ofSeconds(5)));
+                }
+                RequestDispatcher dispatcher = new RequestDispatcher(handlers, workers, limits.maxInFlight(), authorizer, metrics, clock, codec);
+                DiameterServer server = new DiameterServer(local, id.listen(), id.transport(), authorizer, dispatcher, peers, codec,
+                        config.watchdog(), group);
+                servers.add(server);
+                bound.add(server.start());
+                LOG.info(() -> id.host() + " (realm " + id.realm() + ") listening on " + bound.get(bound.size() - 1));
             }
-            if (handlers.containsKey(ApplicationId.S6A) && !config.routes().isEmpty()) {
-                handlers.put(ApplicationId.S6A, new ImsiRelay(handlers.get(ApplicationId.S6A), local, relayRoutes(local, codec, config),
-                        Duration.ofSeconds(5)));
-            }
-            RequestDispatcher dispatcher = new RequestDispatcher(handlers, workers, limits.maxInFlight(), authorizer, metrics, clock, codec);
-            DiameterServer server = new DiameterServer(local, id.listen(), authorizer, dispatcher, peers, codec, config.watchdog(), group);
-            servers.add(server);
-            bound.add(server.start());
-            LOG.info(() -> id.host() + " (realm " + id.realm() + ") listening on " + bound.get(bound.size() - 1));
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
         }
     }
 

@@ -96,9 +96,15 @@ public final class DiameterTestClient implements AutoCloseable {
     }
 
     public DiameterMessage cer(int... appIds) {
+        int id = nextId();
+        return cer(d, host, realm, id, hbh, appIds);
+    }
+
+    /** A CER from {@code host}/{@code realm} advertising the 3GPP {@code appIds}, for a peer on any transport. */
+    public static DiameterMessage cer(Dictionary d, String host, String realm, int hopByHop, int endToEnd, int... appIds) {
         DiameterMessage.Builder b = DiameterMessage.request(CommandCode.CAPABILITIES_EXCHANGE, ApplicationId.COMMON)
-                .hopByHop(nextId()).endToEnd(hbh)
-                .add(originHost(), originRealm())
+                .hopByHop(hopByHop).endToEnd(endToEnd)
+                .add(Avp.diameterIdentity(d.avp("Origin-Host"), host), Avp.diameterIdentity(d.avp("Origin-Realm"), realm))
                 .add(Avp.address(d.avp("Host-IP-Address"), org.openmcim.diameter.DiameterAddress.of(java.net.InetAddress.getLoopbackAddress())))
                 .add(Avp.unsigned32(d.avp("Vendor-Id"), 0), Avp.utf8String(d.avp("Product-Name"), "test-peer"));
         for (int app : appIds) {

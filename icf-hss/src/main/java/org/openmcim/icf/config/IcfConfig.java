@@ -49,7 +49,13 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
     /** The Diameter applications an identity can serve. */
     public enum Application { S6A, SWX, GX }
 
-    public record Identity(String host, String realm, InetSocketAddress listen, Set<Application> applications) {
+    /** How an identity's Diameter connections are carried (RFC 6733 §2.1): TCP, or SCTP where the kernel has it. */
+    public enum Transport { TCP, SCTP }
+
+    public record Identity(String host, String realm, InetSocketAddress listen, Set<Application> applications, Transport transport) {
+        public Identity(String host, String realm, InetSocketAddress listen, Set<Application> applications) {
+            this(host, realm, listen, applications, Transport.TCP);
+        }
     }
 
     public record Peer(String host, String realm) {
@@ -136,8 +142,10 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
             String host = n.string("host");
             String realm = n.string("realm");
             InetSocketAddress listen = n.hostPort("listen");
-            if (!listenKeys.add(listen.getHostString() + ":" + listen.getPort())) {
-                throw n.error("listen", "two identities cannot listen on " + listen.getHostString() + ":" + listen.getPort());
+            Transport transport = Transport.valueOf(n.oneOf("transport", "tcp", "tcp", "sctp").toUpperCase(java.util.Locale.ROOT));
+            if (!listenKeys.add(transport + " " + listen.getHostString() + ":" + listen.getPort())) {
+                throw n.error("listen", "two identities cannot listen on " + transport.name().toLowerCase(java.util.Locale.ROOT) + " "
+                        + listen.getHostString() + ":" + listen.getPort());
             }
             Set<Application> apps = EnumSet.noneOf(Application.class);
             for (String a : n.strings("applications")) {
@@ -151,7 +159,7 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
                 throw n.error("applications", "at least one of s6a, swx, gx");
             }
             n.rejectUnknownKeys();
-            identities.add(new Identity(host, realm, listen, Set.copyOf(apps)));
+            identities.add(new Identity(host, realm, listen, Set.copyOf(apps), transport));
         }
         if (identities.isEmpty()) {
             throw root.error("identities", "at least one Diameter identity is required");

@@ -6,24 +6,31 @@ import java.util.concurrent.TimeUnit;
 
 import org.openmcim.diameter.DiameterCodec;
 import org.openmcim.diameter.netty.DiameterPipeline;
+import org.openmcim.icf.config.IcfConfig;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.sctp.SctpChannel;
+import io.netty.channel.sctp.SctpChannelOption;
+import io.netty.handler.codec.sctp.SctpMessageCompletionHandler;
+import io.netty.channel.sctp.nio.NioSctpServerChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 
 /**
- * One listening Diameter identity over TCP (RFC 6733 §2.1; SCTP where the kernel has it is a
- * later addition). Each accepted connection gets the codec, the watchdog's idle timer (Tw) and
- * its own {@link PeerHandler}.
+ * One listening Diameter identity over TCP or SCTP (RFC 6733 §2.1; SCTP only where the kernel has
+ * it: asked for on a kernel without it, {@link #start()} fails and says so). Each accepted
+ * connection gets the codec, the watchdog's idle timer (Tw) and its own {@link PeerHandler}; over
+ * SCTP the same codec sits behind {@link SctpFraming}.
  */
 public final class DiameterServer implements AutoCloseable {
     private final LocalIdentity local;
     private final InetSocketAddress listen;
+    private final IcfConfig.Transport transport;
     private final PeerAuthorizer authorizer;
     private final RequestDispatcher dispatcher;
     private final PeerTable peers;
@@ -32,11 +39,12 @@ public final class DiameterServer implements AutoCloseable {
     private final EventLoopGroup group;
     private Channel channel;
 
-    public DiameterServer(LocalIdentity local, InetSocketAddress listen, PeerAuthorizer authorizer,
+    public DiameterServer(LocalIdentity local, InetSocketAddress listen, IcfConfig.Transport transport, PeerAuthorizer authorizer,
                           RequestDispatcher dispatcher, PeerTable peers, DiameterCodec codec, Duration watchdog,
                           EventLoopGroup group) {
         this.local = local;
         this.listen = listen;
+        this.transport = transport;
         this.authorizer = authorizer;
         this.dispatcher = dispatcher;
         this.peers = peers;
@@ -47,22 +55,51 @@ public final class DiameterServer implements AutoCloseable {
 
     /** Binds and returns the address actually bound (port 0 picks a free one). */
     public InetSocketAddress start() throws InterruptedException {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("watchdog", new IdleStateHandler(watchdog.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-                        DiameterPipeline.addCodec(ch.pipeline(), codec);
-                        ch.pipeline().addLast("peer", new PeerHandler(local, authorizer, dispatcher, peers));
-                    }
-                });
         InetSocketAddress bindTo = listen.isUnresolved() ? new InetSocketAddress(listen.getHostString(), listen.getPort()) : listen;
+        ServerBootstrap b = new ServerBootstrap().group(group).option(ChannelOption.SO_REUSEADDR, true);
+        if (transport == IcfConfig.Transport.SCTP) {
+            if (!sctpAvailable()) {
+                throw new IllegalStateException(local.host() + ": transport sctp on " + bindTo + ", but this kernel has no SCTP "
+                        + "(the sctp module is not loaded or not built); use transport: tcp");
+            }
+            b.channel(NioSctpServerChannel.class)
+                    .childOption(SctpChannelOption.SCTP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SctpChannel>() {
+                        @Override
+                        protected void initChannel(SctpChannel ch) {
+                            ch.pipeline().addLast("sctp-reassembly", new SctpMessageCompletionHandler());
+                            ch.pipeline().addLast("sctp-framing", new SctpFraming());
+                            addDiameter(ch);
+                        }
+                    });
+        } else {
+            b.channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            addDiameter(ch);
+                        }
+                    });
+        }
         channel = b.bind(bindTo).sync().channel();
         return (InetSocketAddress) channel.localAddress();
+    }
+
+    private void addDiameter(Channel ch) {
+        ch.pipeline().addLast("watchdog", new IdleStateHandler(watchdog.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        DiameterPipeline.addCodec(ch.pipeline(), codec);
+        ch.pipeline().addLast("peer", new PeerHandler(local, authorizer, dispatcher, peers));
+    }
+
+    /** Whether the JDK can open an SCTP socket here (Linux needs the kernel's sctp module and libsctp). */
+    public static boolean sctpAvailable() {
+        try {
+            com.sun.nio.sctp.SctpServerChannel.open().close();
+            return true;
+        } catch (UnsupportedOperationException | java.io.IOException | LinkageError e) {
+            return false;
+        }
     }
 
     public LocalIdentity local() {
