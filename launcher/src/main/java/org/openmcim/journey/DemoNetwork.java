@@ -156,7 +156,7 @@ public final class DemoNetwork implements AutoCloseable {
             throw new LabUnavailableException(script + " is missing");
         }
         if (lab("status") == 0) {
-            // A fresh MME: Debian's NextEPC 0.3.10 leaks packet buffers per UE cycle (see FullAttachLabTest).
+            // A fresh MME: NextEPC 0.3.10 keeps every detached UE's context in its fixed pools (see FullAttachLabTest).
             lab("down");
         }
         labStarted = true;

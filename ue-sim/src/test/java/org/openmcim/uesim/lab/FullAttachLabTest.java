@@ -54,9 +54,10 @@ class FullAttachLabTest {
      * How many UEs the many-UE test holds registered at once, as issue #7 asks. Debian's NextEPC
      * 0.3.10 as packaged cannot take that many, for two compile-time limits measured here:
      * <ul>
-     *   <li>the MME leaks about five of its 256 packet buffers (MAX_NUM_OF_CLBUF,
-     *       lib/core/src/unix/pkbuf.c) per UE attach/detach cycle, and stops decoding S1AP ("No more
-     *       free clbuf") after about 48 UEs since its start, at 20/s and at 5/s alike;</li>
+     *   <li>the MME keeps every detached UE's context (hash entries, the saved PDN Connectivity
+     *       Request) in its 256 packet buffers (MAX_NUM_OF_CLBUF, lib/core/src/unix/pkbuf.c; they are
+     *       also its heap) and never evicts it, so it stops decoding S1AP ("No more free clbuf")
+     *       after about 48 distinct UEs since its start, at 20/s and at 5/s alike;</li>
      *   <li>the SGW's GTP transaction pool has 64 entries (SIZE_OF_GTP_XACT_POOL,
      *       lib/gtp/gtp_xact.c), each held 9 s after its answer for duplicate detection, so at 20
      *       attaches/s it fails "Transaction allocation failed" and never answers Delete Session.</li>
