@@ -129,7 +129,7 @@ build_shim() {
     make -s -C "$HERE/sctp-over-tcp" OUT="$WORK/shim" all >&2
 }
 
-# Debian's NextEPC 0.3.10 serves about 48 UEs per MME start and one attach per
+# Debian's NextEPC 0.3.10 serves about 48 distinct UEs per MME start and one attach per
 # 1.5 s (compile-time pools; nextepc-pools/larger-pools.patch says which and
 # why). The rebuilt libcore/libgtp lift both without touching the binaries.
 build_pools() {
