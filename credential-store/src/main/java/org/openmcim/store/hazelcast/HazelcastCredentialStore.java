@@ -221,39 +221,42 @@ public final class HazelcastCredentialStore implements CredentialStore {
         try {
             runOnOwners(byOwner, members, true);
             map.loadAll(seen, false);
-            awaitLoad();
+            awaitLoad(seen);
         } finally {
             runOnOwners(byOwner, members, false); // whatever loadAll did not take
         }
     }
 
     /**
-     * Waits until the map's pending loads are done. {@code IMap.loadAll(keys, false)} returns once
-     * the load is <i>started</i> (Hazelcast 5.7: {@code MapProxySupport.loadInternal} sends one
-     * {@code LoadAllOperation} per partition and waits only for key loading); each owner's loader
-     * task then drops the keys already in memory, reads the values through {@link
-     * SubscriberMapStore#loadAll} and has them put by {@code PutFromLoadAllOperation}, a plain put
-     * that replaces whatever is in memory by then. An operation on a new key that came first (the
-     * caller's next step after this returned, as in the contract tests lifecycleTransitions and
-     * servingNode) read the row through, changed it (a state, a serving node, SQN_HE inside a lease),
-     * and was then undone in memory by that put: an acknowledged write lost, and for SQN_HE an SQN
-     * that could be handed out again. {@code IMap.size()} is answered only once no partition has a
-     * load pending ({@code MapSizeOperation} checks {@code RecordStore.checkIfLoaded} and is retried
-     * while one is), so it is the wait. It also reports a load that failed; the rows of a failed
-     * batch were not put, stay committed and are read through on first use, so that is logged, not
-     * thrown (the insert itself is done).
+     * Waits until every key of the insert is in memory and no load of it is pending.
+     * {@code IMap.loadAll(keys, false)} returns once the load is <i>started</i> (Hazelcast 5.7:
+     * {@code MapProxySupport.loadInternal} sends one {@code LoadAllOperation} per partition and
+     * waits only for key loading); each owner's loader task then drops the keys already in memory,
+     * reads the values through {@link SubscriberMapStore#loadAll} and has them put by
+     * {@code PutFromLoadAllOperation}, a plain put that replaces whatever is in memory by then. An
+     * operation on a new key that came first (the caller's next step after this returned, as in the
+     * contract tests lifecycleTransitions and servingNode) read the row through, changed it (a
+     * state, a serving node, SQN_HE inside a lease), and was then undone in memory by that put: an
+     * acknowledged write lost, and for SQN_HE an SQN that could be handed out again.
+     *
+     * <p>{@code getAll} on the keys is the barrier: its operation is retried while its partition
+     * has a load pending ({@code GetAllOperation} checks {@code RecordStore.checkIfLoaded}), and a
+     * key still missing then (its {@code LoadAllOperation} not yet run, e.g. retried during a
+     * partition migration) is loaded by {@code getAll} itself and put before it answers, so the
+     * late loader task finds it in memory and leaves it alone. ({@code IMap.size()}, tried first,
+     * waits for pending loads but not for a {@code LoadAllOperation} that has not arrived yet.)
+     * Chunked, and the values dropped: this costs one more transfer of the rows to this member. A
+     * failure (e.g. the database gone while a key is read through) is logged, not thrown: the rows
+     * are committed and are read through on first use.
      */
-    private void awaitLoad() {
-        for (int attempt = 1; ; attempt++) {
+    private void awaitLoad(Set<String> keys) {
+        List<String> all = new ArrayList<>(keys);
+        for (int from = 0; from < all.size(); from += STAGE_CHUNK) {
             try {
-                map.size();
-                return;
+                map.getAll(new HashSet<>(all.subList(from, Math.min(all.size(), from + STAGE_CHUNK))));
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "bulk insert committed; waiting for its load into the cluster failed ("
-                        + e.getClass().getSimpleName() + ", attempt " + attempt + "); rows not loaded are read through");
-                if (attempt == 3) {
-                    return;
-                }
+                        + e.getClass().getSimpleName() + "); rows not loaded are read through on first use");
             }
         }
     }
