@@ -49,8 +49,10 @@ import org.openmcim.store.SubscriberKind;
  *
  * <p><b>What the USIM accepts (C.2, C.3).</b> SQN = SEQ ‖ IND (C.1.1); the USIM keeps SEQ_MS(i) for
  * each IND i and accepts a SEQ with IND i if it is above SEQ_MS(i) and at most Δ above the highest
- * entry (C.2.2; the optional age limit is not used by our non-time-based profile, C.3.3). The ICF
- * chooses IND per serving node (C.1.2, C.3.4; {@code IndAllocator}), so what matters is the order in
+ * entry (C.2.2). The optional age limit L of C.2.2 is off in our profile ({@code SqnPolicy}, no
+ * configuration key sets it); with it on, a member's SEQ could lag the highest accepted one by the
+ * values other members reserved meanwhile, which L counts, so blocks would need L far above them.
+ * The ICF chooses IND per serving node (C.1.2, C.3.4; {@code IndAllocator}), so what matters is the order in
  * which one serving node's vectors carry SEQ values:
  * <ul>
  * <li>Each member's SEQ values for a subscriber strictly increase in the order it hands them out: a
@@ -173,8 +175,9 @@ public final class SqnBlocks {
                     for (int i = 0; i < count; i++) {
                         sqns[i] = policy.sqn(b.nextSeq++, ind);
                     }
-                    Processors.GrantResult r = Processors.GrantResult.granted(b.record.withSqn(sqns[count - 1], b.record.sqnLease(), b.record.state()), sqns);
-                    return toGrant.apply(r);
+                    StoredSubscriber rec = b.record;
+                    StoredSubscriber view = rec.withSqn(sqns[count - 1], rec.sqnLease(), rec.state());
+                    return toGrant.apply(Processors.GrantResult.granted(view, sqns));
                 }
                 b.record = null; // used up, expired or another policy: whatever is left is skipped
                 Processors.GrantResult r;
@@ -193,14 +196,13 @@ public final class SqnBlocks {
                     b.expiresAt = rec.kind() == SubscriberKind.PCID && rec.lifetime() != null
                             ? rec.issuedAt().plus(rec.lifetime()) : null;
                     // The caller's SQN_HE is its own last SQN, not the end of the block.
-                    r = Processors.GrantResult.granted(rec.withSqn(r.sqns[r.sqns.length - 1], rec.sqnLease(), rec.state()), r.sqns);
+                    long last = r.sqns[r.sqns.length - 1];
+                    r = Processors.GrantResult.granted(rec.withSqn(last, rec.sqnLease(), rec.state()), r.sqns);
                     if (reservations.incrementAndGet() % SWEEP_EVERY == 0) {
                         sweep(nanos);
                     }
                 } else {
-                    // Unknown, not serving or unavailable: nothing to keep (no entry per unknown IMSI).
-                    b.dead = true;
-                    blocks.remove(imsi, b);
+                    discard(imsi, b); // unknown, not serving or unavailable: keep no entry for it
                 }
                 return toGrant.apply(r);
             } finally {
@@ -217,12 +219,17 @@ public final class SqnBlocks {
         }
         b.lock.lock();
         try {
-            b.dead = true;
-            b.record = null;
-            blocks.remove(imsi, b);
+            discard(imsi, b);
         } finally {
             b.lock.unlock();
         }
+    }
+
+    /** Takes {@code b} out of use and out of the map; the caller holds its lock. */
+    private void discard(String imsi, Block b) {
+        b.dead = true;
+        b.record = null;
+        blocks.remove(imsi, b);
     }
 
     /** Removes blocks that expired unused; skips those in use (they are checked on their next grant). */
@@ -232,9 +239,7 @@ public final class SqnBlocks {
             if (b.lock.tryLock()) {
                 try {
                     if (b.record == null || nanos - b.reservedAt >= VALIDITY.toNanos()) {
-                        b.dead = true;
-                        b.record = null;
-                        blocks.remove(e.getKey(), b);
+                        discard(e.getKey(), b);
                     }
                 } finally {
                     b.lock.unlock();

@@ -8,11 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jdiameter.api.ApplicationId;
 import org.jdiameter.api.Avp;
 import org.jdiameter.api.AvpSet;
@@ -29,12 +34,14 @@ import org.jdiameter.client.impl.StackImpl;
 import org.jdiameter.client.impl.helpers.XMLConfiguration;
 import org.junit.jupiter.api.Test;
 import org.openmcim.aka.Milenage;
+import org.openmcim.aka.kdf.CkIkPrime;
 import org.openmcim.aka.kdf.Kdf;
 import org.openmcim.aka.kdf.PlmnId;
 import org.openmcim.aka.sqn.SqnArray;
 import org.openmcim.aka.sqn.SqnPolicy;
 import org.openmcim.aka.usim.Usim;
 import org.openmcim.icf.IcfServer;
+import org.openmcim.store.InMemoryCredentialStore;
 
 /**
  * jDiameter 1.7.1 (Restcomm's Java Diameter stack, test scope only) as an independent client of
@@ -166,7 +173,7 @@ class JDiameterInteropTest {
                         byte[] xres = e.getAvp(1448, VENDOR_3GPP).getOctetString();
                         byte[] autn = e.getAvp(1449, VENDOR_3GPP).getOctetString();
                         byte[] kasme = e.getAvp(1450, VENDOR_3GPP).getOctetString();
-                        rands.add(java.util.HexFormat.of().formatHex(rand));
+                        rands.add(HexFormat.of().formatHex(rand));
                         // TS 33.401 §6.1.1: the AMF separation bit is set in E-UTRAN vectors.
                         assertTrue((autn[6] & 0x80) != 0, "AMF separation bit");
                         Usim.Success ok = assertInstanceOf(Usim.Success.class, usim.authenticate(rand, autn),
@@ -216,11 +223,11 @@ class JDiameterInteropTest {
         int icfPort = Interop.freePort();
         String anid = "WLAN";
         String naiPrime = "6" + Interop.IMSI + "@nai.epc.mnc001.mcc001.3gppnetwork.org"; // TS 23.003 §19.3.2
-        org.openmcim.store.InMemoryCredentialStore store = Interop.store();
+        InMemoryCredentialStore store = Interop.store();
         try (Interop.IcfLog icfLog = new Interop.IcfLog();
              IcfServer icf = IcfServer.start(Interop.configServing("[s6a, swx]", "hss.localdomain", "127.0.0.1:" + icfPort, "30s",
-                             "aaa.localdomain", "localdomain"), store, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-                     java.time.Clock.systemUTC(), new java.security.SecureRandom())) {
+                             "aaa.localdomain", "localdomain"), store, new SimpleMeterRegistry(),
+                     Clock.systemUTC(), new SecureRandom())) {
             Stack stack = new StackImpl();
             try {
                 SessionFactory sessions = open(stack, config(icfPort, "aaa.localdomain", SWX), icfLog);
@@ -243,8 +250,8 @@ class JDiameterInteropTest {
                         assertEquals(c.scheme(), item.getAvp(608, VENDOR_3GPP).getUTF8String());
                         byte[] challenge = item.getAvp(609, VENDOR_3GPP).getOctetString();
                         assertEquals(32, challenge.length, "SIP-Authenticate = RAND||AUTN");
-                        byte[] rand = java.util.Arrays.copyOf(challenge, 16);
-                        byte[] autn = java.util.Arrays.copyOfRange(challenge, 16, 32);
+                        byte[] rand = Arrays.copyOf(challenge, 16);
+                        byte[] autn = Arrays.copyOfRange(challenge, 16, 32);
                         // TS 33.402 §6.2: the AMF separation bit is set for EAP-AKA' only.
                         assertEquals(c.anid() != null, (autn[6] & 0x80) != 0, "AMF separation bit");
                         Usim.Success ok = assertInstanceOf(Usim.Success.class, usim.authenticate(rand, autn),
@@ -253,10 +260,10 @@ class JDiameterInteropTest {
                         byte[] ck = item.getAvp(625, VENDOR_3GPP).getOctetString();
                         byte[] ik = item.getAvp(626, VENDOR_3GPP).getOctetString();
                         if (c.anid() != null) {
-                            org.openmcim.aka.kdf.CkIkPrime expected = new Kdf().ckIkPrime(ok.ck(), ok.ik(), c.anid(), ok.sqnXorAk());
+                            CkIkPrime expected = new Kdf().ckIkPrime(ok.ck(), ok.ik(), c.anid(), ok.sqnXorAk());
                             assertArrayEquals(expected.ckPrime(), ck, "Confidentiality-Key = CK'");
                             assertArrayEquals(expected.ikPrime(), ik, "Integrity-Key = IK'");
-                            assertTrue(!java.util.Arrays.equals(ok.ck(), ck), "CK' is bound to the ANID, not CK");
+                            assertTrue(!Arrays.equals(ok.ck(), ck), "CK' is bound to the ANID, not CK");
                         } else {
                             assertArrayEquals(ok.ck(), ck, "Confidentiality-Key = CK");
                             assertArrayEquals(ok.ik(), ik, "Integrity-Key = IK");
