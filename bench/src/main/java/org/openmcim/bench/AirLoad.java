@@ -40,6 +40,7 @@ import org.openmcim.store.CredentialStore;
 import org.openmcim.store.KeyCipher;
 import org.openmcim.store.hazelcast.ClusterSettings;
 import org.openmcim.store.hazelcast.DatabaseSettings;
+import org.openmcim.store.hazelcast.SqnBlocks;
 import org.openmcim.store.hazelcast.SqnLease;
 import org.openmcim.store.hazelcast.StoreMember;
 import org.openmcim.store.InMemoryCredentialStore;
@@ -95,6 +96,7 @@ public final class AirLoad {
         int workers = 2;
         int lease = SqnLease.DEFAULT;
         boolean prime = false;
+        int block = 0;
         for (int i = 0; i < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -109,14 +111,15 @@ public final class AirLoad {
                 case "--workers" -> workers = Integer.parseInt(v);
                 case "--lease" -> lease = SqnLease.check(Integer.parseInt(v));
                 case "--prime" -> prime = Boolean.parseBoolean(v);
+                case "--block" -> block = SqnBlocks.check(Integer.parseInt(v));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        new AirLoad().run(mode, connections, window, rate, seconds, subscribers, warmup, storeKind, workers, lease, prime);
+        new AirLoad().run(mode, connections, window, rate, seconds, subscribers, warmup, storeKind, workers, lease, prime, block);
     }
 
     private void run(String mode, int connections, int window, int rate, int seconds, int subscribers, int warmup, String storeKind,
-                     int workers, int lease, boolean prime)
+                     int workers, int lease, boolean prime, int block)
             throws Exception {
         List<StoreMember> members = new ArrayList<>();
         CredentialStore store;
@@ -124,7 +127,8 @@ public final class AirLoad {
             // Two members on loopback (backup count 1, write-through to an H2 file database): the
             // ICF embeds the first; every SQN grant is an entry processor with a synchronous backup,
             // and one grant in L (--lease, the SQN lease; 0: every grant) also a database commit
-            // before it is answered.
+            // before it is answered. With --block B each member reserves B SEQ values per subscriber
+            // in one such call and grants the rest from its own memory (SqnBlocks).
             Path dbDir = Files.createTempDirectory("airload-store");
             SecureRandom rnd = new SecureRandom();
             byte[] kek = new byte[KeyCipher.KEK_BYTES];
@@ -135,7 +139,7 @@ public final class AirLoad {
             DatabaseSettings db = new DatabaseSettings("jdbc:h2:file:" + dbDir.resolve("store").toAbsolutePath(), "sa", "", 8, "subscriber");
             for (int port : ports) {
                 members.add(StoreMember.start(new ClusterSettings("airload", "127.0.0.1", port, addresses, 1,
-                        Map.of("hazelcast.logging.type", "none")), db, cipher, lease));
+                        Map.of("hazelcast.logging.type", "none")), db, cipher, lease, block));
             }
             store = members.get(0).store();
         } else {
@@ -188,7 +192,7 @@ public final class AirLoad {
                     c.open.await(5, TimeUnit.SECONDS);
                 }
                 System.out.printf("AIR load: %s store%s, %d workers, mode %s, %d connection(s), %s, %d subscribers, warm-up %d s, measure %d s, %d cores%n",
-                        storeKind, storeKind.equals("hazelcast") ? " (SQN lease " + lease + ")" : "", workers, mode, connections, mode.equals("closed") ? "window " + window + " per connection" : rate + " AIR/s offered",
+                        storeKind, storeKind.equals("hazelcast") ? " (SQN lease " + lease + ", block " + block + ")" : "", workers, mode, connections, mode.equals("closed") ? "window " + window + " per connection" : rate + " AIR/s offered",
                         subscribers, warmup, seconds, Runtime.getRuntime().availableProcessors());
                 long cpuBefore = processCpuNanos();
                 if (mode.equals("closed")) {

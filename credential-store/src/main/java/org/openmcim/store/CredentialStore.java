@@ -32,7 +32,9 @@ public interface CredentialStore extends AutoCloseable {
      * {@code ind}, advances SQN_HE, makes it durable (see the class comment on leases), and
      * returns the SQNs with the keys. Two members answering for the same subscriber never hand out
      * the same SQN. {@code find(imsi).sqnHe()} is the last SQN handed out, except right after a
-     * full restart of the Hazelcast store, where it is the committed lease ceiling above it.
+     * full restart of the Hazelcast store, where it is the committed lease ceiling above it, and
+     * with member-local SQN blocks ({@code sqn.block}), where it is the end of the last block
+     * reserved: at or above every SQN handed out either way.
      */
     SqnGrant grantVectors(String imsi, SqnPolicy policy, int ind, int count, Instant now);
 

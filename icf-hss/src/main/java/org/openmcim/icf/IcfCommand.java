@@ -80,7 +80,7 @@ public final class IcfCommand implements Callable<Integer> {
             byte[] kek = sc.loadKek(storeFile.toAbsolutePath().getParent(), System::getenv);
             try {
                 member = StoreMember.start(sc.clusterSettings(Map.of()), sc.databaseSettings(System::getenv),
-                        new KeyCipher(kek, new SecureRandom()), sc.sqnLease());
+                        new KeyCipher(kek, new SecureRandom()), sc.sqnLease(), sc.sqnBlock());
             } finally {
                 Arrays.fill(kek, (byte) 0);
             }

@@ -120,7 +120,7 @@ public final class ShoCommand implements Callable<Integer> {
             byte[] kek = storeConfig.loadKek(storeFile.toAbsolutePath().getParent(), System::getenv);
             try {
                 member = StoreMember.start(storeConfig.clusterSettings(Map.of()), storeConfig.databaseSettings(System::getenv),
-                        new KeyCipher(kek, random), storeConfig.sqnLease());
+                        new KeyCipher(kek, random), storeConfig.sqnLease(), storeConfig.sqnBlock());
             } finally {
                 Arrays.fill(kek, (byte) 0);
             }

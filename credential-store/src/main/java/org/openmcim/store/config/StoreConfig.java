@@ -16,6 +16,7 @@ import org.openmcim.config.ConfigNode;
 import org.openmcim.store.KeyCipher;
 import org.openmcim.store.hazelcast.ClusterSettings;
 import org.openmcim.store.hazelcast.DatabaseSettings;
+import org.openmcim.store.hazelcast.SqnBlocks;
 import org.openmcim.store.hazelcast.SqnLease;
 
 /**
@@ -49,8 +50,11 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
      * @param indBits IND bits of SQN (TS 33.102 C.3.2), 0..10
      * @param lease   L, SEQ values granted from the cluster's memory per database commit
      *                ({@link SqnLease}), 0..{@link SqnLease#MAX}; 0 writes every grant through
+     * @param block   B, SEQ values a member reserves per subscriber and grants from its own memory
+     *                ({@link SqnBlocks}), 0..{@link SqnBlocks#MAX}; 0 (the default) grants every SQN
+     *                through the cluster
      */
-    public record Sqn(Integer indBits, Integer lease) {
+    public record Sqn(Integer indBits, Integer lease, Integer block) {
     }
 
     /** Defaults for keys left out. */
@@ -62,7 +66,7 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
     private static final List<String> CLUSTER_KEYS = List.of("name", "bind", "port", "members", "backup-count");
     private static final List<String> DATABASE_KEYS = List.of("url", "user", "password-env", "pool-size", "table");
     private static final List<String> KEK_KEYS = List.of("file", "env");
-    private static final List<String> SQN_KEYS = List.of("ind-bits", "lease");
+    private static final List<String> SQN_KEYS = List.of("ind-bits", "lease", "block");
 
     /** Reads and validates {@code file}. @throws ConfigException naming file, key and problem */
     public static StoreConfig load(Path file) {
@@ -115,6 +119,7 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
         long indBits = s == null ? SqnPolicy.DEFAULT.indBits()
                 : s.integer("ind-bits", Long.MIN_VALUE, Long.MAX_VALUE, SqnPolicy.DEFAULT.indBits());
         long lease = s == null ? SqnLease.DEFAULT : s.integer("lease", Long.MIN_VALUE, Long.MAX_VALUE, SqnLease.DEFAULT);
+        long block = s == null ? 0 : s.integer("block", Long.MIN_VALUE, Long.MAX_VALUE, 0);
         if (s != null) {
             rejectUnknownKeys(s, SQN_KEYS);
         }
@@ -165,6 +170,11 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
             problems.add(msg(node, s, "sqn", "lease", "must be 0.." + SqnLease.MAX
                     + " SEQ values (a full restart skips up to this many; 0 writes every grant through), got " + lease));
         }
+        if (block < 0 || block > SqnBlocks.MAX) {
+            problems.add(msg(node, s, "sqn", "block", "must be 0.." + SqnBlocks.MAX
+                    + " SEQ values (reserved per subscriber by each member; a member's crash skips up to this many;"
+                    + " 0 grants every SQN through the cluster), got " + block));
+        }
         if (!NAME.matcher(issuer).matches()) {
             problems.add(node.error("issuer", "must be 1-64 letters, digits, '.', '_' or '-'").getMessage());
         }
@@ -172,7 +182,8 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
             throw new ConfigException(String.join("; ", problems));
         }
         return new StoreConfig(new Cluster(name, bind, (int) port, List.copyOf(members), (int) backupCount),
-                new Database(url, user, passwordEnv, (int) poolSize, table), kek, new Sqn((int) indBits, (int) lease), issuer,
+                new Database(url, user, passwordEnv, (int) poolSize, table), kek,
+                new Sqn((int) indBits, (int) lease, (int) block), issuer,
                 profile);
     }
 
@@ -237,21 +248,32 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
         return sqn.lease();
     }
 
+    /** B of {@link SqnBlocks}, for {@link org.openmcim.store.hazelcast.StoreMember#start}. */
+    public int sqnBlock() {
+        return sqn.block();
+    }
+
     /**
-     * Checks L against the Δ of the service that grants with this store (its own {@code sqn.delta}):
-     * a full restart skips up to L SEQ values, and a USIM refuses a jump beyond Δ (TS 33.102 C.2.2),
-     * so L must stay well below it. Half of Δ leaves the other half for vectors fetched but not
-     * yet used when the cluster went down.
+     * Checks L and B against the Δ of the service that grants with this store (its own
+     * {@code sqn.delta}): a full restart skips up to L SEQ values, plus one unused block per member
+     * holding one (each member's block lies below the ceiling), and a USIM refuses a jump beyond Δ
+     * (TS 33.102 C.2.2), so L + members × B must stay well below it. Half of Δ leaves the other half
+     * for vectors fetched but not yet used when the cluster went down.
      *
      * @param leaseKey names this file's key for the message, e.g. {@code "config/store.yaml: sqn.lease"}
+     *                 (the message names {@code sqn.block} beside it when B counts)
      * @param deltaKey names the service's key, e.g. {@code "config/icf.yaml: sqn.delta"}
-     * @throws ConfigException if L exceeds Δ / 2
+     * @throws ConfigException if L + members × B exceeds Δ / 2
      */
     public void checkLeaseAgainst(SqnPolicy policy, String leaseKey, String deltaKey) {
-        if (sqn.lease() > policy.delta() / 2) {
-            throw new ConfigException(leaseKey + ": " + sqn.lease() + " SEQ values is more than half of Δ = "
-                    + policy.delta() + " (" + deltaKey + "); a full restart skips up to L SEQ values and a USIM refuses"
-                    + " jumps beyond Δ (TS 33.102 C.2.2)");
+        long skip = sqn.lease() + (long) cluster.members().size() * sqn.block();
+        if (skip > policy.delta() / 2) {
+            String what = sqn.block() == 0 ? sqn.lease() + " SEQ values"
+                    : sqn.lease() + " + " + cluster.members().size() + " members × sqn.block " + sqn.block() + " = "
+                            + skip + " SEQ values";
+            throw new ConfigException(leaseKey + ": " + what + " is more than half of Δ = " + policy.delta() + " ("
+                    + deltaKey + "); a full restart skips up to L SEQ values plus one block per member, and a USIM"
+                    + " refuses jumps beyond Δ (TS 33.102 C.2.2)");
         }
     }
 

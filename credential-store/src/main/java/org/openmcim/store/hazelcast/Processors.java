@@ -51,6 +51,7 @@ final class Processors {
     static final int TRANSITION = 3;
     static final int RECORD_SERVING_NODE = 4;
     static final int GRANT_RESULT = 5;
+    static final int DROP_BLOCK = 6;
 
     private Processors() {
     }
@@ -65,6 +66,7 @@ final class Processors {
                 case TRANSITION -> new Transition();
                 case RECORD_SERVING_NODE -> new RecordServingNode();
                 case GRANT_RESULT -> new GrantResult();
+                case DROP_BLOCK -> new SqnBlocks.Drop();
                 default -> null;
             };
         }
@@ -75,6 +77,11 @@ final class Processors {
      * below the committed ceiling are granted from memory; a grant whose last SQN is above it
      * commits a new ceiling ({@link SqnLease#ceilingAbove}) before anything is handed out, or fails
      * with nothing handed out.
+     *
+     * <p>With {@code block} above {@code count} ({@link SqnBlocks}) the grant also reserves the SEQ
+     * values up to {@code block} in all for the calling member: SQN_HE moves to the last of them (the
+     * ceiling, if crossed, is committed above it), the caller gets the first {@code count} SQNs as
+     * usual and the record whose SQN_HE is the block's end. Fewer if SEQ runs out first.
      */
     static final class Grant implements EntryProcessor<String, StoredSubscriber, GrantResult>, IdentifiedDataSerializable {
         private static final long serialVersionUID = 2L;
@@ -85,12 +92,17 @@ final class Processors {
         private int count;
         private Instant now;
         private int lease;
+        private int block;
 
         /** For deserialisation. */
         public Grant() {
         }
 
         Grant(SqnPolicy policy, int ind, int count, Instant now, int lease) {
+            this(policy, ind, count, now, lease, 0);
+        }
+
+        Grant(SqnPolicy policy, int ind, int count, Instant now, int lease, int block) {
             this.indBits = policy.indBits();
             this.delta = policy.delta();
             this.ageLimit = policy.ageLimit();
@@ -98,6 +110,7 @@ final class Processors {
             this.count = count;
             this.now = now;
             this.lease = lease;
+            this.block = block;
         }
 
         @Override
@@ -109,6 +122,11 @@ final class Processors {
             SqnPolicy policy = new SqnPolicy(indBits, delta, ageLimit);
             SqnGrantLogic.Outcome o = SqnGrantLogic.apply(cur.decisionView(), policy, ind, count, now);
             Subscriber u = o.updated();
+            if (o.grant() instanceof SqnGrant.Granted && block > count) {
+                // The rest of the block: SEQ values no other member will get (SqnBlocks).
+                long end = Math.min(policy.maxSeq(), policy.seq(u.sqnHe()) + block - count);
+                u = u.withSqnHe(policy.sqn(end, ind));
+            }
             StoredSubscriber next = cur;
             if (u.sqnHe() != cur.sqnHe() || u.state() != cur.state()) {
                 long ceiling = SqnLease.covers(cur.sqnLease(), u.sqnHe()) ? cur.sqnLease()
@@ -141,6 +159,7 @@ final class Processors {
             out.writeLong(now.getEpochSecond());
             out.writeInt(now.getNano());
             out.writeInt(lease);
+            out.writeInt(block);
         }
 
         @Override
@@ -152,6 +171,7 @@ final class Processors {
             count = in.readInt();
             now = Instant.ofEpochSecond(in.readLong(), in.readInt());
             lease = in.readInt();
+            block = in.readInt();
         }
     }
 
@@ -349,6 +369,15 @@ final class Processors {
 
         public GrantResult() {
             // for deserialisation
+        }
+
+        /** {@code sqns} granted; {@code record} is the caller's view of the subscriber after them. */
+        static GrantResult granted(StoredSubscriber record, long[] sqns) {
+            GrantResult r = new GrantResult();
+            r.outcome = GRANTED;
+            r.record = record;
+            r.sqns = sqns;
+            return r;
         }
 
         static GrantResult of(SqnGrant g, StoredSubscriber record) {

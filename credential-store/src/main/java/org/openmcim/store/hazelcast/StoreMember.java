@@ -32,12 +32,22 @@ public final class StoreMember implements AutoCloseable {
     private final SubscriberTable table;
     private final HazelcastCredentialStore store;
 
-    private StoreMember(HazelcastInstance hazelcast, JdbcPool pool, SubscriberTable table, KeyCipher cipher, int sqnLease) {
+    private StoreMember(HazelcastInstance hazelcast, JdbcPool pool, SubscriberTable table, KeyCipher cipher, int sqnLease,
+                        int sqnBlock) {
         this.hazelcast = hazelcast;
         this.pool = pool;
         this.table = table;
         this.store = new HazelcastCredentialStore(hazelcast, hazelcast.getMap(MAP_NAME), hazelcast.getMap(AAA_MAP_NAME), table,
-                cipher, sqnLease);
+                cipher, sqnLease, sqnBlock, System::nanoTime);
+        if (store.blocks() != null) {
+            // Lets SqnBlocks.Drop, run on this member by another's state change, find the blocks.
+            hazelcast.getUserContext().put(SqnBlocks.USER_CONTEXT_KEY, store.blocks());
+        }
+    }
+
+    /** {@link #start(ClusterSettings, DatabaseSettings, KeyCipher, int, int)} without member-local SQN blocks. */
+    public static StoreMember start(ClusterSettings cluster, DatabaseSettings db, KeyCipher cipher, int sqnLease) {
+        return start(cluster, db, cipher, sqnLease, 0);
     }
 
     /**
@@ -46,16 +56,23 @@ public final class StoreMember implements AutoCloseable {
      *
      * @param sqnLease L of {@link SqnLease}: SEQ values this member's grants take per database
      *                 commit, 0..{@link SqnLease#MAX} (0 writes every grant through)
+     * @param sqnBlock B of {@link SqnBlocks}: SEQ values this member reserves per subscriber and grants
+     *                 from its own memory, 0..{@link SqnBlocks#MAX} (0: every grant through the cluster)
      */
-    public static StoreMember start(ClusterSettings cluster, DatabaseSettings db, KeyCipher cipher, int sqnLease) {
+    public static StoreMember start(ClusterSettings cluster, DatabaseSettings db, KeyCipher cipher, int sqnLease,
+                                    int sqnBlock) {
         Objects.requireNonNull(cipher, "cipher");
         SqnLease.check(sqnLease);
+        SqnBlocks.check(sqnBlock);
         JdbcPool pool = new JdbcPool(db.url(), db.user(), db.password(), db.poolSize(), 5_000);
         try {
             SubscriberTable table = new SubscriberTable(pool, SubscriberTable.Dialect.of(db.url()), db.table());
             table.createIfAbsent();
-            HazelcastInstance hz = Hazelcast.newHazelcastInstance(config(cluster, new SubscriberMapStore(table)));
-            return new StoreMember(hz, pool, table, cipher, sqnLease);
+            Config config = config(cluster, new SubscriberMapStore(table));
+            // Announced to the cluster: a state change asks only members with blocks to drop them.
+            config.getMemberAttributeConfig().setAttribute(SqnBlocks.ATTRIBUTE, Integer.toString(sqnBlock));
+            HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
+            return new StoreMember(hz, pool, table, cipher, sqnLease, sqnBlock);
         } catch (RuntimeException e) {
             pool.close();
             throw e;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openmcim.aka.sqn.SqnPolicy;
 import org.openmcim.config.ConfigException;
 import org.openmcim.config.ConfigNode;
+import org.openmcim.store.hazelcast.SqnBlocks;
 import org.openmcim.store.hazelcast.SqnLease;
 
 class StoreConfigTest {
@@ -37,6 +38,22 @@ class StoreConfigTest {
         assertEquals("OPENMCIM_STORE_KEK", c.kek().env());
         assertEquals(5, c.sqnPolicy().indBits());
         assertEquals(1000, c.sqnLease(), "the shipped SQN lease");
+        assertEquals(0, c.sqnBlock(), "SQN blocks off as shipped: today's behaviour");
+    }
+
+    /** sqn.block (member-local SQN blocks): 0 by default (off), bounded, the message says why. */
+    @Test
+    void sqnBlockIsReadDefaultedAndBounded() throws Exception {
+        assertEquals(0, StoreConfig.load(write("kek:\n  env: X\n")).sqnBlock(), "default without sqn:");
+        assertEquals(0, StoreConfig.load(write("kek:\n  env: X\nsqn:\n  lease: 10\n")).sqnBlock());
+        assertEquals(64, StoreConfig.load(write("kek:\n  env: X\nsqn:\n  block: 64\n")).sqnBlock());
+        assertEquals(SqnBlocks.MAX, StoreConfig.load(write("kek:\n  env: X\nsqn:\n  block: 100000\n")).sqnBlock());
+        for (String bad : List.of("-1", "100001")) {
+            Path p = write("kek:\n  env: X\nsqn:\n  block: " + bad + "\n");
+            String m = assertThrows(ConfigException.class, () -> StoreConfig.load(p)).getMessage();
+            assertTrue(m.startsWith(p + ": sqn.block: must be 0..100000 SEQ values"), m);
+            assertTrue(m.endsWith("got " + bad), m);
+        }
     }
 
     /** sqn.lease (SQN leases, TS 33.102 C.2.2 bounds the gap a restart may leave). */
@@ -68,6 +85,18 @@ class StoreConfigTest {
         assertTrue(m.startsWith("store.yaml: sqn.lease: 5000 SEQ values is more than half of Δ = 9999 (icf.yaml: sqn.delta)"), m);
     }
 
+    /** With blocks, a full restart may also skip one unused block per member: L + members × B ≤ Δ / 2. */
+    @Test
+    void leasePlusOneBlockPerMemberMustStayWithinHalfOfDelta() throws Exception {
+        StoreConfig c = StoreConfig.load(write("kek:\n  env: X\ncluster:\n  members: [127.0.0.1:5701, 127.0.0.1:5702]\n"
+                + "sqn:\n  lease: 4000\n  block: 500\n"));
+        c.checkLeaseAgainst(new SqnPolicy(5, 10_000, Long.MAX_VALUE), "store.yaml: sqn.lease", "icf.yaml: sqn.delta");
+        String m = assertThrows(ConfigException.class, () -> c.checkLeaseAgainst(new SqnPolicy(5, 9_999, Long.MAX_VALUE),
+                "store.yaml: sqn.lease", "icf.yaml: sqn.delta")).getMessage();
+        assertTrue(m.startsWith("store.yaml: sqn.lease: 4000 + 2 members × sqn.block 500 = 5000 SEQ values is more than"
+                + " half of Δ = 9999 (icf.yaml: sqn.delta)"), m);
+    }
+
     @Test
     void unknownKeyIsNamedWithFileAndTheKnownKeys() throws Exception {
         // SnakeYAML's SafeConstructor (through ConfigNode) keeps no positions, so no line number
@@ -87,7 +116,7 @@ class StoreConfigTest {
         assertTrue(m.startsWith(q + ": database.poolSize: unknown key (known here: password-env, pool-size, "), m);
         Path r = write("kek:\n  env: X\nsqn:\n  indBits: 4\n");
         m = assertThrows(ConfigException.class, () -> StoreConfig.load(r)).getMessage();
-        assertEquals(r + ": sqn.indBits: unknown key (known here: ind-bits, lease)", m);
+        assertEquals(r + ": sqn.indBits: unknown key (known here: block, ind-bits, lease)", m);
         Path t = write("kek:\n  env: X\nclusters: {}\n");
         m = assertThrows(ConfigException.class, () -> StoreConfig.load(t)).getMessage();
         assertEquals(t + ": clusters: unknown key (known here: cluster, database, issuer, kek, profile, sqn)", m);

@@ -59,12 +59,15 @@ class StagedLoadTest {
         cluster.member(0).store().insertAll(batch);
         assertEquals(500, cluster.member(1).store().size());
         assertEquals(500, cluster.member(0).table().count());
+        long backups = 0;
         for (int m = 0; m < 2; m++) {
             StoreMember member = cluster.member(m);
             assertEquals(0, mapStore(member).stagedCount(), "member " + m + " keeps no staged row");
             long owned = member.hazelcast().getMap(StoreMember.MAP_NAME).getLocalMapStats().getOwnedEntryCount();
             assertTrue(owned > 0, "both members own part of the batch: " + owned);
+            backups += member.hazelcast().getMap(StoreMember.MAP_NAME).getLocalMapStats().getBackupEntryCount();
         }
+        assertEquals(500, backups, "every loaded row has its synchronous backup (one member may die without loss)");
         assertEquals(batch.get(123), cluster.member(1).store().find(batch.get(123).imsi()).orElseThrow());
     }
 

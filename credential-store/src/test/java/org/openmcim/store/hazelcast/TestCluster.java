@@ -45,14 +45,17 @@ final class TestCluster implements AutoCloseable {
     private final DatabaseSettings db;
     private final KeyCipher cipher;
     private final int lease;
+    /** B of each member ({@link SqnBlocks}); 0 for all unless a test says otherwise. */
+    private final int[] blocks;
 
-    private TestCluster(int size, DatabaseSettings db, KeyCipher cipher, int lease) {
+    private TestCluster(int size, DatabaseSettings db, KeyCipher cipher, int lease, int[] blocks) {
         this.ports = freePorts(size);
         this.addresses = ports.stream().map(p -> "127.0.0.1:" + p).toList();
         this.clusterName = "test-" + Long.toHexString(new SecureRandom().nextLong());
         this.db = db;
         this.cipher = cipher;
         this.lease = lease;
+        this.blocks = blocks;
     }
 
     /** Starts {@code size} members sharing {@code db}, with SQN lease {@link #LEASE}. */
@@ -62,10 +65,18 @@ final class TestCluster implements AutoCloseable {
 
     /** Starts {@code size} members sharing {@code db}, with SQN lease {@code lease}. */
     static TestCluster start(int size, DatabaseSettings db, KeyCipher cipher, int lease) {
-        TestCluster c = new TestCluster(size, db, cipher, lease);
+        return start(size, db, cipher, lease, new int[size]);
+    }
+
+    /** Starts one member per entry of {@code blocks}, each with that SQN block B, sharing {@code db}. */
+    static TestCluster start(int size, DatabaseSettings db, KeyCipher cipher, int lease, int[] blocks) {
+        if (blocks.length != size) {
+            throw new IllegalArgumentException("one block size per member");
+        }
+        TestCluster c = new TestCluster(size, db, cipher, lease, blocks.clone());
         try {
             for (int i = 0; i < size; i++) {
-                c.members.add(StoreMember.start(c.settings(i), db, cipher, lease));
+                c.members.add(StoreMember.start(c.settings(i), db, cipher, lease, blocks[i]));
             }
         } catch (RuntimeException e) {
             c.close();

@@ -78,6 +78,11 @@ final class Interop {
 
     /** An ICF configuration: one identity serving S6a on {@code listen}, the given peers allowed. */
     static IcfConfig config(String host, String listen, String watchdog, String... peerHostRealm) {
+        return configServing("[s6a]", host, listen, watchdog, peerHostRealm);
+    }
+
+    /** As above, the identity serving {@code applications} (a YAML list such as {@code [s6a, swx]}). */
+    static IcfConfig configServing(String applications, String host, String listen, String watchdog, String... peerHostRealm) {
         StringBuilder peers = new StringBuilder();
         for (int i = 0; i < peerHostRealm.length; i += 2) {
             peers.append("  - host: ").append(peerHostRealm[i]).append("\n    realm: ").append(peerHostRealm[i + 1]).append('\n');
@@ -88,7 +93,7 @@ final class Interop {
                   - host: %s
                     realm: localdomain
                     listen: %s
-                    applications: [s6a]
+                    applications: %s
                 peers:
                 %simsi-ranges: ["00101"]
                 watchdog: %s
@@ -99,7 +104,7 @@ final class Interop {
                   arp: {priority: 8, preemption-capability: false, preemption-vulnerability: true}
                   ambr: {uplink: 1000000, downlink: 1000000}
                 limits: {max-in-flight: 100, worker-threads: 2, max-vectors-per-request: 5}
-                """.formatted(host, listen, peers, watchdog);
+                """.formatted(host, listen, applications, peers, watchdog);
         return IcfConfig.from(ConfigNode.parse("interop-icf.yaml", new StringReader(yaml)));
     }
 
