@@ -78,8 +78,15 @@ public final class IcfServer implements AutoCloseable {
                 NioIoHandler.newFactory());
         AtomicInteger n = new AtomicInteger();
         IcfConfig.Limits limits = config.limits();
-        this.workers = new ThreadPoolExecutor(limits.workerThreads(), limits.workerThreads(), 0, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(limits.maxInFlight()), r -> {
+        if (limits.workerThreads() == 0 && (!(store instanceof org.openmcim.store.InMemoryCredentialStore) || fetch != CredentialFetch.NONE)) {
+            // The event loops must never block (issue #3): a cluster or database call, or a CHTIF fetch, can.
+            throw new IllegalArgumentException("limits.worker-threads: 0 answers on the Diameter event loops, which is only safe with "
+                    + "the in-memory store and no CHTIF fetch");
+        }
+        // worker-threads 0: the handler runs on the event loop that decoded the request, saving two
+        // thread hand-offs per request; with two cores these are a large share of an AIR's cost.
+        this.workers = limits.workerThreads() == 0 ? null : new ThreadPoolExecutor(limits.workerThreads(), limits.workerThreads(), 0,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(limits.maxInFlight()), r -> {
                     Thread t = new Thread(r, "icf-worker-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -120,7 +127,7 @@ public final class IcfServer implements AutoCloseable {
                     handlers.put(ApplicationId.S6A, new ImsiRelay(handlers.get(ApplicationId.S6A), local, relayRoutes(local, codec, config),
                             Duration.ofSeconds(5)));
                 }
-                RequestDispatcher dispatcher = new RequestDispatcher(handlers, workers, limits.maxInFlight(), authorizer, metrics, clock, codec);
+                RequestDispatcher dispatcher = new RequestDispatcher(handlers, workers == null ? Runnable::run : workers, limits.maxInFlight(), authorizer, metrics, clock, codec);
                 DiameterServer server = new DiameterServer(local, id.listen(), id.transport(), authorizer, dispatcher, peers, codec,
                         config.watchdog(), group);
                 servers.add(server);
@@ -221,6 +228,8 @@ public final class IcfServer implements AutoCloseable {
         outbound.forEach(OutboundPeer::close);
         servers.forEach(DiameterServer::close);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownNow();
+        if (workers != null) {
+            workers.shutdownNow();
+        }
     }
 }

@@ -192,7 +192,7 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
         if (ln.isPresent()) {
             ConfigNode n = ln.get();
             limits = new Limits((int) n.integer("max-in-flight", 1, 1_000_000, 10_000),
-                    (int) n.integer("worker-threads", 1, 512, Math.max(2, Runtime.getRuntime().availableProcessors())),
+                    (int) n.integer("worker-threads", 0, 512, Math.max(2, Runtime.getRuntime().availableProcessors())),
                     (int) n.integer("max-vectors-per-request", 1, 32, 5));
             n.rejectUnknownKeys();
         } else {
@@ -262,6 +262,11 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
                 throw root.error("chtif", "only the RO's ICF (mode: icf) serves PCIDs; an SHO's HSS has no CHTIF");
             }
             chtif = Optional.of(parseChtif(cn.get(), ranges));
+        }
+        if (limits.workerThreads() == 0 && (!store.type().equals("memory") || chtif.isPresent())) {
+            // No blocking call on an event-loop thread (issue #3): a Hazelcast or database call and a
+            // CHTIF fetch can block, so only the in-memory store answers on the event loops.
+            throw root.error("limits", "worker-threads: 0 (answer on the Diameter event loops) needs store type memory and no chtif");
         }
         root.rejectUnknownKeys();
         return new IcfConfig(mode, List.copyOf(identities), List.copyOf(peers), List.copyOf(ranges), sqn, profile, limits,
