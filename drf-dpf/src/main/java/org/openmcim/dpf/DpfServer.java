@@ -41,9 +41,9 @@ public final class DpfServer implements AutoCloseable {
         List<java.security.cert.X509Certificate> shoRoots = cfg.settings().shos().values().stream().map(DpfSettings.Sho::root).distinct().toList();
         ShoClient sho = new ShoClient(TlsContexts.jdkClient(cfg.tls(), shoRoots), cfg.shoConnectTimeout(), cfg.shoTimeout());
         Dpf dpf = new Dpf(cfg.settings(), ledger, sessions, sho, pcids, clock, random, meters);
-        JsonHttpServer http = dpf.routes(JsonHttpServer.builder("dpf").maxBody(cfg.limits().maxBody())
+        JsonHttpServer http = dpf.routes(JsonHttpServer.builder("dpf").meters(meters).maxBody(cfg.limits().maxBody())
                         .workers(cfg.limits().workers(), cfg.limits().queue())
-                        .tls(TlsContexts.server(cfg.tls(), List.of(), false)))
+                        .tls(TlsContexts.server(cfg.tls(), List.of(), false, cfg.tlsProvider().effective("dpf"))))
                 .start(cfg.listen());
         return new DpfServer(dpf, http);
     }

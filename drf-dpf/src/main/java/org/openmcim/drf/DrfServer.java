@@ -52,18 +52,19 @@ public final class DrfServer implements AutoCloseable {
         }
         NonceLedger ledger = new NonceLedger(tables.apply("nonces-issued"), tables.apply("nonces-used"));
         Drf drf = new Drf(cfg.settings(), cfg.signer(), registry, ledger, clock, random, meters);
+        org.openmcim.pki.TlsProvider tls = cfg.tlsProvider().effective("drf");
         JsonHttpServer device = null;
         try {
-            device = drf.deviceRoutes(JsonHttpServer.builder("drf-device").maxBody(cfg.limits().maxBody())
-                    .workers(cfg.limits().workers(), cfg.limits().queue()).tls(TlsContexts.server(cfg.tls(), List.of(), false)))
+            device = drf.deviceRoutes(JsonHttpServer.builder("drf-device").meters(meters).maxBody(cfg.limits().maxBody())
+                    .workers(cfg.limits().workers(), cfg.limits().queue()).tls(TlsContexts.server(cfg.tls(), List.of(), false, tls)))
                     .start(cfg.deviceListen());
             // Mutual TLS admits a client under any of these roots; which endpoint it may use is decided per
             // request from its CN and the root its chain validates to (Drf.authenticatedSho / authenticatedIcf).
             List<java.security.cert.X509Certificate> operatorRoots = new ArrayList<>(cfg.settings().shoRoots().values());
             cfg.settings().icf().ifPresent(i -> operatorRoots.add(i.root()));
-            JsonHttpServer operator = drf.operatorRoutes(JsonHttpServer.builder("drf-operator").maxBody(cfg.limits().maxBody())
+            JsonHttpServer operator = drf.operatorRoutes(JsonHttpServer.builder("drf-operator").meters(meters).maxBody(cfg.limits().maxBody())
                     .workers(cfg.limits().workers(), cfg.limits().queue())
-                    .tls(TlsContexts.server(cfg.tls(), operatorRoots, true)))
+                    .tls(TlsContexts.server(cfg.tls(), operatorRoots, true, tls)))
                     .start(cfg.operatorListen());
             return new DrfServer(drf, device, operator);
         } catch (InterruptedException | RuntimeException e) {
