@@ -97,13 +97,28 @@ public final class ProvisioningLoad {
         Map<String, String> o = new LinkedHashMap<>(Map.of("--mode", "closed", "--tls", "full", "--devices", "16", "--rate", "40",
                 "--seconds", "30", "--warmup", "10", "--pool", "400", "--workers", "4", "--state", "directory"));
         o.put("--tls-provider", TlsProvider.preferred().configName());
+        o.put("--key-shares", "x25519");
         for (int i = 0; i < args.length; i += 2) {
             if (!o.containsKey(args[i]) || i + 1 >= args.length) {
                 System.err.println("usage: bench-prov [--mode closed|open] [--tls full|resume] [--devices N] [--rate R] [--seconds S]"
-                        + " [--warmup S] [--pool N] [--workers N] [--state directory|hazelcast] [--tls-provider openssl|jdk]");
+                        + " [--warmup S] [--pool N] [--workers N] [--state directory|hazelcast] [--tls-provider openssl|jdk]"
+                        + " [--key-shares x25519|jdk-default]");
                 System.exit(2);
             }
             o.put(args[i], args[i + 1]);
+        }
+        // The simulated devices' TLS 1.3 key shares (RFC 8446 §4.2.8). The JDK 17 client sends two, x25519
+        // and secp256r1, and these servers always pick x25519: the P-256 key the device generates for
+        // nothing cost 12 % of the samples of a resumed run (SunEC). A device sends one share, as a
+        // constrained one would. JDK 17 has no per-socket setting (SSLParameters.setNamedGroups is JDK 20),
+        // so this is the JVM-wide property, read when JSSE first loads: the services' JDK clients (DPF->SHO,
+        // SHO->PVA, kept alive, so they rarely handshake) offer only x25519 too here, and with
+        // --tls-provider jdk so do the servers; every peer here picks x25519 anyway.
+        if (o.get("--key-shares").equals("x25519")) {
+            System.setProperty("jdk.tls.namedGroups", "x25519");
+        } else if (!o.get("--key-shares").equals("jdk-default")) {
+            System.err.println("--key-shares: x25519 or jdk-default");
+            System.exit(2);
         }
         new ProvisioningLoad().run(o.get("--mode"), o.get("--tls").equals("resume"), Integer.parseInt(o.get("--devices")),
                 Integer.parseInt(o.get("--rate")), Integer.parseInt(o.get("--seconds")), Integer.parseInt(o.get("--warmup")),
@@ -133,9 +148,10 @@ public final class ProvisioningLoad {
             if (resume) {
                 prime(clients, URI.create("https://localhost:" + rig.dpf.address().getPort()));
             }
-            System.out.printf("provisioning load: mode %s, TLS %s on the %s stack, %s, %d devices enrolled, %d workers per service, state %s,"
-                            + " warm-up %d s%s, measure %d s, %d cores; setup %.1f s%n",
+            System.out.printf("provisioning load: mode %s, TLS %s on the %s stack (client key shares: %s), %s, %d devices enrolled,"
+                            + " %d workers per service, state %s, warm-up %d s%s, measure %d s, %d cores; setup %.1f s%n",
                     mode, resume ? "resumed (TLS 1.3 PSK)" : "full handshake per connection", tls.configName(),
+                    System.getProperty("jdk.tls.namedGroups", "JDK default"),
                     mode.equals("closed") ? concurrency + " concurrent devices" : rate + " sessions/s offered", pool, workers, state,
                     warmup, mode.equals("open") ? " (4 devices in closed loop, then 5 s at the offered rate)" : "", seconds,
                     Runtime.getRuntime().availableProcessors(), (System.nanoTime() - setup) / 1e9);
