@@ -24,11 +24,13 @@ public final class DrfServer implements AutoCloseable {
     private final Drf drf;
     private final JsonHttpServer device;
     private final JsonHttpServer operator;
+    private final org.openmcim.dpf.StateExpiry expiry;
 
-    private DrfServer(Drf drf, JsonHttpServer device, JsonHttpServer operator) {
+    private DrfServer(Drf drf, JsonHttpServer device, JsonHttpServer operator, org.openmcim.dpf.StateExpiry expiry) {
         this.drf = drf;
         this.device = device;
         this.operator = operator;
+        this.expiry = expiry;
     }
 
     /** With the tables of a {@code type: directory} store (for Hazelcast, open a {@link StateStore} and pass its tables). */
@@ -66,7 +68,7 @@ public final class DrfServer implements AutoCloseable {
                     .workers(cfg.limits().workers(), cfg.limits().queue())
                     .tls(TlsContexts.server(cfg.tls(), operatorRoots, true, tls)))
                     .start(cfg.operatorListen());
-            return new DrfServer(drf, device, operator);
+            return new DrfServer(drf, device, operator, org.openmcim.dpf.StateExpiry.drf(ledger, clock));
         } catch (InterruptedException | RuntimeException e) {
             if (device != null) {
                 device.close();
@@ -95,6 +97,7 @@ public final class DrfServer implements AutoCloseable {
 
     @Override
     public void close() {
+        expiry.close();
         device.close();
         operator.close();
         drf.close();
