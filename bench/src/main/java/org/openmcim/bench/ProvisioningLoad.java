@@ -27,6 +27,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.openmcim.pki.TlsContexts;
+import org.openmcim.pki.TlsProvider;
 import org.openmcim.wire.bootstrap.BootstrapCodec;
 import org.openmcim.wire.bootstrap.BootstrapMessage;
 import org.openmcim.wire.device.DeviceProof;
@@ -95,29 +96,46 @@ public final class ProvisioningLoad {
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new LinkedHashMap<>(Map.of("--mode", "closed", "--tls", "full", "--devices", "16", "--rate", "40",
                 "--seconds", "30", "--warmup", "10", "--pool", "400", "--workers", "4", "--state", "directory"));
+        o.put("--tls-provider", TlsProvider.preferred().configName());
+        o.put("--key-shares", "x25519");
         for (int i = 0; i < args.length; i += 2) {
             if (!o.containsKey(args[i]) || i + 1 >= args.length) {
                 System.err.println("usage: bench-prov [--mode closed|open] [--tls full|resume] [--devices N] [--rate R] [--seconds S]"
-                        + " [--warmup S] [--pool N] [--workers N] [--state directory|hazelcast]");
+                        + " [--warmup S] [--pool N] [--workers N] [--state directory|hazelcast] [--tls-provider openssl|jdk]"
+                        + " [--key-shares x25519|jdk-default]");
                 System.exit(2);
             }
             o.put(args[i], args[i + 1]);
         }
+        // The simulated devices' TLS 1.3 key shares (RFC 8446 §4.2.8). The JDK 17 client sends two, x25519
+        // and secp256r1, and these servers always pick x25519: the P-256 key the device generates for
+        // nothing cost 12 % of the samples of a resumed run (SunEC). A device sends one share, as a
+        // constrained one would. JDK 17 has no per-socket setting (SSLParameters.setNamedGroups is JDK 20),
+        // so this is the JVM-wide property, read when JSSE first loads: the services' JDK clients (DPF->SHO,
+        // SHO->PVA, kept alive, so they rarely handshake) offer only x25519 too here, and with
+        // --tls-provider jdk so do the servers; every peer here picks x25519 anyway.
+        if (o.get("--key-shares").equals("x25519")) {
+            System.setProperty("jdk.tls.namedGroups", "x25519");
+        } else if (!o.get("--key-shares").equals("jdk-default")) {
+            System.err.println("--key-shares: x25519 or jdk-default");
+            System.exit(2);
+        }
         new ProvisioningLoad().run(o.get("--mode"), o.get("--tls").equals("resume"), Integer.parseInt(o.get("--devices")),
                 Integer.parseInt(o.get("--rate")), Integer.parseInt(o.get("--seconds")), Integer.parseInt(o.get("--warmup")),
-                Integer.parseInt(o.get("--pool")), Integer.parseInt(o.get("--workers")), o.get("--state"));
+                Integer.parseInt(o.get("--pool")), Integer.parseInt(o.get("--workers")), o.get("--state"),
+                TlsProvider.parse(o.get("--tls-provider")).effective("bench-prov"));
         System.exit(0); // the services' non-daemon threads
     }
 
-    private void run(String mode, boolean resume, int concurrency, int rate, int seconds, int warmup, int pool, int workers, String state)
-            throws Exception {
+    private void run(String mode, boolean resume, int concurrency, int rate, int seconds, int warmup, int pool, int workers, String state,
+                     TlsProvider tls) throws Exception {
         // Enrolment logs one line per registration; the figures are what this tool prints.
         java.util.logging.Logger.getLogger("org.openmcim").setLevel(java.util.logging.Level.WARNING);
         Path work = Files.createTempDirectory("bench-prov");
         SecureRandom random = new SecureRandom();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         long setup = System.nanoTime();
-        try (ProvisioningRig rig = new ProvisioningRig(work, workers, state, clock, random, meters)) {
+        try (ProvisioningRig rig = new ProvisioningRig(work, workers, state, tls, clock, random, meters)) {
             rig.enrol(pool, clock, random);
             roRoots = List.of(rig.pki.root("ro-root"));
             shoRoots = List.of(rig.pki.root("sho1-root"));
@@ -130,9 +148,10 @@ public final class ProvisioningLoad {
             if (resume) {
                 prime(clients, URI.create("https://localhost:" + rig.dpf.address().getPort()));
             }
-            System.out.printf("provisioning load: mode %s, TLS %s, %s, %d devices enrolled, %d workers per service, state %s,"
-                            + " warm-up %d s%s, measure %d s, %d cores; setup %.1f s%n",
-                    mode, resume ? "resumed (TLS 1.3 PSK)" : "full handshake per connection",
+            System.out.printf("provisioning load: mode %s, TLS %s on the %s stack (client key shares: %s), %s, %d devices enrolled,"
+                            + " %d workers per service, state %s, warm-up %d s%s, measure %d s, %d cores; setup %.1f s%n",
+                    mode, resume ? "resumed (TLS 1.3 PSK)" : "full handshake per connection", tls.configName(),
+                    System.getProperty("jdk.tls.namedGroups", "JDK default"),
                     mode.equals("closed") ? concurrency + " concurrent devices" : rate + " sessions/s offered", pool, workers, state,
                     warmup, mode.equals("open") ? " (4 devices in closed loop, then 5 s at the offered rate)" : "", seconds,
                     Runtime.getRuntime().availableProcessors(), (System.nanoTime() - setup) / 1e9);
@@ -188,6 +207,7 @@ public final class ProvisioningLoad {
             failed.reset();
             failures.clear();
             Map<String, double[]> timersBefore = timers(meters);
+            Map<String, Double> countersBefore = tlsCounters(meters);
             long gcBefore = gcMillis();
             long cpuBefore = processCpuNanos();
             long deviceBefore = deviceCpuNanos();
@@ -202,6 +222,7 @@ public final class ProvisioningLoad {
             long ok = done.sum();
             long bad = failed.sum();
             Map<String, double[]> timersAfter = timers(meters);
+            Map<String, Double> countersAfter = tlsCounters(meters);
             stop.set(true);
 
             System.out.printf("measurement window (local time, to cut a JFR recording): %s to %s; load average %.2f%n", from,
@@ -229,6 +250,17 @@ public final class ProvisioningLoad {
                                 + " %.0f sessions/s%n", deviceCpu / 1e6 / ok, servicesPerSession, Runtime.getRuntime().availableProcessors(),
                         Runtime.getRuntime().availableProcessors() * 1000 / servicesPerSession);
             }
+            // Whether the resumed mode resumed: the servers' own count, not the client's intent.
+            System.out.println("TLS handshakes at the listeners in the window (resumed with a ticket; n/a on the JDK stack):");
+            for (Map.Entry<String, Double> e : countersAfter.entrySet()) {
+                if (e.getKey().startsWith("tls.handshakes")) {
+                    String listener = e.getKey().substring("tls.handshakes".length());
+                    double n = e.getValue() - countersBefore.getOrDefault(e.getKey(), 0.0);
+                    Double r = countersAfter.get("tls.resumed" + listener);
+                    System.out.printf("  %-20s %,8.0f  resumed %s%n", listener.trim(), n,
+                            r == null ? "n/a" : String.format("%,.0f", r - countersBefore.getOrDefault("tls.resumed" + listener, 0.0)));
+                }
+            }
             System.out.println("server-side timers in the window (mean ms, count):");
             for (Map.Entry<String, double[]> e : timersAfter.entrySet()) {
                 double[] b = timersBefore.getOrDefault(e.getKey(), new double[2]);
@@ -255,6 +287,19 @@ public final class ProvisioningLoad {
                 StringBuilder k = new StringBuilder(t.getId().getName());
                 t.getId().getTags().forEach(tag -> k.append(' ').append(tag.getKey()).append('=').append(tag.getValue()));
                 out.put(k.toString(), new double[] {t.count(), t.totalTime(TimeUnit.NANOSECONDS)});
+            }
+        }
+        return out;
+    }
+
+    /** The listeners' TLS counters, keyed by name and tags. */
+    private static Map<String, Double> tlsCounters(SimpleMeterRegistry meters) {
+        Map<String, Double> out = new TreeMap<>();
+        for (Meter m : meters.getMeters()) {
+            if (m instanceof io.micrometer.core.instrument.FunctionCounter c && c.getId().getName().startsWith("tls.")) {
+                StringBuilder k = new StringBuilder(c.getId().getName());
+                c.getId().getTags().forEach(tag -> k.append(' ').append(tag.getValue()));
+                out.put(k.toString(), c.count());
             }
         }
         return out;

@@ -33,6 +33,7 @@ import org.openmcim.pki.CertificateAuthority;
 import org.openmcim.pki.Credential;
 import org.openmcim.pki.DevelopmentPki;
 import org.openmcim.pki.TlsContexts;
+import org.openmcim.pki.TlsProvider;
 import org.openmcim.pva.PlatformValidation;
 import org.openmcim.pva.PvaService;
 import org.openmcim.sho.DrfClient;
@@ -78,7 +79,8 @@ final class ProvisioningRig implements AutoCloseable {
      *              shipped configuration; {@code hazelcast}: each embeds a member of a two-member store
      *              cluster on loopback (backup count 1, H2 file database under {@code work})
      */
-    ProvisioningRig(Path work, int workers, String state, Clock clock, SecureRandom random, MeterRegistry meters) throws Exception {
+    ProvisioningRig(Path work, int workers, String state, TlsProvider tls, Clock clock, SecureRandom random, MeterRegistry meters)
+            throws Exception {
         this.pki = DevelopmentPki.init(work.resolve("pki"), clock.instant().minus(Duration.ofDays(1)), random, false);
         String dir = pki.dir().toAbsolutePath().toString();
 
@@ -86,7 +88,7 @@ final class ProvisioningRig implements AutoCloseable {
         PlatformValidation validation = new PlatformValidation(List.of(pki.root("supplier-root")), Duration.ofMinutes(10));
         validation.registerReference(MODEL, Map.of("firmware", FIRMWARE));
         this.pva = PvaService.start(new PvaService.Settings(new InetSocketAddress("127.0.0.1", 0), pki.credential("pva"),
-                List.of(pki.root("sho1-root")), List.of(pki.root("pva-root")), Set.of("pva")), validation, meters, clock);
+                List.of(pki.root("sho1-root")), List.of(pki.root("pva-root")), Set.of("pva"), tls), validation, meters, clock);
 
         // SHO1 as ShoCommand.launch builds it, minus the embedded HSS's Diameter listener.
         Credential sho1 = pki.credential("sho1");
@@ -97,7 +99,7 @@ final class ProvisioningRig implements AutoCloseable {
                 "{\"app\":\"meter-reading\",\"version\":1,\"interval\":\"15m\"}".getBytes(StandardCharsets.UTF_8)));
         this.sho = ShoService.start(new ShoService.Settings("sho1", new InetSocketAddress("127.0.0.1", 0),
                 new InetSocketAddress("127.0.0.1", 0), sho1, List.of(pki.root("ro-root")), List.of(pki.root("sho1-root")), Set.of("sho1"),
-                List.of(pki.root("supplier-root")), Duration.ofHours(24), parts, Set.of("dpf"), Set.of("drf")),
+                List.of(pki.root("supplier-root")), Duration.ofHours(24), parts, Set.of("dpf"), Set.of("drf"), tls),
                 issuer, pvaClient, (DrfClient) null, meters, clock, random);
         URI shoUrl = URI.create("https://localhost:" + sho.address().getPort());
 
@@ -122,14 +124,14 @@ final class ProvisioningRig implements AutoCloseable {
         int dpfPort = freePort();
         DpfConfig dpfConfig = DpfConfig.from(ConfigNode.parse("bench-dpf.yaml", new StringReader("""
                 listen: 127.0.0.1:%d
-                tls: {certificate: %s/dpf.crt, key: %s/dpf.key}
+                tls: {certificate: %s/dpf.crt, key: %s/dpf.key, provider: %s}
                 ro-roots: [%s/ro-root.crt]
                 supplier-roots: [%s/supplier-root.crt]
                 shos: [{id: sho1, url: "%s", root: %s/sho1-root.crt}]
                 sho-timeout: 15s
                 %s
                 limits: {max-body: 65536, workers: %d, queue: 10000}
-                """.formatted(dpfPort, dir, dir, dir, dir, shoUrl, dir, storeSection[1], workers))), work);
+                """.formatted(dpfPort, dir, dir, tls.configName(), dir, dir, shoUrl, dir, storeSection[1], workers))), work);
         org.openmcim.dpf.StateStore.Serving<org.openmcim.dpf.DpfServer> dpfRun = DpfCommand.launch(dpfConfig, runtime, meters);
         extra.add(dpfRun);
         this.dpf = dpfRun.server();
@@ -138,7 +140,7 @@ final class ProvisioningRig implements AutoCloseable {
                 ro-id: ro
                 device-listen: 127.0.0.1:%d
                 operator-listen: 127.0.0.1:%d
-                tls: {certificate: %s/drf.crt, key: %s/drf.key}
+                tls: {certificate: %s/drf.crt, key: %s/drf.key, provider: %s}
                 bootstrap-signer: {certificate: %s/ro-bootstrap.crt, key: %s/ro-bootstrap.key}
                 supplier-roots: [%s/supplier-root.crt]
                 shos: [{id: sho1, name: Selected Home Operator 1, root: %s/sho1-root.crt}]
@@ -147,7 +149,8 @@ final class ProvisioningRig implements AutoCloseable {
                 non-3gpp-unauthenticated: true
                 %s
                 limits: {max-body: 16384, workers: %d, queue: 10000}
-                """.formatted(drfPorts[0], drfPorts[1], dir, dir, dir, dir, dir, dir, dpfPort, storeSection[0], workers))), work);
+                """.formatted(drfPorts[0], drfPorts[1], dir, dir, tls.configName(), dir, dir, dir, dir, dpfPort, storeSection[0], workers))),
+                work);
         org.openmcim.dpf.StateStore.Serving<org.openmcim.drf.DrfServer> drfRun = DrfCommand.launch(drfConfig, runtime, meters);
         extra.add(0, drfRun);
         this.drf = drfRun.server();

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.openmcim.config.ConfigNode;
 import org.openmcim.drf.ConfigFiles;
 import org.openmcim.pki.Credential;
+import org.openmcim.pki.TlsProvider;
 
 /**
  * {@code config/dpf.yaml}, validated at start-up: every problem names the file and the key.
@@ -22,9 +23,11 @@ import org.openmcim.pki.Credential;
  *                          ({@code store:}, {@code state-dir})
  * @param shoConnectTimeout connecting to an SHO
  * @param shoTimeout        a whole SHO call (the SHO asks the PVA and seals the MCIM within it)
+ * @param tlsProvider       the TLS stack of the device-facing listener ({@code tls.provider}; the SHO
+ *                          client is the JDK's {@code HttpClient} on either)
  */
 public record DpfConfig(InetSocketAddress listen, Credential tls, DpfSettings settings, StateStore.Config state, Duration shoConnectTimeout,
-                        Duration shoTimeout, ConfigFiles.Limits limits, Optional<InetSocketAddress> metrics) {
+                        Duration shoTimeout, ConfigFiles.Limits limits, Optional<InetSocketAddress> metrics, TlsProvider tlsProvider) {
 
     public static DpfConfig load(Path file) {
         return from(ConfigNode.load(file), file.toAbsolutePath().getParent());
@@ -32,7 +35,7 @@ public record DpfConfig(InetSocketAddress listen, Credential tls, DpfSettings se
 
     public static DpfConfig from(ConfigNode root, Path base) {
         InetSocketAddress listen = root.hostPort("listen");
-        Credential tls = ConfigFiles.credential(root, "tls", base);
+        ConfigFiles.Tls tls = ConfigFiles.tls(root, base);
         var roRoots = ConfigFiles.roots(root, "ro-roots", base);
         var supplierRoots = ConfigFiles.roots(root, "supplier-roots", base);
         Map<String, DpfSettings.Sho> shos = new LinkedHashMap<>();
@@ -60,6 +63,7 @@ public record DpfConfig(InetSocketAddress listen, Credential tls, DpfSettings se
         ConfigFiles.Limits limits = ConfigFiles.Limits.from(root, 64 * 1024);
         Optional<InetSocketAddress> metrics = root.has("metrics") ? Optional.of(root.hostPort("metrics")) : Optional.empty();
         root.rejectUnknownKeys();
-        return new DpfConfig(listen, tls, new DpfSettings(roRoots, supplierRoots, shos, maxAge), state, connect, call, limits, metrics);
+        return new DpfConfig(listen, tls.credential(), new DpfSettings(roRoots, supplierRoots, shos, maxAge), state, connect, call, limits,
+                metrics, tls.provider());
     }
 }

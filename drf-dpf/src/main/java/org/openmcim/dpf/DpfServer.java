@@ -14,10 +14,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class DpfServer implements AutoCloseable {
     private final Dpf dpf;
     private final JsonHttpServer http;
+    private final StateExpiry expiry;
 
-    private DpfServer(Dpf dpf, JsonHttpServer http) {
+    private DpfServer(Dpf dpf, JsonHttpServer http, StateExpiry expiry) {
         this.dpf = dpf;
         this.http = http;
+        this.expiry = expiry;
     }
 
     /** With the tables of a {@code type: directory} store (for Hazelcast, open a {@link StateStore} and pass its tables). */
@@ -41,11 +43,11 @@ public final class DpfServer implements AutoCloseable {
         List<java.security.cert.X509Certificate> shoRoots = cfg.settings().shos().values().stream().map(DpfSettings.Sho::root).distinct().toList();
         ShoClient sho = new ShoClient(TlsContexts.jdkClient(cfg.tls(), shoRoots), cfg.shoConnectTimeout(), cfg.shoTimeout());
         Dpf dpf = new Dpf(cfg.settings(), ledger, sessions, sho, pcids, clock, random, meters);
-        JsonHttpServer http = dpf.routes(JsonHttpServer.builder("dpf").maxBody(cfg.limits().maxBody())
+        JsonHttpServer http = dpf.routes(JsonHttpServer.builder("dpf").meters(meters).maxBody(cfg.limits().maxBody())
                         .workers(cfg.limits().workers(), cfg.limits().queue())
-                        .tls(TlsContexts.server(cfg.tls(), List.of(), false)))
+                        .tls(TlsContexts.server(cfg.tls(), List.of(), false, cfg.tlsProvider().effective("dpf"))))
                 .start(cfg.listen());
-        return new DpfServer(dpf, http);
+        return new DpfServer(dpf, http, StateExpiry.dpf(sessions, ledger, clock));
     }
 
     public Dpf dpf() {
@@ -58,6 +60,7 @@ public final class DpfServer implements AutoCloseable {
 
     @Override
     public void close() {
+        expiry.close();
         http.close();
     }
 }

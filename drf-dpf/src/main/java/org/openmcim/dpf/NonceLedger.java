@@ -69,6 +69,45 @@ public final class NonceLedger {
         return used.putIfAbsent(nonce, bytes(o)) ? Consume.CONSUMED : Consume.ALREADY_USED;
     }
 
+    /**
+     * Forgets the nonces whose bootstrap expired more than {@code margin} before {@code now}: the
+     * issued record and, if the DPF consumed it, the used one. Without this both tables grow with
+     * every bootstrap, for ever.
+     *
+     * <p>Forgetting a used nonce does not reopen it to replay: the nonce travels only inside its
+     * bootstrap, which carries the same expiry under the RO's signature (docs/bootstrap-message.md),
+     * and the DPF refuses an expired bootstrap (bootstrap-expired) before it looks at the ledger; a
+     * request that got past that check just before the expiry meets a ledger that still holds the
+     * nonce, since the margin (clock skew between DRF and DPF hosts, requests in flight) has not
+     * passed. The issued record goes first, so a consumer racing with this finds no record
+     * (unknown-nonce) rather than an issued nonce without its use.
+     *
+     * @return how many nonces were forgotten
+     */
+    public int expire(Instant now, java.time.Duration margin) {
+        int n = 0;
+        for (String nonce : issued.keys()) {
+            Optional<Issued> i;
+            try {
+                i = find(nonce);
+            } catch (UncheckedIOException e) {
+                continue; // a corrupt record stays for an operator to look at
+            }
+            if (i.isPresent() && i.get().expiresAt().plus(margin).isBefore(now)) {
+                issued.remove(nonce);
+                used.remove(nonce);
+                n++;
+            }
+        }
+        // A use whose issue record is gone: left by an earlier sweep that stopped between the two removals.
+        for (String nonce : used.keys()) {
+            if (issued.get(nonce).isEmpty()) {
+                used.remove(nonce);
+            }
+        }
+        return n;
+    }
+
     private byte[] bytes(JsonNode o) {
         try {
             return json.writeValueAsBytes(o);

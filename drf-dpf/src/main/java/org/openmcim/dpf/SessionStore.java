@@ -54,6 +54,39 @@ public final class SessionStore {
         return out;
     }
 
+    /**
+     * Forgets the closed sessions (the device reported, the SHO was told) once both their close and
+     * their bootstrap's expiry lie more than {@code margin} before {@code now}. Until then a late
+     * repeat of the report or the download still finds its session and gets the same answer; after,
+     * the object is unknown (404), and the bootstrap that led to it is refused as expired anyway.
+     * Sessions still open (DELIVERED, awaiting the device's report) are kept: the device may come
+     * back for its object after a DPF restart (step 17).
+     *
+     * @param bootstrapExpiry the expiry of a session's bootstrap by nonce; empty once the ledger
+     *                        forgot the nonce, which it does only after that expiry and the margin
+     * @return how many sessions were forgotten
+     */
+    public int expireClosed(Instant now, java.time.Duration margin, java.util.function.Function<String, Optional<Instant>> bootstrapExpiry) {
+        int n = 0;
+        for (String k : records.keys()) {
+            Optional<DownloadSession> s;
+            try {
+                s = find(k);
+            } catch (RuntimeException e) {
+                continue; // a corrupt record stays for an operator to look at
+            }
+            if (s.isEmpty() || s.get().closedAt() == null || !s.get().closedAt().plus(margin).isBefore(now)) {
+                continue;
+            }
+            Optional<Instant> expiry = s.get().nonce() == null ? Optional.empty() : bootstrapExpiry.apply(s.get().nonce());
+            if (expiry.isEmpty() || expiry.get().plus(margin).isBefore(now)) {
+                records.remove(k);
+                n++;
+            }
+        }
+        return n;
+    }
+
     private byte[] bytes(DownloadSession s) {
         ObjectNode o = json.createObjectNode().put("objectId", s.objectId()).put("treId", s.treId())
                 .put("treCertificate", s.treCertificate()).put("pcid", s.pcid()).put("nonce", s.nonce()).put("shoId", s.shoId())

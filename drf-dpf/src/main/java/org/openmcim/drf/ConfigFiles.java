@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.openmcim.config.ConfigNode;
+import org.openmcim.config.PkiFiles;
 import org.openmcim.pki.Credential;
 import org.openmcim.pki.Pem;
+import org.openmcim.pki.TlsProvider;
 
 /**
  * Reading the files a DRF/DPF configuration names (paths relative to the configuration file), so a
@@ -23,9 +25,27 @@ public final class ConfigFiles {
     /** {@code key: {certificate: FILE, key: FILE}}. */
     public static Credential credential(ConfigNode parent, String key, Path base) {
         ConfigNode n = parent.child(key);
+        Credential c = credential(parent, key, n, base);
+        n.rejectUnknownKeys();
+        return c;
+    }
+
+    /** The service's TLS section: its credential and the stack its listeners run on. */
+    public record Tls(Credential credential, TlsProvider provider) {
+    }
+
+    /** {@code tls: {certificate: FILE, key: FILE, provider: openssl|jdk}} (provider optional, default openssl). */
+    public static Tls tls(ConfigNode root, Path base) {
+        ConfigNode n = root.child("tls");
+        TlsProvider provider = PkiFiles.provider(n);
+        Credential c = credential(root, "tls", n, base);
+        n.rejectUnknownKeys();
+        return new Tls(c, provider);
+    }
+
+    private static Credential credential(ConfigNode parent, String key, ConfigNode n, Path base) {
         Path cert = base.resolve(n.string("certificate"));
         Path priv = base.resolve(n.string("key"));
-        n.rejectUnknownKeys();
         try {
             return Pem.readCredential(cert, priv);
         } catch (IOException | RuntimeException e) {

@@ -29,10 +29,11 @@ import org.openmcim.wire.bootstrap.BootstrapMessage;
  * @param signer          the RO's bootstrap signing credential (step 8)
  * @param state           where the registry and the nonce ledger live ({@code store:}, {@code state-dir}; shared with the DPF)
  * @param registrations   static registrations, e.g. PCIDs whose SHO is the RO itself (keepImsi)
+ * @param tlsProvider     the TLS stack of both listeners ({@code tls.provider})
  */
 public record DrfConfig(InetSocketAddress deviceListen, InetSocketAddress operatorListen, Credential tls, Credential signer,
                         DrfSettings settings, StateStore.Config state, List<Registration> registrations, ConfigFiles.Limits limits,
-                        Optional<InetSocketAddress> metrics) {
+                        Optional<InetSocketAddress> metrics, org.openmcim.pki.TlsProvider tlsProvider) {
 
     public static DrfConfig load(Path file) {
         return from(ConfigNode.load(file), file.toAbsolutePath().getParent());
@@ -45,7 +46,7 @@ public record DrfConfig(InetSocketAddress deviceListen, InetSocketAddress operat
         if (device.equals(operator)) {
             throw root.error("operator-listen", "must differ from device-listen (devices have no client certificates, SHOs must)");
         }
-        Credential tls = ConfigFiles.credential(root, "tls", base);
+        ConfigFiles.Tls tls = ConfigFiles.tls(root, base);
         Credential signer = ConfigFiles.credential(root, "bootstrap-signer", base);
         List<X509Certificate> supplierRoots = ConfigFiles.roots(root, "supplier-roots", base);
 
@@ -121,7 +122,7 @@ public record DrfConfig(InetSocketAddress deviceListen, InetSocketAddress operat
         root.rejectUnknownKeys();
         DrfSettings settings = new DrfSettings(roId, shoRoots, shoNames, supplierRoots, defaultDpf, apn, pdnType, lifetime, attachValidity,
                 maxAge, non3gpp, push, icf);
-        return new DrfConfig(device, operator, tls, signer, settings, state, List.copyOf(regs), limits, metrics);
+        return new DrfConfig(device, operator, tls.credential(), signer, settings, state, List.copyOf(regs), limits, metrics, tls.provider());
     }
 
     /**

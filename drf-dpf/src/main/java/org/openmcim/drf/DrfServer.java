@@ -24,11 +24,13 @@ public final class DrfServer implements AutoCloseable {
     private final Drf drf;
     private final JsonHttpServer device;
     private final JsonHttpServer operator;
+    private final org.openmcim.dpf.StateExpiry expiry;
 
-    private DrfServer(Drf drf, JsonHttpServer device, JsonHttpServer operator) {
+    private DrfServer(Drf drf, JsonHttpServer device, JsonHttpServer operator, org.openmcim.dpf.StateExpiry expiry) {
         this.drf = drf;
         this.device = device;
         this.operator = operator;
+        this.expiry = expiry;
     }
 
     /** With the tables of a {@code type: directory} store (for Hazelcast, open a {@link StateStore} and pass its tables). */
@@ -52,20 +54,21 @@ public final class DrfServer implements AutoCloseable {
         }
         NonceLedger ledger = new NonceLedger(tables.apply("nonces-issued"), tables.apply("nonces-used"));
         Drf drf = new Drf(cfg.settings(), cfg.signer(), registry, ledger, clock, random, meters);
+        org.openmcim.pki.TlsProvider tls = cfg.tlsProvider().effective("drf");
         JsonHttpServer device = null;
         try {
-            device = drf.deviceRoutes(JsonHttpServer.builder("drf-device").maxBody(cfg.limits().maxBody())
-                    .workers(cfg.limits().workers(), cfg.limits().queue()).tls(TlsContexts.server(cfg.tls(), List.of(), false)))
+            device = drf.deviceRoutes(JsonHttpServer.builder("drf-device").meters(meters).maxBody(cfg.limits().maxBody())
+                    .workers(cfg.limits().workers(), cfg.limits().queue()).tls(TlsContexts.server(cfg.tls(), List.of(), false, tls)))
                     .start(cfg.deviceListen());
             // Mutual TLS admits a client under any of these roots; which endpoint it may use is decided per
             // request from its CN and the root its chain validates to (Drf.authenticatedSho / authenticatedIcf).
             List<java.security.cert.X509Certificate> operatorRoots = new ArrayList<>(cfg.settings().shoRoots().values());
             cfg.settings().icf().ifPresent(i -> operatorRoots.add(i.root()));
-            JsonHttpServer operator = drf.operatorRoutes(JsonHttpServer.builder("drf-operator").maxBody(cfg.limits().maxBody())
+            JsonHttpServer operator = drf.operatorRoutes(JsonHttpServer.builder("drf-operator").meters(meters).maxBody(cfg.limits().maxBody())
                     .workers(cfg.limits().workers(), cfg.limits().queue())
-                    .tls(TlsContexts.server(cfg.tls(), operatorRoots, true)))
+                    .tls(TlsContexts.server(cfg.tls(), operatorRoots, true, tls)))
                     .start(cfg.operatorListen());
-            return new DrfServer(drf, device, operator);
+            return new DrfServer(drf, device, operator, org.openmcim.dpf.StateExpiry.drf(ledger, clock));
         } catch (InterruptedException | RuntimeException e) {
             if (device != null) {
                 device.close();
@@ -94,6 +97,7 @@ public final class DrfServer implements AutoCloseable {
 
     @Override
     public void close() {
+        expiry.close();
         device.close();
         operator.close();
         drf.close();

@@ -72,6 +72,23 @@ class ConfigTest {
         assertEquals(java.util.Set.of("icf"), icf.names());
         assertEquals(DevelopmentPki.open(tmp.resolve(".work/pki")).root("ro-root"), icf.root());
         assertEquals(Duration.ofMinutes(2), icf.maxClockSkew());
+        assertEquals(org.openmcim.pki.TlsProvider.OPENSSL, drf.tlsProvider());
+        assertEquals(org.openmcim.pki.TlsProvider.OPENSSL, dpf.tlsProvider());
+    }
+
+    /** {@code tls.provider}: openssl by default, jdk when asked, and nothing else. */
+    @Test
+    void tlsProvider() throws Exception {
+        assertTrue(dpfYaml.contains("  provider: openssl"));
+        String without = dpfYaml.replace("  provider: openssl", "");
+        assertEquals(org.openmcim.pki.TlsProvider.OPENSSL, DpfConfig.load(write("dpf-default.yaml", without)).tlsProvider());
+        assertEquals(org.openmcim.pki.TlsProvider.JDK,
+                DpfConfig.load(write("dpf-jdk.yaml", dpfYaml.replace("  provider: openssl", "  provider: jdk"))).tlsProvider());
+        Path bad = write("dpf-bad.yaml", dpfYaml.replace("  provider: openssl", "  provider: boringssl"));
+        String m = assertThrows(ConfigException.class, () -> DpfConfig.load(bad)).getMessage();
+        assertTrue(m.startsWith(bad + ": tls.provider: expected openssl or jdk"), m);
+        Path badDrf = write("drf-bad.yaml", drfYaml.replace("  provider: openssl", "  provider: JDK"));
+        assertTrue(assertThrows(ConfigException.class, () -> DrfConfig.load(badDrf)).getMessage().contains("tls.provider"));
     }
 
     @Test

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openmcim.dpf.NonceLedger;
+import org.openmcim.dpf.StateExpiry;
 import org.openmcim.drf.Drf;
 import org.openmcim.drf.DrfSettings;
 import org.openmcim.drf.Registration;
@@ -142,6 +144,44 @@ class RefusalTest {
         lab.clock.advance(Duration.ofMinutes(16)); // lifetime 15 min
         assertRefused(403, "bootstrap-expired", lab.provision(lab.provisionBody(lab.tre, signed[0], b.nonce(), Lab.FIRMWARE)));
         assertNothingStored(b.nonce(), before);
+    }
+
+    /**
+     * A used nonce and its closed session are forgotten once the bootstrap expired and the margin
+     * passed (StateExpiry runs these sweeps every few minutes), not before; a replay of the whole
+     * request after that is still refused, by the bootstrap's own signed expiry, and stores nothing.
+     */
+    @Test
+    void expiredNoncesAndClosedSessionsAreForgottenAndStayRefused() throws Exception {
+        String[] signed = new String[1];
+        BootstrapMessage b = attached(null, signed);
+        Map<String, Object> body = lab.provisionBody(lab.tre, signed[0], b.nonce(), Lab.FIRMWARE);
+        Lab.Answer got = lab.provision(body);
+        assertEquals(200, got.status(), String.valueOf(got.body()));
+        String objectId = got.body().path("objectId").asText();
+        assertEquals(200, lab.report(objectId, true, "installed").status());
+        sweep();
+        assertTrue(lab.sessions.find(objectId).isPresent(), "closed, but its bootstrap has not expired");
+        assertTrue(lab.ledger.isUsed(b.nonce()));
+        lab.clock.advance(Duration.ofMinutes(15).plus(StateExpiry.MARGIN).minusMinutes(1)); // lifetime 15 min; margin not yet over
+        sweep();
+        assertTrue(lab.sessions.find(objectId).isPresent(), "inside the margin");
+        assertTrue(lab.ledger.isUsed(b.nonce()), "inside the margin");
+        lab.clock.advance(Duration.ofMinutes(2));
+        sweep();
+        assertTrue(lab.sessions.find(objectId).isEmpty(), "closed session forgotten");
+        assertTrue(lab.ledger.find(b.nonce()).isEmpty(), "issued nonce forgotten");
+        assertFalse(lab.ledger.isUsed(b.nonce()), "used nonce forgotten");
+        int before = lab.sho1.provisionRequests.size();
+        assertRefused(403, "bootstrap-expired", lab.provision(body));
+        assertNothingStored(b.nonce(), before);
+        assertRefused(404, "unknown-object", lab.report(objectId, true, "installed"));
+    }
+
+    /** What StateExpiry's DPF sweep does, at the lab's clock. */
+    private static void sweep() {
+        lab.sessions.expireClosed(lab.clock.instant(), StateExpiry.MARGIN, n -> lab.ledger.find(n).map(NonceLedger.Issued::expiresAt));
+        lab.ledger.expire(lab.clock.instant(), StateExpiry.MARGIN);
     }
 
     @Test

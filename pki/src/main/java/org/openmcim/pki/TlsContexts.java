@@ -1,19 +1,21 @@
 package org.openmcim.pki;
 
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
 import javax.net.ssl.SSLException;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSslServerSessionContext;
+import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 
 /**
  * TLS contexts for the RO/SHO/PVA services (DESIGN.md: TLS 1.3 everywhere, mutual TLS between
  * operators). Only TLS 1.3 is offered; trust is exactly the roots given, never the JDK's default
- * store.
+ * store. The Netty contexts run on the {@link TlsProvider} asked for, with the same policy on both.
  */
 public final class TlsContexts {
     private static final String TLS13 = "TLSv1.3";
@@ -21,18 +23,54 @@ public final class TlsContexts {
     private TlsContexts() {
     }
 
-    /** A server presenting {@code identity}; with {@code requireClientCertificate} peers must present one chaining to {@code trusted}. */
+    /** A server on the {@linkplain TlsProvider#preferred() preferred} provider. */
     public static SslContext server(Credential identity, List<X509Certificate> trusted, boolean requireClientCertificate) {
+        return server(identity, trusted, requireClientCertificate, TlsProvider.preferred());
+    }
+
+    /**
+     * A server presenting {@code identity}; with {@code requireClientCertificate} peers must present one
+     * chaining to {@code trusted}. {@code provider} must be one that can run here (see
+     * {@link TlsProvider#effective}).
+     *
+     * <p>On both providers the peer chain is checked by the JDK's PKIX trust manager over exactly
+     * {@code trusted} (Netty hands BoringSSL a verify callback into it), so the chain rules, the
+     * validity dates and the key-usage checks are the same whichever stack runs the handshake.
+     */
+    public static SslContext server(Credential identity, List<X509Certificate> trusted, boolean requireClientCertificate, TlsProvider provider) {
         try {
             SslContextBuilder b = SslContextBuilder.forServer(identity.key(), identity.chain().toArray(X509Certificate[]::new))
-                    .sslProvider(SslProvider.JDK).protocols(TLS13);
+                    .sslProvider(provider.netty()).protocols(TLS13);
             if (requireClientCertificate) {
                 b.clientAuth(ClientAuth.REQUIRE).trustManager(trusted.toArray(X509Certificate[]::new));
             }
-            return b.build();
+            SslContext ctx = b.build();
+            if (ctx.sessionContext() instanceof OpenSslServerSessionContext openSsl) {
+                enableTickets(openSsl);
+            }
+            return ctx;
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build TLS server context: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Netty builds its OpenSSL contexts with {@code SSL_OP_NO_TICKET} (to match the JDK's session IDs),
+     * and BoringSSL then sends no TLS 1.3 NewSessionTicket (RFC 8446 §4.6.1), so no client could
+     * resume. Setting ticket keys clears the option. The keys are random per context and live as long
+     * as it: a restarted service forgets them and its clients make a full handshake, as they do after
+     * a JDK server restarts. Resumption here is psk_dhe_ke only (the JDK client offers nothing else,
+     * RFC 8446 §4.2.9), so a fresh (EC)DHE still protects each connection's traffic keys.
+     */
+    private static void enableTickets(OpenSslServerSessionContext ctx) {
+        SecureRandom random = new SecureRandom();
+        byte[] name = new byte[16];
+        byte[] hmac = new byte[16];
+        byte[] aes = new byte[16];
+        random.nextBytes(name);
+        random.nextBytes(hmac);
+        random.nextBytes(aes);
+        ctx.setTicketKeys(new OpenSslSessionTicketKey(name, hmac, aes));
     }
 
     /**
@@ -42,13 +80,6 @@ public final class TlsContexts {
      */
     public static javax.net.ssl.SSLContext jdkClient(Credential identity, List<X509Certificate> trusted) {
         try {
-            java.security.KeyStore ts = java.security.KeyStore.getInstance("PKCS12");
-            ts.load(null, null);
-            for (int i = 0; i < trusted.size(); i++) {
-                ts.setCertificateEntry("root-" + i, trusted.get(i));
-            }
-            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
-            tmf.init(ts);
             javax.net.ssl.KeyManager[] kms = null;
             if (identity != null) {
                 char[] pw = new char[0];
@@ -60,11 +91,32 @@ public final class TlsContexts {
                 kms = kmf.getKeyManagers();
             }
             javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
-            ctx.init(kms, tmf.getTrustManagers(), null);
+            ctx.init(kms, jdkTrustManagers(trusted), null);
             return ctx;
         } catch (java.security.GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot build TLS client context: " + e.getMessage(), e);
         }
+    }
+
+    /** The JDK's PKIX trust managers over exactly {@code trusted}, as {@link #jdkClient} uses them. */
+    public static javax.net.ssl.TrustManager[] jdkTrustManagers(List<X509Certificate> trusted) {
+        try {
+            java.security.KeyStore ts = java.security.KeyStore.getInstance("PKCS12");
+            ts.load(null, null);
+            for (int i = 0; i < trusted.size(); i++) {
+                ts.setCertificateEntry("root-" + i, trusted.get(i));
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+            tmf.init(ts);
+            return tmf.getTrustManagers();
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build TLS trust managers: " + e.getMessage(), e);
+        }
+    }
+
+    /** A Netty client on the {@linkplain TlsProvider#preferred() preferred} provider. */
+    public static SslContext client(Credential identity, List<X509Certificate> trusted) {
+        return client(identity, trusted, TlsProvider.preferred());
     }
 
     /**
@@ -72,9 +124,9 @@ public final class TlsContexts {
      * the server's name is verified against its certificate (RFC 6125) when the handler is created
      * with the peer host.
      */
-    public static SslContext client(Credential identity, List<X509Certificate> trusted) {
+    public static SslContext client(Credential identity, List<X509Certificate> trusted, TlsProvider provider) {
         try {
-            SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols(TLS13)
+            SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider.netty()).protocols(TLS13)
                     .trustManager(trusted.toArray(X509Certificate[]::new))
                     .endpointIdentificationAlgorithm("HTTPS");
             if (identity != null) {

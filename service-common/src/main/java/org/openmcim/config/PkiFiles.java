@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.openmcim.pki.Credential;
 import org.openmcim.pki.Pem;
+import org.openmcim.pki.TlsProvider;
 
 /**
  * Certificate and key files a service configuration names, relative to the configuration file's
@@ -28,6 +29,20 @@ public final class PkiFiles {
             throw n.error(key, "at least one root certificate file");
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * {@code provider} in a {@code tls:} section: {@code openssl} (the default) or {@code jdk}. Only the
+     * name is checked here; whether the native library loads is decided when the listener starts
+     * ({@link TlsProvider#effective}), which falls back to the JDK with a log line.
+     */
+    public static TlsProvider provider(ConfigNode tls) {
+        String v = tls.string("provider", TlsProvider.OPENSSL.configName());
+        try {
+            return TlsProvider.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw tls.error("provider", e.getMessage());
+        }
     }
 
     /** A key and certificate chain; {@code section} (e.g. {@code tls}) names it in the error. */

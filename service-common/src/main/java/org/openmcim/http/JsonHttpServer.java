@@ -13,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -20,6 +21,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
@@ -47,6 +51,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
@@ -216,6 +221,11 @@ public final class JsonHttpServer implements AutoCloseable {
      * would write its next request into a socket nobody reads and wait for its timeout.
      */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    /** Completed TLS handshakes, full or resumed. */
+    private final LongAdder handshakes = new LongAdder();
+    /** The meters registered for this listener, removed again on {@link #close()} (a restarted service registers its own). */
+    private final List<io.micrometer.core.instrument.Meter> meters = new ArrayList<>();
+    private MeterRegistry registry;
     private Channel channel;
 
     private JsonHttpServer(Builder b) {
@@ -225,6 +235,9 @@ public final class JsonHttpServer implements AutoCloseable {
         this.templates = List.copyOf(byPath);
         this.tls = b.tls;
         this.maxBody = b.maxBody;
+        if (b.meters != null && b.tls != null) {
+            registerTlsMeters(b.meters, b.name);
+        }
         this.workers = new ThreadPoolExecutor(b.workers, b.workers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(b.queue), r -> {
             Thread t = new Thread(r, b.name + "-worker");
             t.setDaemon(true);
@@ -241,6 +254,7 @@ public final class JsonHttpServer implements AutoCloseable {
         private final Map<String, Map<String, Route>> routes = new HashMap<>();
         private final Map<String, Map<String, Route>> templates = new java.util.LinkedHashMap<>();
         private SslContext tls;
+        private MeterRegistry meters;
         private int maxBody = 64 * 1024;
         private int workers = 4;
         private int queue = 1000;
@@ -282,6 +296,12 @@ public final class JsonHttpServer implements AutoCloseable {
             return this;
         }
 
+        /** Where to count TLS handshakes ({@code tls.handshakes} and {@code tls.resumed}, tagged {@code listener=NAME}). */
+        public Builder meters(MeterRegistry registry) {
+            this.meters = registry;
+            return this;
+        }
+
         public Builder maxBody(int bytes) {
             this.maxBody = bytes;
             return this;
@@ -308,7 +328,13 @@ public final class JsonHttpServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch); // removed again by the group when the channel closes
                         if (tls != null) {
-                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                            SslHandler h = tls.newHandler(ch.alloc());
+                            h.handshakeFuture().addListener(f -> {
+                                if (f.isSuccess()) {
+                                    handshakes.increment();
+                                }
+                            });
+                            ch.pipeline().addLast("tls", h);
                         }
                         ch.pipeline().addLast(new ReadTimeoutHandler(30));
                         ch.pipeline().addLast(new HttpServerCodec());
@@ -330,6 +356,29 @@ public final class JsonHttpServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** TLS handshakes completed on this listener so far, full and resumed. */
+    public long tlsHandshakes() {
+        return handshakes.sum();
+    }
+
+    /**
+     * Of {@link #tlsHandshakes()}, those that resumed a session with one of this listener's TLS 1.3
+     * tickets (RFC 8446 §2.2), as BoringSSL counts them; -1 on the JDK stack, which does not say.
+     */
+    public long tlsResumed() {
+        return tls != null && tls.sessionContext() instanceof OpenSslSessionContext o ? o.stats().ticketKeyResume() : -1;
+    }
+
+    private void registerTlsMeters(MeterRegistry to, String name) {
+        registry = to;
+        meters.add(FunctionCounter.builder("tls.handshakes", this, JsonHttpServer::tlsHandshakes).tag("listener", name)
+                .description("TLS handshakes completed, full and resumed").register(to));
+        if (tlsResumed() >= 0) {
+            meters.add(FunctionCounter.builder("tls.resumed", this, JsonHttpServer::tlsResumed).tag("listener", name)
+                    .description("TLS handshakes that resumed with a TLS 1.3 ticket of this listener").register(to));
+        }
     }
 
     private final class Dispatch extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -469,5 +518,8 @@ public final class JsonHttpServer implements AutoCloseable {
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownNow();
+        if (registry != null) {
+            meters.forEach(registry::remove);
+        }
     }
 }

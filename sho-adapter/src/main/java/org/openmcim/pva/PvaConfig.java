@@ -16,6 +16,7 @@ import org.openmcim.config.ConfigException;
 import org.openmcim.config.ConfigNode;
 import org.openmcim.config.PkiFiles;
 import org.openmcim.pki.Credential;
+import org.openmcim.pki.TlsProvider;
 
 /**
  * {@code config/pva.yaml}: the PVA's one typed, validated configuration (STYLE.md point 8).
@@ -25,7 +26,7 @@ import org.openmcim.pki.Credential;
 public record PvaConfig(Path base, InetSocketAddress listen, Path certificate, Path key, List<Path> shoRoots, List<Path> supplierRoots,
                         List<Path> adminRoots, Set<String> adminNames, Duration maxAttestationAge,
                         Map<String, Map<String, String>> references, List<BigInteger> revoked, Optional<InetSocketAddress> metrics,
-                        Optional<IssuingCa> issuingCa) {
+                        Optional<IssuingCa> issuingCa, TlsProvider tlsProvider) {
 
     /** The CA with which the PVA issues new platform credentials (IoT seed §2.6), and for how long. */
     public record IssuingCa(Path certificate, Path key, Duration validity) {
@@ -40,6 +41,7 @@ public record PvaConfig(Path base, InetSocketAddress listen, Path certificate, P
         ConfigNode tls = root.child("tls");
         Path cert = Path.of(tls.string("certificate"));
         Path key = Path.of(tls.string("key"));
+        TlsProvider provider = PkiFiles.provider(tls);
         tls.rejectUnknownKeys();
         List<Path> shoRoots = PkiFiles.rootFiles(root, "sho-roots");
         List<Path> supplierRoots = PkiFiles.rootFiles(root, "supplier-roots");
@@ -92,7 +94,7 @@ public record PvaConfig(Path base, InetSocketAddress listen, Path certificate, P
         }
         root.rejectUnknownKeys();
         return new PvaConfig(base, listen, cert, key, shoRoots, supplierRoots, adminRoots, adminNames, age, Map.copyOf(refs),
-                List.copyOf(revoked), metrics, ca);
+                List.copyOf(revoked), metrics, ca, provider);
     }
 
     public Credential identity() {
@@ -131,7 +133,7 @@ public record PvaConfig(Path base, InetSocketAddress listen, Path certificate, P
 
     public PvaService.Settings settings() {
         InetSocketAddress at = new InetSocketAddress(listen.getHostString(), listen.getPort());
-        return new PvaService.Settings(at, identity(), roots(shoRoots), roots(adminRoots), adminNames);
+        return new PvaService.Settings(at, identity(), roots(shoRoots), roots(adminRoots), adminNames, tlsProvider);
     }
 
     @Override

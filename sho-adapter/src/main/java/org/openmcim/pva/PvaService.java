@@ -17,6 +17,7 @@ import org.openmcim.http.JsonHttpServer.Request;
 import org.openmcim.http.JsonHttpServer.Response;
 import org.openmcim.pki.Credential;
 import org.openmcim.pki.TlsContexts;
+import org.openmcim.pki.TlsProvider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -30,9 +31,15 @@ import io.micrometer.core.instrument.MeterRegistry;
  * the TR's OCSP remark (§5.1.3.6.2, "with the PVA acting as a server") becomes a status endpoint.
  */
 public final class PvaService implements AutoCloseable {
-    /** Who may do what, and with which credential the PVA signs. */
+    /** Who may do what, with which credential the PVA signs, and the TLS stack of its listener ({@code tls.provider}). */
     public record Settings(InetSocketAddress listen, Credential identity, List<X509Certificate> shoRoots,
-                           List<X509Certificate> adminRoots, Set<String> adminNames) {
+                           List<X509Certificate> adminRoots, Set<String> adminNames, TlsProvider tlsProvider) {
+        /** On the default provider (OpenSSL where it loads). */
+        public Settings(InetSocketAddress listen, Credential identity, List<X509Certificate> shoRoots, List<X509Certificate> adminRoots,
+                        Set<String> adminNames) {
+            this(listen, identity, shoRoots, adminRoots, adminNames, TlsProvider.OPENSSL);
+        }
+
         public Settings {
             shoRoots = List.copyOf(shoRoots);
             adminRoots = List.copyOf(adminRoots);
@@ -57,8 +64,8 @@ public final class PvaService implements AutoCloseable {
         this.clock = clock;
         List<X509Certificate> trusted = new ArrayList<>(settings.shoRoots());
         trusted.addAll(settings.adminRoots());
-        this.server = JsonHttpServer.builder("pva")
-                .tls(TlsContexts.server(settings.identity(), trusted, true))
+        this.server = JsonHttpServer.builder("pva").meters(registry)
+                .tls(TlsContexts.server(settings.identity(), trusted, true, settings.tlsProvider().effective("pva")))
                 .route("POST", "/pva/v1/validate", this::validate)
                 .route("POST", "/pva/v1/references", this::references)
                 .route("POST", "/pva/v1/revocations", this::revoke)

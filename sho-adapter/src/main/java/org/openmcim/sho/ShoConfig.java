@@ -18,6 +18,7 @@ import org.openmcim.config.ConfigException;
 import org.openmcim.config.ConfigNode;
 import org.openmcim.config.PkiFiles;
 import org.openmcim.pki.Credential;
+import org.openmcim.pki.TlsProvider;
 import org.openmcim.wire.mcim.McimPart;
 
 /**
@@ -29,7 +30,7 @@ public record ShoConfig(Path base, String shoId, InetSocketAddress listen, InetS
                         List<Path> roRoots, List<Path> supplierRoots, List<Path> adminRoots, Set<String> adminNames, URI pvaUrl,
                         List<Path> pvaRoots, Optional<URI> drfUrl, String imsiPrefix, String apn, Duration discardGrace,
                         Duration sweepInterval, List<Part> applicationParts, Optional<InetSocketAddress> metrics, Store store,
-                        Optional<Path> hss, Set<String> dpfNames, Set<String> drfNames) {
+                        Optional<Path> hss, Set<String> dpfNames, Set<String> drfNames, TlsProvider tlsProvider) {
 
     /** An application or data part of the RNCP (IoT seed §3.2.1), its content from a file. */
     public record Part(String id, McimPart.Kind kind, boolean sensitive, Path file) {
@@ -56,6 +57,7 @@ public record ShoConfig(Path base, String shoId, InetSocketAddress listen, InetS
         ConfigNode tls = root.child("tls");
         Path cert = Path.of(tls.string("certificate"));
         Path key = Path.of(tls.string("key"));
+        TlsProvider provider = PkiFiles.provider(tls);
         tls.rejectUnknownKeys();
         List<Path> roRoots = PkiFiles.rootFiles(root, "ro-roots");
         Set<String> dpfNames = Set.copyOf(root.has("dpf-names") ? root.strings("dpf-names") : List.of("dpf"));
@@ -126,7 +128,7 @@ public record ShoConfig(Path base, String shoId, InetSocketAddress listen, InetS
         Optional<Path> hss = root.optionalString("hss").map(Path::of);
         root.rejectUnknownKeys();
         return new ShoConfig(base, shoId, listen, deviceListen, cert, key, roRoots, supplierRoots, adminRoots, adminNames, pvaUrl, pvaRoots,
-                drfUrl, prefix, apn, grace, sweep, List.copyOf(parts), metrics, store, hss, dpfNames, drfNames);
+                drfUrl, prefix, apn, grace, sweep, List.copyOf(parts), metrics, store, hss, dpfNames, drfNames, provider);
     }
 
     private static URI https(ConfigNode n, String key) {
@@ -160,7 +162,7 @@ public record ShoConfig(Path base, String shoId, InetSocketAddress listen, InetS
 
     public ShoService.Settings settings() {
         return new ShoService.Settings(shoId, resolved(listen), resolved(deviceListen), identity(), roots(roRoots), roots(adminRoots), adminNames,
-                roots(supplierRoots), discardGrace, parts(), dpfNames, drfNames);
+                roots(supplierRoots), discardGrace, parts(), dpfNames, drfNames, tlsProvider);
     }
 
     private static InetSocketAddress resolved(InetSocketAddress a) {

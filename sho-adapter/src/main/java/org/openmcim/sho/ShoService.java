@@ -28,6 +28,7 @@ import org.openmcim.http.JsonHttpServer.Request;
 import org.openmcim.http.JsonHttpServer.Response;
 import org.openmcim.pki.Credential;
 import org.openmcim.pki.TlsContexts;
+import org.openmcim.pki.TlsProvider;
 import org.openmcim.pva.PeerCheck;
 import org.openmcim.pva.PvaService;
 import org.openmcim.wire.jws.Jws;
@@ -60,12 +61,22 @@ public final class ShoService implements AutoCloseable {
     /**
      * Identity, listeners, who may do what, and the grace period before an old SHO withdraws. The RO
      * root certifies the DRF, DPF, CHTIF and others alike: {@code dpfNames} / {@code drfNames}
-     * (certificate CNs) say which of them is the DPF and the DRF.
+     * (certificate CNs) say which of them is the DPF and the DRF. {@code tlsProvider} is the TLS stack
+     * of both listeners ({@code tls.provider}).
      */
     public record Settings(String shoId, InetSocketAddress listen, InetSocketAddress deviceListen, Credential identity,
                            List<X509Certificate> roRoots, List<X509Certificate> adminRoots, Set<String> adminNames,
                            List<X509Certificate> supplierRoots, Duration discardGrace, List<McimPart> applicationParts,
-                           Set<String> dpfNames, Set<String> drfNames) {
+                           Set<String> dpfNames, Set<String> drfNames, TlsProvider tlsProvider) {
+        /** On the default provider (OpenSSL where it loads). */
+        public Settings(String shoId, InetSocketAddress listen, InetSocketAddress deviceListen, Credential identity,
+                        List<X509Certificate> roRoots, List<X509Certificate> adminRoots, Set<String> adminNames,
+                        List<X509Certificate> supplierRoots, Duration discardGrace, List<McimPart> applicationParts,
+                        Set<String> dpfNames, Set<String> drfNames) {
+            this(shoId, listen, deviceListen, identity, roRoots, adminRoots, adminNames, supplierRoots, discardGrace, applicationParts,
+                    dpfNames, drfNames, TlsProvider.OPENSSL);
+        }
+
         public Settings {
             dpfNames = Set.copyOf(dpfNames);
             drfNames = Set.copyOf(drfNames);
@@ -120,8 +131,9 @@ public final class ShoService implements AutoCloseable {
         this.random = random;
         List<X509Certificate> trusted = new ArrayList<>(settings.roRoots());
         trusted.addAll(settings.adminRoots());
-        this.operators = JsonHttpServer.builder("sho-" + settings.shoId())
-                .tls(TlsContexts.server(settings.identity(), trusted, true))
+        TlsProvider tls = settings.tlsProvider().effective("sho-" + settings.shoId());
+        this.operators = JsonHttpServer.builder("sho-" + settings.shoId()).meters(registry)
+                .tls(TlsContexts.server(settings.identity(), trusted, true, tls))
                 .route("POST", "/sho/v1/contracts", r -> counted("contracts", this::contract, r))
                 .route("POST", "/sho/v1/provision", r -> counted("provision", this::provision, r))
                 .route("POST", "/sho/v1/report", r -> counted("report", this::report, r))
@@ -129,8 +141,8 @@ public final class ShoService implements AutoCloseable {
                 .route("POST", "/sho/v1/revert-to-pristine", r -> counted("revert-to-pristine", this::revert, r))
                 .route("GET", "/sho/v1/instructions", r -> counted("instructions", this::instructions, r))
                 .start(settings.listen());
-        this.devices = JsonHttpServer.builder("sho-" + settings.shoId() + "-device")
-                .tls(TlsContexts.server(settings.identity(), List.of(), false))
+        this.devices = JsonHttpServer.builder("sho-" + settings.shoId() + "-device").meters(registry)
+                .tls(TlsContexts.server(settings.identity(), List.of(), false, tls))
                 .route("POST", "/sho/v1/discard", r -> counted("discard", this::discard, r))
                 .start(settings.deviceListen());
     }

@@ -95,6 +95,9 @@ class ShoPvaConfigTest {
         assertMessage(() -> sho(MINIMAL.replace("https://localhost:9543", "http://localhost:9543")), "sho9.yaml", "pva.url");
         assertMessage(() -> sho(MINIMAL.replace("127.0.0.1:2", "127.0.0.1:1")), "sho9.yaml", "device-listen");
         assertMessage(() -> sho(MINIMAL.replace("names: [admin]", "names: []")), "sho9.yaml", "admin.names");
+        assertEquals(org.openmcim.pki.TlsProvider.OPENSSL, sho(MINIMAL).tlsProvider(), "the default");
+        assertEquals(org.openmcim.pki.TlsProvider.JDK, sho(MINIMAL.replace("key: a.key}", "key: a.key, provider: jdk}")).tlsProvider());
+        assertMessage(() -> sho(MINIMAL.replace("key: a.key}", "key: a.key, provider: gnutls}")), "sho9.yaml", "tls.provider");
         assertMessage(() -> sho(MINIMAL + "application-parts: [{id: mcim, file: x}]\n"), "sho9.yaml", "application-parts[0].id");
         assertMessage(() -> PvaConfig.from(ConfigNode.parse("pva9.yaml", new StringReader("""
                 listen: 127.0.0.1:1

@@ -10,6 +10,7 @@ import org.openmcim.config.ConfigException;
 import org.openmcim.config.PkiFiles;
 import org.openmcim.pki.Credential;
 import org.openmcim.pki.TlsContexts;
+import org.openmcim.pki.TlsProvider;
 
 import io.netty.handler.ssl.SslContext;
 
@@ -28,9 +29,13 @@ public final class TlsFiles {
         return TlsContexts.jdkClient(credential(base, section, certificate, key), roots(base, section, roots));
     }
 
-    /** A server that requires a client certificate chaining to {@code roots}. */
+    /**
+     * A server that requires a client certificate chaining to {@code roots}. On the JDK stack as before:
+     * the admin API takes a few requests an hour, far from issue #5's load, and icf.yaml has no
+     * {@code tls.provider} key yet.
+     */
     public static SslContext server(Path base, String section, Path certificate, Path key, List<Path> roots) {
-        return TlsContexts.server(credential(base, section, certificate, key), roots(base, section, roots), true);
+        return TlsContexts.server(credential(base, section, certificate, key), roots(base, section, roots), true, TlsProvider.JDK);
     }
 
     private static Credential credential(Path base, String section, Path certificate, Path key) {

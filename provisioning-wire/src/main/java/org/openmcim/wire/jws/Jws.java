@@ -61,7 +61,37 @@ public final class Jws {
     private static final Base64.Decoder B64U_DEC = Base64.getUrlDecoder();
     private static final int MAX_SIZE = 64 * 1024;
 
+    /** How many validated chains {@link #verify} remembers (least recently used first out). */
+    static final int VALIDATED_CHAINS = 256;
+
     private final ObjectMapper json = new ObjectMapper();
+
+    /**
+     * Signer chains this instance has validated, by the protected header that carried them (alg, typ
+     * and x5c, the same for every JWS of one signer and type): the same RO, SHO and PVA chains arrive
+     * with every bootstrap, verdict and MCIMobj, and each verification decoded and parsed the header,
+     * parsed the chain and ran PKIX again. What PKIX decides without revocation checking (RFC 5280 §6.1) depends only on the
+     * certificates, the trust anchors and the date, so an entry holds the roots it was validated
+     * against and the interval in which every certificate of the path is valid, and is used only for
+     * the same roots and a date inside it. It also holds the leaf's public key as a Bouncy Castle
+     * point, to which Bouncy Castle attaches the multiples it precomputes for verification.
+     * Per instance (each codec owns one), bounded, least recently used out.
+     */
+    private final java.util.Map<String, ValidatedChain> validated = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, ValidatedChain> eldest) {
+                    return size() > VALIDATED_CHAINS;
+                }
+            });
+
+    private record ValidatedChain(String type, List<X509Certificate> chain, List<X509Certificate> roots, Instant notBefore,
+                                  Instant notAfter, ECPublicKeyParameters leafKey) {
+        boolean covers(String expectedType, List<X509Certificate> trusted, Instant at) {
+            return (expectedType == null || expectedType.equals(type)) && !at.isBefore(notBefore) && !at.isAfter(notAfter)
+                    && (roots == trusted || roots.equals(trusted));
+        }
+    }
 
     /** A verified JWS: the payload octets and the signer's certificate (already validated). */
     public record Verified(byte[] payload, X509Certificate signer) {
@@ -122,20 +152,11 @@ public final class Jws {
         String protectedB64 = text(root, "protected");
         String payloadB64 = text(root, "payload");
         String signatureB64 = text(root, "signature");
-        JsonNode header;
-        try {
-            header = json.readTree(B64U_DEC.decode(protectedB64));
-        } catch (IllegalArgumentException | java.io.IOException e) {
-            throw new InvalidJwsException("malformed: protected header");
+        ValidatedChain signer = validated.get(protectedB64);
+        if (signer == null || !signer.covers(expectedType, trustedRoots, at)) {
+            signer = validate(protectedB64, expectedType, trustedRoots, at);
         }
-        if (!"ES256".equals(header.path("alg").asText(null))) {
-            throw new InvalidJwsException("unsupported-algorithm: only ES256 is accepted");
-        }
-        if (expectedType != null && !expectedType.equals(header.path("typ").asText(null))) {
-            throw new InvalidJwsException("wrong-type: expected " + expectedType);
-        }
-        List<X509Certificate> chain = chain(header);
-        validateChain(chain, trustedRoots, at);
+        List<X509Certificate> chain = signer.chain();
         byte[] signature;
         byte[] payload;
         try {
@@ -144,10 +165,52 @@ public final class Jws {
         } catch (IllegalArgumentException e) {
             throw new InvalidJwsException("malformed: base64url");
         }
-        if (!es256Verify(chain.get(0).getPublicKey(), (protectedB64 + "." + payloadB64).getBytes(StandardCharsets.US_ASCII), signature)) {
+        if (signer.leafKey() == null
+                || !es256Verify(signer.leafKey(), (protectedB64 + "." + payloadB64).getBytes(StandardCharsets.US_ASCII), signature)) {
             throw new InvalidJwsException("bad-signature: the signature does not verify");
         }
         return new Verified(payload, chain.get(0));
+    }
+
+    /**
+     * Decodes the protected header, checks alg and typ, and validates its x5c chain to
+     * {@code trustedRoots} at {@code at}; remembered in {@link #validated} when all is well.
+     */
+    private ValidatedChain validate(String protectedB64, String expectedType, List<X509Certificate> trustedRoots, Instant at)
+            throws InvalidJwsException {
+        JsonNode header;
+        try {
+            header = json.readTree(B64U_DEC.decode(protectedB64));
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            throw new InvalidJwsException("malformed: protected header");
+        }
+        if (header == null || !"ES256".equals(header.path("alg").asText(null))) {
+            throw new InvalidJwsException("unsupported-algorithm: only ES256 is accepted");
+        }
+        String type = header.path("typ").asText(null);
+        if (expectedType != null && !expectedType.equals(type)) {
+            throw new InvalidJwsException("wrong-type: expected " + expectedType);
+        }
+        List<X509Certificate> chain = chain(header);
+        validateChain(chain, trustedRoots, at);
+        Instant notBefore = Instant.MIN;
+        Instant notAfter = Instant.MAX;
+        for (X509Certificate c : pathOf(chain)) {
+            notBefore = max(notBefore, c.getNotBefore().toInstant());
+            notAfter = min(notAfter, c.getNotAfter().toInstant());
+        }
+        ValidatedChain v = new ValidatedChain(type, List.copyOf(chain), List.copyOf(trustedRoots), notBefore, notAfter,
+                p256Point(chain.get(0).getPublicKey()));
+        validated.put(protectedB64, v);
+        return v;
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     /** Verifies a JWS Compact Serialization against a bare public key (RFC 7515 §7.1). */
@@ -194,16 +257,28 @@ public final class Jws {
 
     /** The check of {@link #es256Sign}: false for anything but a valid signature by {@code key}. */
     static boolean es256Verify(PublicKey key, byte[] input, byte[] signature) {
+        ECPublicKeyParameters q = p256Point(key);
+        return q != null && es256Verify(q, input, signature);
+    }
+
+    /** {@code key} as a point of the shared P-256 domain, checked to lie on the curve; null if it is no P-256 key. */
+    private static ECPublicKeyParameters p256Point(PublicKey key) {
+        if (!(key instanceof ECPublicKey k) || !isP256(k.getParams())) {
+            return null;
+        }
+        try {
+            // ECPublicKeyParameters validates the point (on the curve, not infinity).
+            return new ECPublicKeyParameters(P256.getCurve().createPoint(k.getW().getAffineX(), k.getW().getAffineY()), P256);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static boolean es256Verify(ECPublicKeyParameters q, byte[] input, byte[] signature) {
         if (signature.length != 64) {
             return false; // RFC 7518 §3.4: exactly 64 octets for P-256
         }
-        if (!(key instanceof ECPublicKey k) || !isP256(k.getParams())) {
-            return false;
-        }
         try {
-            // The point is checked to lie on P-256 (ECPublicKeyParameters validates it).
-            ECPublicKeyParameters q = new ECPublicKeyParameters(
-                    P256.getCurve().createPoint(k.getW().getAffineX(), k.getW().getAffineY()), P256);
             ECDSASigner verifier = new ECDSASigner();
             verifier.init(false, q);
             // r and s outside [1, n-1] are refused by verifySignature itself.
@@ -248,14 +323,19 @@ public final class Jws {
         return out;
     }
 
-    /** PKIX to one of the trusted roots (RFC 5280 §6), the leaf allowed to sign. */
-    private static void validateChain(List<X509Certificate> chain, List<X509Certificate> roots, Instant at) throws InvalidJwsException {
+    /** The certification path in {@code chain}: without a self-signed root at its end, which is not part of the path to validate. */
+    private static List<X509Certificate> pathOf(List<X509Certificate> chain) {
         List<X509Certificate> path = new ArrayList<>(chain);
-        // A self-signed root at the end is not part of the path to validate.
         X509Certificate last = path.get(path.size() - 1);
         if (path.size() > 1 && last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
             path.remove(path.size() - 1);
         }
+        return path;
+    }
+
+    /** PKIX to one of the trusted roots (RFC 5280 §6), the leaf allowed to sign. */
+    private static void validateChain(List<X509Certificate> chain, List<X509Certificate> roots, Instant at) throws InvalidJwsException {
+        List<X509Certificate> path = pathOf(chain);
         try {
             Set<TrustAnchor> anchors = new java.util.HashSet<>();
             for (X509Certificate r : roots) {

@@ -90,4 +90,42 @@ class JwsTest {
         assertThrows(java.security.GeneralSecurityException.class, () -> Jws.es256Sign(other.getPrivate(), input));
         assertTrue(!Jws.es256Verify(other.getPublic(), input, ours));
     }
+
+    /**
+     * A chain validated once is remembered, but only for the type, the roots and the dates it was
+     * validated for: the same JWS is refused as another type, under other roots and outside the
+     * signer's validity, the remembered chain notwithstanding, and still accepted where it was.
+     */
+    @org.junit.jupiter.api.Test
+    void aRememberedChainIsUsedOnlyForItsRootsAndDates(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.time.Instant t0 = java.time.Instant.parse("2026-11-23T12:00:00Z");
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        org.openmcim.pki.CertificateAuthority root = org.openmcim.pki.CertificateAuthority.newRoot("test-root", t0, java.time.Duration.ofDays(30),
+                random);
+        org.openmcim.pki.CertificateAuthority other = org.openmcim.pki.CertificateAuthority.newRoot("other-root", t0,
+                java.time.Duration.ofDays(30), random);
+        org.openmcim.pki.Credential signer = root.issue("signer", org.openmcim.pki.CertificateAuthority.Usage.SIGNING, java.util.List.of(),
+                java.util.List.of(), t0, java.time.Duration.ofDays(1));
+        Jws jws = new Jws();
+        String signed = jws.sign("{\"x\":1}".getBytes(StandardCharsets.UTF_8), signer, "test+json");
+        java.util.List<java.security.cert.X509Certificate> roots = java.util.List.of(root.certificate());
+        for (int i = 0; i < 2; i++) {
+            assertEquals("{\"x\":1}", new String(jws.verify(signed, roots, "test+json", t0.plusSeconds(60)).payload(), StandardCharsets.UTF_8));
+        }
+        assertEquals("untrusted-signer", assertThrows(Jws.InvalidJwsException.class,
+                () -> jws.verify(signed, java.util.List.of(other.certificate()), "test+json", t0.plusSeconds(60))).reason());
+        assertEquals("untrusted-signer", assertThrows(Jws.InvalidJwsException.class,
+                () -> jws.verify(signed, roots, "test+json", t0.plus(java.time.Duration.ofDays(2)))).reason());
+        assertEquals("untrusted-signer", assertThrows(Jws.InvalidJwsException.class,
+                () -> jws.verify(signed, roots, "test+json", t0.minus(java.time.Duration.ofHours(1)))).reason(), "before notBefore");
+        jws.verify(signed, roots, "test+json", t0.plusSeconds(120));
+        assertEquals("wrong-type", assertThrows(Jws.InvalidJwsException.class,
+                () -> jws.verify(signed, roots, "other+json", t0.plusSeconds(60))).reason());
+        // The remembered chain does not vouch for a signature: an altered payload is still refused.
+        com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(signed);
+        o.put("payload", Base64.getUrlEncoder().withoutPadding().encodeToString("{\"x\":2}".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("bad-signature", assertThrows(Jws.InvalidJwsException.class,
+                () -> jws.verify(o.toString(), roots, "test+json", t0.plusSeconds(60))).reason());
+    }
 }
