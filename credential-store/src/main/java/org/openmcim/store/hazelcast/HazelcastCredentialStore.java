@@ -232,6 +232,48 @@ public final class HazelcastCredentialStore implements CredentialStore {
         }
     }
 
+    /**
+     * The new PCID goes in as any inserted subscriber (committed, then loaded), then the link
+     * old → new is committed. Should the process die between the two, the new PCID stays ISSUED
+     * and unlinked: a credential nobody holds, refused to no one and delivered to no one, which a
+     * second renewal request does not reuse (it issues another).
+     */
+    @Override
+    public void issueRenewal(String oldPcid, Subscriber fresh, Instant at) {
+        StoredSubscriber old = map.get(oldPcid);
+        if (old == null || old.kind() != org.openmcim.store.SubscriberKind.PCID) {
+            throw new IllegalArgumentException("PCID " + oldPcid + " is not in the store");
+        }
+        String pending = table.renewalOf(oldPcid);
+        if (pending != null) {
+            throw new IllegalArgumentException("PCID " + oldPcid + " already has renewal " + pending + " pending");
+        }
+        insertAll(List.of(fresh));
+        if (!table.insertRenewal(oldPcid, fresh.imsi(), at)) {
+            delete(fresh.imsi()); // another renewal won meanwhile: withdraw ours, it was never linked
+            throw new IllegalArgumentException("PCID " + oldPcid + " already has a renewal pending");
+        }
+    }
+
+    @Override
+    public Optional<String> pendingRenewal(String oldPcid) {
+        return Optional.ofNullable(table.renewalOf(oldPcid));
+    }
+
+    /** The state change first: a crash after it leaves a link that the next report removes again. */
+    @Override
+    public Optional<String> renewalInstalled(String oldPcid, Instant at) {
+        String fresh = table.renewalOf(oldPcid);
+        if (fresh == null) {
+            return Optional.empty();
+        }
+        if (map.get(oldPcid) != null && map.get(oldPcid).state() != CredentialState.REPLACED) {
+            transition(oldPcid, CredentialState.REPLACED, at);
+        }
+        table.deleteRenewal(oldPcid);
+        return Optional.of(fresh);
+    }
+
     @Override
     public boolean delete(String imsi) {
         aaaServers().remove(imsi);

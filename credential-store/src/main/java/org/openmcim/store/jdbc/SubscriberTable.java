@@ -41,6 +41,8 @@ public final class SubscriberTable {
     /** Schema-1 rows after a migration, and the schema-2 copy while it is being made ({@link #migrate}). */
     private static final String OLD = "_v1";
     private static final String NEXT = "_v2";
+    /** Pending PCID renewals, beside the subscriber table (within the 63 characters too). */
+    private static final String RENEWAL = "_rn";
     private static final String COLUMNS = "id, imsi, kind, algorithm, k_enc, opc_enc, amf, sqn_he, state, issued_at_s, "
             + "issued_at_ns, lifetime_s, lifetime_ns, issuer, profile, msisdn, serving_host, serving_realm, "
             + "serving_at_s, serving_at_ns";
@@ -131,7 +133,64 @@ public final class SubscriberTable {
                     st.execute(createSql(table));
                 }
             }
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS " + table + RENEWAL + " (old_id BIGINT PRIMARY KEY, "
+                        + "old_imsi VARCHAR(15) NOT NULL, new_imsi VARCHAR(15) NOT NULL, issued_at_s BIGINT NOT NULL)");
+            }
             return null;
+        });
+    }
+
+    /**
+     * Records {@code newImsi} as the renewal of {@code oldImsi} awaiting delivery (TR §5.1.3.7.4.3
+     * NOTE 2). Renewals are rare and read once per provisioning, so they live in the database only,
+     * not in the cluster.
+     *
+     * @return false if {@code oldImsi} already has one (nothing changed)
+     */
+    public boolean insertRenewal(String oldImsi, String newImsi, Instant at) {
+        return pool.with(c -> {
+            if (renewalOf(c, oldImsi) != null) {
+                return false;
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + RENEWAL
+                    + " (old_id, old_imsi, new_imsi, issued_at_s) VALUES (?, ?, ?, ?)")) {
+                ps.setLong(1, Imsi.key(oldImsi));
+                ps.setString(2, oldImsi);
+                ps.setString(3, newImsi);
+                ps.setLong(4, at.getEpochSecond());
+                ps.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (renewalOf(c, oldImsi) != null) {
+                    return false; // inserted concurrently by another member
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The renewal awaiting delivery for {@code oldImsi}, or null. */
+    public String renewalOf(String oldImsi) {
+        return pool.with(c -> renewalOf(c, oldImsi));
+    }
+
+    private String renewalOf(Connection c, String oldImsi) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT new_imsi FROM " + table + RENEWAL + " WHERE old_id = ?")) {
+            ps.setLong(1, Imsi.key(oldImsi));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Drops the renewal of {@code oldImsi}; returns whether there was one. */
+    public boolean deleteRenewal(String oldImsi) {
+        return pool.with(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + RENEWAL + " WHERE old_id = ?")) {
+                ps.setLong(1, Imsi.key(oldImsi));
+                return ps.executeUpdate() > 0;
+            }
         });
     }
 
