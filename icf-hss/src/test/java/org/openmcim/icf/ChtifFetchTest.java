@@ -178,6 +178,44 @@ class ChtifFetchTest {
         assertEquals(1, fetches("stored"));
     }
 
+    /**
+     * The same over SWx (non-3GPP access, TR 33.812 §5.1.3.6.3): a MAR for an unknown PCID in the
+     * CHTIF's range is fetched on demand too, answered with vectors, then served from the store; a
+     * PCID the CHTIF does not know stays 5001.
+     */
+    @Test
+    void unknownPcidInAMarIsFetchedToo() throws Exception {
+        chtif(pki.credential("chtif"));
+        String yaml = IcfServerTest.yaml(IcfServerTest.freePort()).replace("applications: [s6a]", "applications: [s6a, swx]") + """
+                chtif:
+                  url: %s
+                  imsi-ranges: ["0010199"]
+                  tls: {certificate: pki/icf.crt, key: pki/icf.key}
+                  roots: [pki/ro-root.crt]
+                  timeout: %dms
+                  issuer: chtif-test
+                """.formatted(chtif.url(), RELAXED_MS);
+        IcfConfig cfg = IcfConfig.from(ConfigNode.parse("chtif-swx-test.yaml", new StringReader(yaml)));
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        client = ChtifClient.start(ChtifClient.Settings.of(cfg.chtif().orElseThrow(), "provisioning"),
+                ChtifClient.tls(cfg.chtif().orElseThrow(), tmp), store, meters, clock);
+        icf = IcfServer.start(cfg, store, meters, clock, new SecureRandom(), AttachEvents.NONE, client);
+        String nai = "0" + PCID + "@nai.epc.mnc001.mcc001.3gppnetwork.org";
+        try (DiameterTestClient c = new DiameterTestClient(icf.boundAddresses().get(0), "mme.localdomain", "localdomain")) {
+            assertEquals(ResultCode.DIAMETER_SUCCESS, c.exchange(c.cer(ApplicationId.SWX)).resultCode());
+            for (int round = 1; round <= 2; round++) {
+                DiameterMessage maa = c.exchange(c.mar(nai, "EAP-AKA", 1, null, null).build());
+                assertEquals(ResultCode.DIAMETER_SUCCESS, maa.resultCode(), "round " + round + ": " + maa);
+                assertEquals(1, chtif.requests(PCID), "one fetch, then the store (round " + round + ")");
+            }
+            String other = "001019900000042";
+            DiameterMessage unknown = c.exchange(c.mar("0" + other + "@nai.epc.mnc001.mcc001.3gppnetwork.org", "EAP-AKA", 1, null, null)
+                    .build());
+            assertEquals(ExperimentalResultCode.DIAMETER_ERROR_USER_UNKNOWN, IcfServerTest.experimentalCode(unknown));
+        }
+        assertArrayEquals(set2.hex("K"), store.find(PCID).orElseThrow().k());
+    }
+
     /** Eight AIRs at once for one unknown PCID, four workers waiting together: one GET to the CHTIF, eight answers, no SQN twice. */
     @Test
     void concurrentAirsShareOneFetch() throws Exception {
