@@ -216,6 +216,71 @@ class ChtifFetchTest {
         assertArrayEquals(set2.hex("K"), store.find(PCID).orElseThrow().k());
     }
 
+    /**
+     * A flood of AIRs for a PCID the CHTIF never issued reaches the CHTIF once per unknown-ttl, not
+     * once per AIR; the remembered answers are bounded by unknown-max (oldest first); failures are
+     * never remembered.
+     */
+    @Test
+    void unknownAnswersAreRememberedForTheTtlAndBounded() throws Exception {
+        chtif(pki.credential("chtif"));
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(NOW);
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        String yaml = IcfServerTest.yaml(IcfServerTest.freePort()) + """
+                chtif:
+                  url: %s
+                  imsi-ranges: ["0010199"]
+                  tls: {certificate: pki/icf.crt, key: pki/icf.key}
+                  roots: [pki/ro-root.crt]
+                  timeout: %dms
+                  unknown-ttl: 30s
+                  unknown-max: 2
+                """.formatted(chtif.url(), RELAXED_MS);
+        IcfConfig cfg = IcfConfig.from(ConfigNode.parse("chtif-negative.yaml", new StringReader(yaml)));
+        assertEquals(Duration.ofSeconds(30), cfg.chtif().orElseThrow().unknownTtl());
+        client = ChtifClient.start(ChtifClient.Settings.of(cfg.chtif().orElseThrow(), "provisioning"),
+                ChtifClient.tls(cfg.chtif().orElseThrow(), tmp), store, meters, clock);
+        icf = IcfServer.start(cfg, store, meters, clock, new SecureRandom(), AttachEvents.NONE, client);
+        String bogus = "001019900000666";
+        try (DiameterTestClient c = mme()) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals(ExperimentalResultCode.DIAMETER_ERROR_USER_UNKNOWN,
+                        IcfServerTest.experimentalCode(c.exchange(c.air(bogus, 1, IcfServerTest.VISITED, null))));
+            }
+            assertEquals(1, chtif.requests(bogus), "five AIRs, one GET");
+            assertEquals(4, fetches("unknown-cached"));
+            now.set(NOW.plusSeconds(31)); // the TTL is over: asked again
+            c.exchange(c.air(bogus, 1, IcfServerTest.VISITED, null));
+            assertEquals(2, chtif.requests(bogus));
+            // Bounded: a third bogus PCID pushes out the oldest remembered one.
+            c.exchange(c.air("001019900000667", 1, IcfServerTest.VISITED, null));
+            c.exchange(c.air("001019900000668", 1, IcfServerTest.VISITED, null));
+            assertEquals(2, client.rememberedUnknown());
+            c.exchange(c.air(bogus, 1, IcfServerTest.VISITED, null));
+            assertEquals(3, chtif.requests(bogus), "dropped by the bound, so asked again");
+            // A failure is not an answer: never remembered.
+            chtif.script(imsi -> Response.error(503, "busy", "try later"));
+            c.exchange(c.air("001019900000669", 1, IcfServerTest.VISITED, null));
+            c.exchange(c.air("001019900000669", 1, IcfServerTest.VISITED, null));
+            assertEquals(2, chtif.requests("001019900000669"));
+        }
+    }
+
     /** Eight AIRs at once for one unknown PCID, four workers waiting together: one GET to the CHTIF, eight answers, no SQN twice. */
     @Test
     void concurrentAirsShareOneFetch() throws Exception {
