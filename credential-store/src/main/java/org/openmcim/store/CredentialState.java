@@ -6,11 +6,13 @@ import java.util.Set;
 /**
  * Lifecycle of a PCID credential. ISSUED → ATTACHED → PROVISIONING → RETIRED is the provisioning
  * path (TR 33.812 steps 1-20: the PCID is retired once the MCIM is installed); EXPIRED (lifetime over,
- * NOTE 2 of both seeds) and REVOKED (withdrawn by the issuer) end it early. Home subscribers are
- * ACTIVE or REVOKED.
+ * NOTE 2 of both seeds) and REVOKED (withdrawn by the issuer) end it early. REPLACED: the TRE has
+ * installed a renewed initial credential (TR §5.1.3.7.4.3 NOTE 2), so this PCID is never served
+ * again, not even after a revert to the pristine state, which now uses the new PCID. Home
+ * subscribers are ACTIVE or REVOKED.
  */
 public enum CredentialState {
-    ISSUED, ATTACHED, PROVISIONING, RETIRED, EXPIRED, REVOKED, ACTIVE;
+    ISSUED, ATTACHED, PROVISIONING, RETIRED, EXPIRED, REVOKED, ACTIVE, REPLACED;
 
     /** States from which this one may be entered. */
     public Set<CredentialState> allowedFrom() {
@@ -29,6 +31,9 @@ public enum CredentialState {
                 return EnumSet.of(ISSUED, ATTACHED, PROVISIONING);
             case REVOKED:
                 return EnumSet.of(ISSUED, ATTACHED, PROVISIONING, ACTIVE);
+            case REPLACED:
+                // Whatever the old PCID was doing when the TRE reported the renewal installed.
+                return EnumSet.of(ISSUED, ATTACHED, PROVISIONING, RETIRED, EXPIRED);
             default:
                 return EnumSet.noneOf(CredentialState.class);
         }

@@ -85,6 +85,27 @@ public interface CredentialStore extends AutoCloseable {
     /** Adds new subscribers, all or none: fails without change if any IMSI already exists. */
     void insertAll(Collection<Subscriber> subscribers);
 
+    /**
+     * PCID renewal (TR 33.812 §5.1.3.7.4.3 NOTE 2: "an updated initial network access credential
+     * could be delivered as a MCIM to the M2ME"): stores {@code fresh}, a new PCID, and records it
+     * as the renewal of {@code oldPcid} awaiting delivery in the device's next MCIM package. The old
+     * PCID keeps working until the TRE has installed the new one ({@link #renewalInstalled}).
+     *
+     * @throws IllegalArgumentException if {@code oldPcid} is unknown, or already has a renewal
+     *                                  awaiting delivery, or {@code fresh}'s IMSI exists (nothing stored)
+     */
+    void issueRenewal(String oldPcid, Subscriber fresh, Instant at);
+
+    /** The new PCID issued for {@code oldPcid} and not yet installed by its TRE, if any. */
+    Optional<String> pendingRenewal(String oldPcid);
+
+    /**
+     * The TRE reported the package carrying the renewal installed (TR step 19): {@code oldPcid}
+     * becomes REPLACED, never served again, and the renewal is no longer pending. Returns the new
+     * PCID, or empty if there was no renewal pending.
+     */
+    Optional<String> renewalInstalled(String oldPcid, Instant at);
+
     /** Removes a subscriber (an SHO withdraws a failed MCIM); returns whether it existed. */
     boolean delete(String imsi);
 

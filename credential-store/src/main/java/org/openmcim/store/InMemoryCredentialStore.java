@@ -19,6 +19,8 @@ public final class InMemoryCredentialStore implements CredentialStore {
     private final ConcurrentHashMap<String, Subscriber> subscribers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ServingNode> servingNodes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ServingNode> aaaServers = new ConcurrentHashMap<>();
+    /** Old PCID → renewed PCID awaiting delivery (NOTE 2). */
+    private final Map<String, String> renewals = new HashMap<>();
 
     @Override
     public Optional<Subscriber> find(String imsi) {
@@ -97,6 +99,35 @@ public final class InMemoryCredentialStore implements CredentialStore {
     @Override
     public Optional<ServingNode> aaaServer(String imsi) {
         return Optional.ofNullable(aaaServers.get(imsi));
+    }
+
+    @Override
+    public synchronized void issueRenewal(String oldPcid, Subscriber fresh, Instant at) {
+        Subscriber old = subscribers.get(oldPcid);
+        if (old == null || old.kind() != SubscriberKind.PCID) {
+            throw new IllegalArgumentException("PCID " + oldPcid + " is not in the store");
+        }
+        if (renewals.containsKey(oldPcid)) {
+            throw new IllegalArgumentException("PCID " + oldPcid + " already has renewal " + renewals.get(oldPcid) + " pending");
+        }
+        insertAll(java.util.List.of(fresh));
+        renewals.put(oldPcid, fresh.imsi());
+    }
+
+    @Override
+    public synchronized Optional<String> pendingRenewal(String oldPcid) {
+        return Optional.ofNullable(renewals.get(oldPcid));
+    }
+
+    @Override
+    public synchronized Optional<String> renewalInstalled(String oldPcid, Instant at) {
+        String fresh = renewals.get(oldPcid);
+        if (fresh == null) {
+            return Optional.empty();
+        }
+        transition(oldPcid, CredentialState.REPLACED, at);
+        renewals.remove(oldPcid);
+        return Optional.of(fresh);
     }
 
     @Override

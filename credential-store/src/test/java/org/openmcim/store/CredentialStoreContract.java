@@ -63,6 +63,40 @@ public abstract class CredentialStoreContract {
         assertEquals(P.sqn(4, 2), g2.sqns()[0]);
     }
 
+    /** TR §5.1.3.7.4.3 NOTE 2: a renewed PCID waits for delivery; once installed, the old one is never served again. */
+    @Test
+    void renewalIsPendingUntilInstalledThenTheOldPcidIsReplaced() {
+        CredentialStore s = store();
+        String old = "001010000000001";
+        String fresh = "001010000000002";
+        s.insertAll(List.of(pcid(old)));
+        s.transition(old, CredentialState.ATTACHED, T0);
+        s.transition(old, CredentialState.PROVISIONING, T0);
+        s.transition(old, CredentialState.RETIRED, T0);
+        assertTrue(s.pendingRenewal(old).isEmpty());
+        assertTrue(s.renewalInstalled(old, T0).isEmpty(), "nothing pending: nothing changes");
+        assertEquals(CredentialState.RETIRED, s.find(old).orElseThrow().state());
+
+        s.issueRenewal(old, pcid(fresh), T0);
+        assertEquals(java.util.Optional.of(fresh), s.pendingRenewal(old));
+        assertEquals(CredentialState.ISSUED, s.find(fresh).orElseThrow().state());
+        assertInstanceOf(SqnGrant.Granted.class, s.grantVectors(fresh, P, 0, 1, T0));
+        // One renewal pending at a time, and only for a PCID the store holds; a refusal stores nothing.
+        assertThrows(IllegalArgumentException.class, () -> s.issueRenewal(old, pcid("001010000000003"), T0));
+        assertTrue(s.find("001010000000003").isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> s.issueRenewal("001019999999999", pcid("001010000000004"), T0));
+        assertTrue(s.find("001010000000004").isEmpty());
+
+        assertEquals(java.util.Optional.of(fresh), s.renewalInstalled(old, T0.plusSeconds(60)));
+        assertEquals(CredentialState.REPLACED, s.find(old).orElseThrow().state());
+        assertInstanceOf(SqnGrant.NotServing.class, s.grantVectors(old, P, 0, 1, T0));
+        assertTrue(s.pendingRenewal(old).isEmpty());
+        assertTrue(s.renewalInstalled(old, T0).isEmpty());
+        // A revert to the pristine state re-issues the PCID the TRE now holds, never the replaced one.
+        assertThrows(IllegalStateException.class, () -> s.transition(old, CredentialState.ISSUED, T0));
+        assertInstanceOf(SqnGrant.Granted.class, s.grantVectors(fresh, P, 1, 1, T0));
+    }
+
     @Test
     void insertIsAllOrNothing() {
         CredentialStore s = store();

@@ -9,9 +9,12 @@ import java.util.Objects;
  * certificate so that only that TRE can fetch it again after a DPF restart.
  *
  * @param treCertificate base64 DER of the TRE platform certificate that proved itself in step 10
+ * @param pcidRenewal    the RO-signed renewed PCID sealed to this TRE that rides with the MCIMobj
+ *                       (TR §5.1.3.7.4.3 NOTE 2; {@code org.openmcim.wire.mcim.PcidRenewalCodec}), or null
  */
 public record DownloadSession(String objectId, String treId, String treCertificate, String pcid, String nonce, String shoId,
-                              String mcimObject, State state, Instant createdAt, Instant closedAt, String detail) {
+                              String mcimObject, State state, Instant createdAt, Instant closedAt, String detail,
+                              String pcidRenewal) {
 
     public enum State {
         /** Handed to the device; it may fetch it again until it reports (step 17). */
@@ -33,7 +36,7 @@ public record DownloadSession(String objectId, String treId, String treCertifica
 
     public DownloadSession close(boolean success, Instant at, String why) {
         return new DownloadSession(objectId, treId, treCertificate, pcid, nonce, shoId, mcimObject, success ? State.SUCCEEDED : State.FAILED,
-                createdAt, at, why);
+                createdAt, at, why, pcidRenewal);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -23,7 +24,10 @@ import org.openmcim.http.JsonHttpServer.Response;
 import org.openmcim.wire.bootstrap.BootstrapCodec;
 import org.openmcim.wire.bootstrap.BootstrapMessage;
 import org.openmcim.wire.jws.Jws;
+import org.openmcim.store.Subscriber;
+import org.openmcim.wire.mcim.McimCredential;
 import org.openmcim.wire.mcim.McimObjectCodec;
+import org.openmcim.wire.mcim.PcidRenewalCodec;
 import org.openmcim.wire.platform.PlatformAttestationCodec;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,6 +66,7 @@ public final class Dpf {
     private final BootstrapCodec bootstrapCodec = new BootstrapCodec();
     private final PlatformAttestationCodec attestationCodec = new PlatformAttestationCodec();
     private final McimObjectCodec mcimCodec;
+    private final PcidRenewalCodec renewalCodec;
     private final DeviceProof proofs = new DeviceProof();
     private final Map<String, Boolean> reporting = new ConcurrentHashMap<>();
     private final PcidLifecycle pcids;
@@ -75,7 +80,8 @@ public final class Dpf {
         this.sho = sho;
         this.clock = clock;
         this.meters = meters;
-        this.mcimCodec = new McimObjectCodec(random); // used only to inspect; the DPF never seals
+        this.mcimCodec = new McimObjectCodec(random); // used only to inspect; the DPF never seals an MCIMobj
+        this.renewalCodec = new PcidRenewalCodec(random);
     }
 
     /** Device-facing routes: server-authenticated TLS (devices have no client certificates). */
@@ -204,8 +210,9 @@ public final class Dpf {
                 || !Records.KEY.matcher(objectId).matches()) {
             throw new HttpException(502, "sho-bad-object", "the SHO's MCIMobj is not for this TRE");
         }
+        String renewal = renewal(boot.pcid(), objectId, treId, treCert, now);
         DownloadSession s = new DownloadSession(objectId, treId, Base64.getEncoder().encodeToString(encoded(treCert)), boot.pcid(), nonce,
-                target.id(), mcimObject, DownloadSession.State.DELIVERED, now, null, null);
+                target.id(), mcimObject, DownloadSession.State.DELIVERED, now, null, null, renewal);
         if (!sessions.create(s)) {
             // One MCIMobj never goes to two sessions, hence never to two devices.
             LOG.warning("SHO " + target.id() + " returned object " + objectId + " twice; not delivered again");
@@ -214,6 +221,33 @@ public final class Dpf {
         meters.counter("dpf.delivered", "sho", target.id()).increment();
         // Step 17.
         return Response.ok(body(s));
+    }
+
+    /**
+     * TR 33.812 §5.1.3.7.4.3 NOTE 2: "an updated initial network access credential could be
+     * delivered as a MCIM to the M2ME", by "a network entity (e.g. the DPF of the RO ...)". If the
+     * RO has renewed this device's PCID (ICF admin API), the renewed credential rides with the
+     * MCIMobj, sealed to the TRE platform key the attestation just proved and signed by the RO: the
+     * SHO's object is not touched (the SHO signed it), and the TRE takes a new pristine identity only
+     * from the RO. The clear keys live here only for the sealing; the session keeps the sealed form.
+     */
+    private String renewal(String pcid, String objectId, String treId, X509Certificate treCert, Instant now) {
+        if (settings.renewal() == null || pcid == null) {
+            return null;
+        }
+        Optional<Subscriber> fresh = pcids.pendingRenewal(pcid);
+        if (fresh.isEmpty()) {
+            return null;
+        }
+        Subscriber f = fresh.get();
+        // apn empty: the TRE keeps its PCID's provisioning APN (the RO's, unchanged by a renewal).
+        McimCredential c = new McimCredential(f.imsi(), f.k(), f.opc(), f.amf(), f.sqnHe(), f.algorithm().name().toLowerCase(Locale.ROOT),
+                "", null);
+        String sealed = renewalCodec.seal(new PcidRenewalCodec.PcidRenewal(renewalCodec.newRenewalId(), objectId, treId,
+                settings.renewal().ro(), now, pcid, c), treCert.getPublicKey(), settings.renewal().signer());
+        meters.counter("dpf.pcid.renewal", "outcome", "added").increment();
+        LOG.info("PCID " + pcid + ": renewal " + f.imsi() + " added to object " + objectId + " for TRE " + treId);
+        return sealed;
     }
 
     // ---- step 17 again, after a restart ----
@@ -300,6 +334,10 @@ public final class Dpf {
             sessions.update(closed);
             if (s.pcid() != null) {
                 pcids.provisioned(s.pcid(), ok.asBoolean(), clock.instant());
+                if (ok.asBoolean() && s.pcidRenewal() != null) {
+                    // The TRE installed the package whole, the renewed PCID with it (Tre.install): the old one is replaced.
+                    pcids.renewalInstalled(s.pcid(), clock.instant());
+                }
             }
             meters.counter("dpf.reported", "success", Boolean.toString(ok.asBoolean())).increment();
             Map<String, Object> out = new LinkedHashMap<>();
@@ -355,6 +393,9 @@ public final class Dpf {
         out.put("treId", s.treId());
         out.put("sho", s.shoId());
         out.put("mcimObject", s.mcimObject());
+        if (s.pcidRenewal() != null) {
+            out.put("pcidRenewal", s.pcidRenewal());
+        }
         return out;
     }
 

@@ -59,11 +59,26 @@ public record DpfConfig(InetSocketAddress listen, Credential tls, DpfSettings se
         if (call.isZero() || call.isNegative() || call.compareTo(Duration.ofMinutes(5)) > 0) {
             throw root.error("sho-timeout", "must be positive and at most 5m");
         }
+        DpfSettings.RenewalSigner renewal = null;
+        if (root.has("pcid-renewal")) {
+            ConfigNode r = root.child("pcid-renewal");
+            String ro = r.string("ro");
+            if (!ro.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw r.error("ro", "must be 1-64 of [A-Za-z0-9._-]");
+            }
+            Credential signer = ConfigFiles.credential(r, "signer", base);
+            if (roRoots.stream().noneMatch(x -> x.getSubjectX500Principal().equals(signer.root().getSubjectX500Principal())
+                    || x.getSubjectX500Principal().equals(signer.certificate().getIssuerX500Principal()))) {
+                throw r.error("signer", "must chain to one of ro-roots (devices verify renewals against the RO root)");
+            }
+            r.rejectUnknownKeys();
+            renewal = new DpfSettings.RenewalSigner(ro, signer);
+        }
         StateStore.Config state = StateStore.Config.from(root, base);
         ConfigFiles.Limits limits = ConfigFiles.Limits.from(root, 64 * 1024);
         Optional<InetSocketAddress> metrics = root.has("metrics") ? Optional.of(root.hostPort("metrics")) : Optional.empty();
         root.rejectUnknownKeys();
-        return new DpfConfig(listen, tls.credential(), new DpfSettings(roRoots, supplierRoots, shos, maxAge), state, connect, call, limits,
-                metrics, tls.provider());
+        return new DpfConfig(listen, tls.credential(), new DpfSettings(roRoots, supplierRoots, shos, maxAge, renewal), state, connect, call,
+                limits, metrics, tls.provider());
     }
 }

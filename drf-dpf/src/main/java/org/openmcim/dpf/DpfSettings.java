@@ -14,10 +14,29 @@ import java.util.Map;
  * @param shos          the SHOs the DPF relays to, by id: base URL and the root their MCIMobj
  *                      signatures must chain to (an MCIMobj signed by another SHO is refused)
  * @param requestMaxAge freshness of a device's signed download request
+ * @param renewal       who signs renewed PCIDs the DPF adds to MCIM packages (TR §5.1.3.7.4.3 NOTE 2),
+ *                      or null: then none is added and renewals wait for a DPF that has one
  */
 public record DpfSettings(List<X509Certificate> roRoots, List<X509Certificate> supplierRoots, Map<String, Sho> shos,
-                          Duration requestMaxAge) {
+                          Duration requestMaxAge, RenewalSigner renewal) {
     public record Sho(String id, URI url, X509Certificate root) {
+    }
+
+    /**
+     * The RO's signing credential for PCID renewals, chaining to one of {@code roRoots} (devices trust
+     * the RO root for bootstraps already), and the RO's id written into each renewal.
+     */
+    public record RenewalSigner(String ro, org.openmcim.pki.Credential signer) {
+        @Override
+        public String toString() {
+            return "RenewalSigner[" + ro + "]";
+        }
+    }
+
+    /** Without a renewal signer. */
+    public DpfSettings(List<X509Certificate> roRoots, List<X509Certificate> supplierRoots, Map<String, Sho> shos,
+                       Duration requestMaxAge) {
+        this(roRoots, supplierRoots, shos, requestMaxAge, null);
     }
 
     public DpfSettings {

@@ -1,10 +1,12 @@
 package org.openmcim.dpf;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 import org.openmcim.store.CredentialState;
 import org.openmcim.store.CredentialStore;
+import org.openmcim.store.Subscriber;
 
 /**
  * What the DPF tells the PCID's credential record (credential-store {@link CredentialState}): the
@@ -19,6 +21,18 @@ public interface PcidLifecycle {
 
     /** TR 33.812 §5.1.3.7.4.3 step 2: the M2ME reverts to the pristine state and provisions again from its PCID. */
     default void reissued(String pcid, Instant at) {
+    }
+
+    /**
+     * TR §5.1.3.7.4.3 NOTE 2: the renewed PCID the RO issued for {@code pcid} and has not yet
+     * delivered, with its keys (the DPF seals them to the TRE at once and keeps only the sealed form).
+     */
+    default Optional<Subscriber> pendingRenewal(String pcid) {
+        return Optional.empty();
+    }
+
+    /** The TRE reported the package carrying {@code pcid}'s renewal installed: the old PCID is replaced. */
+    default void renewalInstalled(String pcid, Instant at) {
     }
 
     /** For a DPF that does not share the ICF's store. */
@@ -56,6 +70,21 @@ public interface PcidLifecycle {
             @Override
             public void reissued(String pcid, Instant at) {
                 move(pcid, CredentialState.ISSUED, at);
+            }
+
+            @Override
+            public Optional<Subscriber> pendingRenewal(String pcid) {
+                return store.pendingRenewal(pcid).flatMap(store::find);
+            }
+
+            @Override
+            public void renewalInstalled(String pcid, Instant at) {
+                try {
+                    store.renewalInstalled(pcid, at).ifPresent(fresh -> log.info("PCID " + pcid + " replaced by " + fresh
+                            + ": the TRE installed the renewal"));
+                } catch (IllegalStateException e) {
+                    log.info("PCID " + pcid + ": " + e.getMessage());
+                }
             }
 
             private void move(String pcid, CredentialState to, Instant at) {

@@ -91,7 +91,8 @@ public final class SessionStore {
         ObjectNode o = json.createObjectNode().put("objectId", s.objectId()).put("treId", s.treId())
                 .put("treCertificate", s.treCertificate()).put("pcid", s.pcid()).put("nonce", s.nonce()).put("shoId", s.shoId())
                 .put("mcimObject", s.mcimObject()).put("state", s.state().name()).put("createdAt", s.createdAt().toString())
-                .put("closedAt", s.closedAt() == null ? null : s.closedAt().toString()).put("detail", s.detail());
+                .put("closedAt", s.closedAt() == null ? null : s.closedAt().toString()).put("detail", s.detail())
+                .put("pcidRenewal", s.pcidRenewal());
         try {
             return json.writeValueAsBytes(o);
         } catch (IOException e) {
@@ -105,7 +106,8 @@ public final class SessionStore {
             return new DownloadSession(o.path("objectId").asText(), o.path("treId").asText(), o.path("treCertificate").asText(),
                     text(o, "pcid"), text(o, "nonce"), text(o, "shoId"), o.path("mcimObject").asText(),
                     DownloadSession.State.valueOf(o.path("state").asText()), Instant.parse(o.path("createdAt").asText()),
-                    o.hasNonNull("closedAt") ? Instant.parse(o.get("closedAt").asText()) : null, text(o, "detail"));
+                    o.hasNonNull("closedAt") ? Instant.parse(o.get("closedAt").asText()) : null, text(o, "detail"),
+                    text(o, "pcidRenewal")); // absent in sessions stored before renewals: none
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("corrupt session record", e);
         }

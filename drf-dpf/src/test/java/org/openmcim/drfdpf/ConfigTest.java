@@ -117,6 +117,19 @@ class ConfigTest {
         assertTrue(DrfConfig.load(none).settings().icf().isEmpty());
     }
 
+    /** {@code pcid-renewal:} (TR §5.1.3.7.4.3 NOTE 2): shipped with the RO signer; optional; the signer must be the RO's. */
+    @Test
+    void pcidRenewalSection() throws Exception {
+        DpfConfig shipped = DpfConfig.load(write("dpf-renewal.yaml", dpfYaml));
+        assertEquals("ro", shipped.settings().renewal().ro());
+        String without = dpfYaml.replaceAll("(?m)^pcid-renewal:.*\n(^  .*\n)*", "");
+        assertEquals(null, DpfConfig.load(write("dpf-no-renewal.yaml", without)).settings().renewal(), "optional");
+        Path shoSigner = write("dpf-sho-signer.yaml", dpfYaml.replace("../.work/pki/ro-bootstrap.crt", "../.work/pki/sho1.crt")
+                .replace("../.work/pki/ro-bootstrap.key", "../.work/pki/sho1.key"));
+        String m = assertThrows(ConfigException.class, () -> DpfConfig.load(shoSigner)).getMessage();
+        assertTrue(m.contains("pcid-renewal.signer") && m.contains("ro-roots"), m);
+    }
+
     /** {@code store:} chooses where registry, ledger and sessions live; each mistake names the file and the key. */
     @Test
     void storeSection() throws Exception {

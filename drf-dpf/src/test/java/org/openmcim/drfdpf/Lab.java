@@ -115,7 +115,7 @@ public final class Lab implements AutoCloseable {
         DpfSettings s = new DpfSettings(List.of(pki.root("ro-root")), List.of(pki.root("supplier-root")),
                 Map.of("sho1", new DpfSettings.Sho("sho1", sho1.url(), pki.root("sho1-root")),
                         "sho2", new DpfSettings.Sho("sho2", sho2.url(), pki.root("sho2-root"))),
-                Duration.ofMinutes(2));
+                Duration.ofMinutes(2), new DpfSettings.RenewalSigner("ro", pki.credential("ro-bootstrap")));
         ShoClient shoClient = new ShoClient(TlsContexts.jdkClient(pki.credential("dpf"), List.of(pki.root("sho1-root"), pki.root("sho2-root"))),
                 Duration.ofSeconds(2), shoTimeout);
         this.dpf = new Dpf(s, dpfLedger, sessions, shoClient, PcidLifecycle.of(icfStore), clock, random, meters);

@@ -178,6 +178,109 @@ class ChtifFetchTest {
         assertEquals(1, fetches("stored"));
     }
 
+    /**
+     * The same over SWx (non-3GPP access, TR 33.812 §5.1.3.6.3): a MAR for an unknown PCID in the
+     * CHTIF's range is fetched on demand too, answered with vectors, then served from the store; a
+     * PCID the CHTIF does not know stays 5001.
+     */
+    @Test
+    void unknownPcidInAMarIsFetchedToo() throws Exception {
+        chtif(pki.credential("chtif"));
+        String yaml = IcfServerTest.yaml(IcfServerTest.freePort()).replace("applications: [s6a]", "applications: [s6a, swx]") + """
+                chtif:
+                  url: %s
+                  imsi-ranges: ["0010199"]
+                  tls: {certificate: pki/icf.crt, key: pki/icf.key}
+                  roots: [pki/ro-root.crt]
+                  timeout: %dms
+                  issuer: chtif-test
+                """.formatted(chtif.url(), RELAXED_MS);
+        IcfConfig cfg = IcfConfig.from(ConfigNode.parse("chtif-swx-test.yaml", new StringReader(yaml)));
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        client = ChtifClient.start(ChtifClient.Settings.of(cfg.chtif().orElseThrow(), "provisioning"),
+                ChtifClient.tls(cfg.chtif().orElseThrow(), tmp), store, meters, clock);
+        icf = IcfServer.start(cfg, store, meters, clock, new SecureRandom(), AttachEvents.NONE, client);
+        String nai = "0" + PCID + "@nai.epc.mnc001.mcc001.3gppnetwork.org";
+        try (DiameterTestClient c = new DiameterTestClient(icf.boundAddresses().get(0), "mme.localdomain", "localdomain")) {
+            assertEquals(ResultCode.DIAMETER_SUCCESS, c.exchange(c.cer(ApplicationId.SWX)).resultCode());
+            for (int round = 1; round <= 2; round++) {
+                DiameterMessage maa = c.exchange(c.mar(nai, "EAP-AKA", 1, null, null).build());
+                assertEquals(ResultCode.DIAMETER_SUCCESS, maa.resultCode(), "round " + round + ": " + maa);
+                assertEquals(1, chtif.requests(PCID), "one fetch, then the store (round " + round + ")");
+            }
+            String other = "001019900000042";
+            DiameterMessage unknown = c.exchange(c.mar("0" + other + "@nai.epc.mnc001.mcc001.3gppnetwork.org", "EAP-AKA", 1, null, null)
+                    .build());
+            assertEquals(ExperimentalResultCode.DIAMETER_ERROR_USER_UNKNOWN, IcfServerTest.experimentalCode(unknown));
+        }
+        assertArrayEquals(set2.hex("K"), store.find(PCID).orElseThrow().k());
+    }
+
+    /**
+     * A flood of AIRs for a PCID the CHTIF never issued reaches the CHTIF once per unknown-ttl, not
+     * once per AIR; the remembered answers are bounded by unknown-max (oldest first); failures are
+     * never remembered.
+     */
+    @Test
+    void unknownAnswersAreRememberedForTheTtlAndBounded() throws Exception {
+        chtif(pki.credential("chtif"));
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(NOW);
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        String yaml = IcfServerTest.yaml(IcfServerTest.freePort()) + """
+                chtif:
+                  url: %s
+                  imsi-ranges: ["0010199"]
+                  tls: {certificate: pki/icf.crt, key: pki/icf.key}
+                  roots: [pki/ro-root.crt]
+                  timeout: %dms
+                  unknown-ttl: 30s
+                  unknown-max: 2
+                """.formatted(chtif.url(), RELAXED_MS);
+        IcfConfig cfg = IcfConfig.from(ConfigNode.parse("chtif-negative.yaml", new StringReader(yaml)));
+        assertEquals(Duration.ofSeconds(30), cfg.chtif().orElseThrow().unknownTtl());
+        client = ChtifClient.start(ChtifClient.Settings.of(cfg.chtif().orElseThrow(), "provisioning"),
+                ChtifClient.tls(cfg.chtif().orElseThrow(), tmp), store, meters, clock);
+        icf = IcfServer.start(cfg, store, meters, clock, new SecureRandom(), AttachEvents.NONE, client);
+        String bogus = "001019900000666";
+        try (DiameterTestClient c = mme()) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals(ExperimentalResultCode.DIAMETER_ERROR_USER_UNKNOWN,
+                        IcfServerTest.experimentalCode(c.exchange(c.air(bogus, 1, IcfServerTest.VISITED, null))));
+            }
+            assertEquals(1, chtif.requests(bogus), "five AIRs, one GET");
+            assertEquals(4, fetches("unknown-cached"));
+            now.set(NOW.plusSeconds(31)); // the TTL is over: asked again
+            c.exchange(c.air(bogus, 1, IcfServerTest.VISITED, null));
+            assertEquals(2, chtif.requests(bogus));
+            // Bounded: a third bogus PCID pushes out the oldest remembered one.
+            c.exchange(c.air("001019900000667", 1, IcfServerTest.VISITED, null));
+            c.exchange(c.air("001019900000668", 1, IcfServerTest.VISITED, null));
+            assertEquals(2, client.rememberedUnknown());
+            c.exchange(c.air(bogus, 1, IcfServerTest.VISITED, null));
+            assertEquals(3, chtif.requests(bogus), "dropped by the bound, so asked again");
+            // A failure is not an answer: never remembered.
+            chtif.script(imsi -> Response.error(503, "busy", "try later"));
+            c.exchange(c.air("001019900000669", 1, IcfServerTest.VISITED, null));
+            c.exchange(c.air("001019900000669", 1, IcfServerTest.VISITED, null));
+            assertEquals(2, chtif.requests("001019900000669"));
+        }
+    }
+
     /** Eight AIRs at once for one unknown PCID, four workers waiting together: one GET to the CHTIF, eight answers, no SQN twice. */
     @Test
     void concurrentAirsShareOneFetch() throws Exception {

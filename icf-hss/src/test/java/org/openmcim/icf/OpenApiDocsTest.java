@@ -207,7 +207,8 @@ class OpenApiDocsTest {
             }
         }
         assertEquals(CredentialState.REVOKED, store.find("001010000000001").orElseThrow().state(), "the revoke example ran");
-        assertEquals(1 + 2 + 2, store.size(), "the issue and import examples ran");
+        assertTrue(store.pendingRenewal("001010000000001").isPresent(), "the renew example ran (before the revoke)");
+        assertEquals(1 + 2 + 2 + 1, store.size(), "the issue, import and renew examples ran");
     }
 
     /** Serves the documented path; its documented 200 example, served by a CHTIF, is fetched and answered by a real ICF. */

@@ -167,8 +167,9 @@ public final class DeviceJourney {
         platform = supplier.issue(treId, CertificateAuthority.Usage.SIGNING, List.of(), List.of(), clock.instant(), Duration.ofDays(3650));
         deleteTree(dir);
         List<X509Certificate> shoRoots = List.of(net.pki.root("sho1-root"), net.pki.root("sho2-root"));
+        // The RO root too: the TRE takes a renewed PCID signed by the RO (TR §5.1.3.7.4.3 NOTE 2).
         tre = Tre.manufacture(dir, treId, platform, new McimCredential(pcid, k, opc, amf, 0, "milenage", "provisioning", null), shoRoots,
-                random);
+                List.of(net.pki.root("ro-root")), random);
         m2me = new M2me(tre, platform, new M2me.Settings(drf, List.of(net.pki.root("ro-root")), shoRoots, MODEL,
                 measurements, Duration.ofSeconds(20)), clock);
         say("manufacture", "TRE " + treId + " (platform credential from the supplier root), PCID in the ICF's store; pristine");

@@ -122,6 +122,35 @@ public final class PcidIssuer {
         }
     }
 
+    /**
+     * A renewed initial credential for {@code oldPcid} (TR 33.812 §5.1.3.7.4.3 NOTE 2): a new PCID
+     * under {@code range} with a fresh K and OPc, the old PCID's AMF, stored and recorded as its
+     * renewal awaiting delivery ({@link CredentialStore#issueRenewal}). Nothing is written for a
+     * supplier: the credential reaches the device only sealed to its TRE, in the next MCIM package.
+     *
+     * @throws IllegalArgumentException if the store refuses (unknown old PCID, renewal pending), or
+     *                                  three draws in a row hit IMSIs stored meanwhile
+     */
+    public Subscriber renew(String oldPcid, String range, Duration lifetime, String issuer, String profile, List<String> excluded) {
+        Subscriber old = store.find(oldPcid).orElseThrow(() -> new IllegalArgumentException("PCID " + oldPcid + " is not in the store"));
+        Request req = new Request(1, List.of(range), old.amf(), lifetime, issuer, profile, excluded);
+        for (int attempt = 1; ; attempt++) {
+            String imsi;
+            do {
+                imsi = range + msin(15 - range.length());
+            } while (excluded(imsi, req) || imsi.equals(oldPcid) || !store.existing(List.of(imsi)).isEmpty());
+            Subscriber fresh = newPcid(imsi, req);
+            try {
+                store.issueRenewal(oldPcid, fresh, clock.instant());
+                return fresh;
+            } catch (IllegalArgumentException e) {
+                if (attempt == MAX_ATTEMPTS || store.find(imsi).isEmpty()) {
+                    throw e; // not a collision on the new IMSI: the store's reason stands
+                }
+            }
+        }
+    }
+
     private static boolean excluded(String imsi, Request req) {
         for (String e : req.excluded()) {
             if (imsi.startsWith(e)) {

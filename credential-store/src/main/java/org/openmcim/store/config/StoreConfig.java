@@ -156,8 +156,10 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
         if (poolSize < 1 || poolSize > 64) {
             problems.add(msg(node, d, "database", "pool-size", "must be 1..64, got " + poolSize));
         }
-        if (!table.matches("[a-z_][a-z0-9_]{0,62}")) {
-            problems.add(msg(node, d, "database", "table", "must be a lower-case SQL identifier, got '" + table + "'"));
+        // 60 at most: the schema migration adds _v1 / _v2 within PostgreSQL's 63 (SubscriberTable).
+        if (!table.matches("[a-z_][a-z0-9_]{0,59}")) {
+            problems.add(msg(node, d, "database", "table", "must be a lower-case SQL identifier of at most 60 characters, got '"
+                    + table + "'"));
         }
         if (kek == null || (kek.file() == null) == (kek.env() == null)) {
             problems.add(node.error("kek",

@@ -33,7 +33,7 @@ public final class StoredSubscriberSerializer implements StreamSerializer<Stored
     private static final Algorithm[] ALGORITHMS = {Algorithm.MILENAGE, Algorithm.TUAK, Algorithm.XOR};
     private static final CredentialState[] STATES = {CredentialState.ISSUED, CredentialState.ATTACHED,
         CredentialState.PROVISIONING, CredentialState.RETIRED, CredentialState.EXPIRED, CredentialState.REVOKED,
-        CredentialState.ACTIVE};
+        CredentialState.ACTIVE, CredentialState.REPLACED};
 
     @Override
     public int getTypeId() {

@@ -77,13 +77,33 @@ public final class JdbcPool implements AutoCloseable {
         }
         if (slot.connection == null) {
             try {
-                slot.connection = DriverManager.getConnection(url, user, password);
+                slot.connection = DriverManager.getConnection(url, properties());
             } catch (SQLException e) {
                 idle.add(slot);
                 throw new StoreUnavailableException("cannot connect to " + url + ": " + e.getMessage(), e);
             }
         }
         return slot;
+    }
+
+    /**
+     * User and password, and for PostgreSQL {@code reWriteBatchedInserts=true} unless the URL says
+     * otherwise: pgjdbc then sends a bulk insert's JDBC batch as multi-row INSERTs instead of one
+     * statement per row (pgjdbc documentation, "reWriteBatchedInserts"); same transaction, same
+     * all-or-nothing.
+     */
+    private java.util.Properties properties() {
+        java.util.Properties p = new java.util.Properties();
+        if (user != null) {
+            p.setProperty("user", user);
+        }
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        if (url.startsWith("jdbc:postgresql:") && !url.contains("reWriteBatchedInserts")) {
+            p.setProperty("reWriteBatchedInserts", "true");
+        }
+        return p;
     }
 
     private void giveBack(Slot slot, boolean broken) {

@@ -14,10 +14,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 import org.openmcim.aka.AuthenticationFunctions.Algorithm;
 import org.openmcim.store.CredentialState;
+import org.openmcim.store.Imsi;
 import org.openmcim.store.CredentialStore.ServingNode;
 import org.openmcim.store.SubscriberKind;
 import org.openmcim.store.hazelcast.StoredSubscriber;
@@ -33,11 +35,18 @@ import org.openmcim.store.hazelcast.StoredSubscriber;
  * ceiling too, so old tables load unchanged.
  */
 public final class SubscriberTable {
-    private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-    private static final String COLUMNS = "imsi, kind, algorithm, k_enc, opc_enc, amf, sqn_he, state, issued_at_s, "
+    private static final Logger LOG = Logger.getLogger(SubscriberTable.class.getName());
+    /** The table name leaves room for the migration's suffixes within PostgreSQL's 63 characters. */
+    private static final Pattern TABLE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,59}");
+    /** Schema-1 rows after a migration, and the schema-2 copy while it is being made ({@link #migrate}). */
+    private static final String OLD = "_v1";
+    private static final String NEXT = "_v2";
+    /** Pending PCID renewals, beside the subscriber table (within the 63 characters too). */
+    private static final String RENEWAL = "_rn";
+    private static final String COLUMNS = "id, imsi, kind, algorithm, k_enc, opc_enc, amf, sqn_he, state, issued_at_s, "
             + "issued_at_ns, lifetime_s, lifetime_ns, issuer, profile, msisdn, serving_host, serving_realm, "
             + "serving_at_s, serving_at_ns";
-    private static final int COLUMN_COUNT = 19;
+    private static final int COLUMN_COUNT = 20;
     /** Keys per IN (...) query: well under both databases' parameter limits. */
     private static final int IN_CHUNK = 1000;
     /**
@@ -83,15 +92,15 @@ public final class SubscriberTable {
         String marks = "?" + ", ?".repeat(COLUMN_COUNT - 1);
         this.insertSql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (" + marks + ")";
         if (dialect == Dialect.H2) {
-            this.upsertSql = "MERGE INTO " + table + " (" + COLUMNS + ") KEY (imsi) VALUES (" + marks + ")";
+            this.upsertSql = "MERGE INTO " + table + " (" + COLUMNS + ") KEY (id) VALUES (" + marks + ")";
         } else {
             StringBuilder set = new StringBuilder();
             for (String col : COLUMNS.split(", ")) {
-                if (!col.equals("imsi")) {
+                if (!col.equals("id")) {
                     set.append(set.length() == 0 ? "" : ", ").append(col).append(" = EXCLUDED.").append(col);
                 }
             }
-            this.upsertSql = insertSql + " ON CONFLICT (imsi) DO UPDATE SET " + set;
+            this.upsertSql = insertSql + " ON CONFLICT (id) DO UPDATE SET " + set;
         }
     }
 
@@ -99,22 +108,175 @@ public final class SubscriberTable {
         return table;
     }
 
-    /** Creates the table if absent. */
+    /**
+     * Creates the table if absent, or migrates one of the first schema (see {@link #migrate}).
+     *
+     * <p>Schema 2 keys rows by {@code id BIGINT}, the {@link Imsi#key} of the IMSI, instead of
+     * {@code imsi VARCHAR(15)}: in H2 a BIGINT primary key is the row key itself, while a VARCHAR
+     * key is a second index beside the row map, written (and committed) once more per row. The
+     * {@code imsi} column stays, as text, so rows read the same in psql.
+     */
     public void createIfAbsent() {
-        String b = dialect.bytes;
         pool.with(c -> {
+            if (hasTable(c, table) && !hasColumn(c, table, "id")) {
+                migrate(c);
+            } else if (!hasTable(c, table) && hasTable(c, table + NEXT) && hasTable(c, table + OLD)) {
+                // An H2 migration stopped between its two renames (H2 commits each DDL statement):
+                // the copy is whole, so only the last rename is left to do.
+                try (Statement st = c.createStatement()) {
+                    st.execute("ALTER TABLE " + table + NEXT + " RENAME TO " + table);
+                }
+                LOG.info("table " + table + ": finished the migration to schema 2 (BIGINT key); the old rows are kept in "
+                        + table + OLD);
+            } else {
+                try (Statement st = c.createStatement()) {
+                    st.execute(createSql(table));
+                }
+            }
             try (Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
-                        + "imsi VARCHAR(15) PRIMARY KEY, kind VARCHAR(8) NOT NULL, algorithm VARCHAR(10) NOT NULL, "
-                        + "k_enc " + b + " NOT NULL, opc_enc " + b + " NOT NULL, amf " + b + " NOT NULL, "
-                        + "sqn_he BIGINT NOT NULL, state VARCHAR(16) NOT NULL, "
-                        + "issued_at_s BIGINT NOT NULL, issued_at_ns INTEGER NOT NULL, "
-                        + "lifetime_s BIGINT, lifetime_ns INTEGER, issuer VARCHAR(255), profile VARCHAR(255), "
-                        + "msisdn VARCHAR(15), serving_host VARCHAR(255), serving_realm VARCHAR(255), "
-                        + "serving_at_s BIGINT, serving_at_ns INTEGER)");
+                st.execute("CREATE TABLE IF NOT EXISTS " + table + RENEWAL + " (old_id BIGINT PRIMARY KEY, "
+                        + "old_imsi VARCHAR(15) NOT NULL, new_imsi VARCHAR(15) NOT NULL, issued_at_s BIGINT NOT NULL)");
             }
             return null;
         });
+    }
+
+    /**
+     * Records {@code newImsi} as the renewal of {@code oldImsi} awaiting delivery (TR §5.1.3.7.4.3
+     * NOTE 2). Renewals are rare and read once per provisioning, so they live in the database only,
+     * not in the cluster.
+     *
+     * @return false if {@code oldImsi} already has one (nothing changed)
+     */
+    public boolean insertRenewal(String oldImsi, String newImsi, Instant at) {
+        return pool.with(c -> {
+            if (renewalOf(c, oldImsi) != null) {
+                return false;
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + RENEWAL
+                    + " (old_id, old_imsi, new_imsi, issued_at_s) VALUES (?, ?, ?, ?)")) {
+                ps.setLong(1, Imsi.key(oldImsi));
+                ps.setString(2, oldImsi);
+                ps.setString(3, newImsi);
+                ps.setLong(4, at.getEpochSecond());
+                ps.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (renewalOf(c, oldImsi) != null) {
+                    return false; // inserted concurrently by another member
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The renewal awaiting delivery for {@code oldImsi}, or null. */
+    public String renewalOf(String oldImsi) {
+        return pool.with(c -> renewalOf(c, oldImsi));
+    }
+
+    private String renewalOf(Connection c, String oldImsi) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT new_imsi FROM " + table + RENEWAL + " WHERE old_id = ?")) {
+            ps.setLong(1, Imsi.key(oldImsi));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Drops the renewal of {@code oldImsi}; returns whether there was one. */
+    public boolean deleteRenewal(String oldImsi) {
+        return pool.with(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + RENEWAL + " WHERE old_id = ?")) {
+                ps.setLong(1, Imsi.key(oldImsi));
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    private String createSql(String name) {
+        String b = dialect.bytes;
+        return "CREATE TABLE IF NOT EXISTS " + name + " ("
+                + "id BIGINT PRIMARY KEY, imsi VARCHAR(15) NOT NULL, kind VARCHAR(8) NOT NULL, algorithm VARCHAR(10) NOT NULL, "
+                + "k_enc " + b + " NOT NULL, opc_enc " + b + " NOT NULL, amf " + b + " NOT NULL, "
+                + "sqn_he BIGINT NOT NULL, state VARCHAR(16) NOT NULL, "
+                + "issued_at_s BIGINT NOT NULL, issued_at_ns INTEGER NOT NULL, "
+                + "lifetime_s BIGINT, lifetime_ns INTEGER, issuer VARCHAR(255), profile VARCHAR(255), "
+                + "msisdn VARCHAR(15), serving_host VARCHAR(255), serving_realm VARCHAR(255), "
+                + "serving_at_s BIGINT, serving_at_ns INTEGER)";
+    }
+
+    /**
+     * Schema 1 (VARCHAR {@code imsi} key) to schema 2: the rows are copied into a new table with
+     * {@code id} computed from {@code imsi} in SQL ({@link Imsi#key}: length × 10^15 + value), then
+     * the old table is renamed to {@code <table>_v1} (kept: dropping data is the operator's call) and
+     * the new one takes its name.
+     *
+     * <p>PostgreSQL runs it as one transaction (its DDL is transactional) after {@code LOCK TABLE},
+     * so a second member starting at the same moment waits and then finds schema 2. H2 commits each
+     * DDL statement: a migration that dies before the first rename leaves schema 1 and a partial copy,
+     * which the next start drops and redoes; one that dies between the renames is finished by
+     * {@link #createIfAbsent}. An embedded H2 file is opened by one process only, so no other
+     * process migrates it meanwhile.
+     */
+    private void migrate(Connection c) throws SQLException {
+        if (hasTable(c, table + OLD)) {
+            throw new SQLException("table " + table + " has the schema-1 key (imsi VARCHAR) and " + table + OLD
+                    + " exists already, so it cannot be migrated to schema 2 (id BIGINT); rename or drop " + table + OLD
+                    + " and start again");
+        }
+        boolean pg = dialect == Dialect.POSTGRESQL;
+        if (pg) {
+            c.setAutoCommit(false);
+        }
+        try (Statement st = c.createStatement()) {
+            if (pg) {
+                st.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+                if (hasColumn(c, table, "id")) {
+                    c.commit();
+                    return; // another member migrated it while we waited
+                }
+            }
+            st.execute("DROP TABLE IF EXISTS " + table + NEXT);
+            st.execute(createSql(table + NEXT));
+            String rest = COLUMNS.substring("id, imsi, ".length());
+            long copied = st.executeUpdate("INSERT INTO " + table + NEXT + " (" + COLUMNS + ") SELECT "
+                    + "CAST(LENGTH(imsi) AS BIGINT) * 1000000000000000 + CAST(imsi AS BIGINT), imsi, " + rest + " FROM " + table);
+            st.execute("ALTER TABLE " + table + " RENAME TO " + table + OLD);
+            st.execute("ALTER TABLE " + table + NEXT + " RENAME TO " + table);
+            if (pg) {
+                c.commit();
+            }
+            LOG.info("table " + table + ": migrated " + copied + " rows to schema 2 (BIGINT key); the old rows are kept in "
+                    + table + OLD);
+        } catch (SQLException e) {
+            if (pg) {
+                c.rollback();
+            }
+            throw new SQLException("table " + table + ": migration to schema 2 failed, nothing changed"
+                    + (pg ? "" : " that the next start does not redo") + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean hasTable(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.tables "
+                + "WHERE LOWER(table_name) = ? AND LOWER(table_schema) = LOWER(CURRENT_SCHEMA)")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static boolean hasColumn(Connection c, String tableName, String column) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.columns "
+                + "WHERE LOWER(table_name) = ? AND LOWER(column_name) = ? AND LOWER(table_schema) = LOWER(CURRENT_SCHEMA)")) {
+            ps.setString(1, tableName);
+            ps.setString(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** Insert or replace one row (MapStore.store: write-through). */
@@ -139,6 +301,54 @@ public final class SubscriberTable {
      */
     public void insertAll(Collection<StoredSubscriber> rows) {
         pool.with(c -> {
+            long cacheKb = dialect == Dialect.H2 ? raiseH2Cache(c, rows.size()) : -1;
+            try {
+                insertAll(c, rows);
+            } finally {
+                if (cacheKb > 0) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("SET CACHE_SIZE " + cacheKb);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * H2 keeps an open transaction's rows, index pages and undo log in its page cache; once they
+     * outgrow it, pages are written out and read back for the commit, which then dominates. Measured
+     * here (1M rows, schema 2, one transaction, H2 alone): 33-38 s with H2's default 16 MB cache,
+     * 36 s with 256 MB, 29 s with 512 MB, 10 s with 1 GB; the file is ~340 MB. So for a large batch the cache is raised to about 1 KB per row, at
+     * most a quarter of the heap, and put back afterwards (H2 then evicts down to it). A concurrent
+     * import that puts it back early only makes this one slower, never wrong.
+     *
+     * @return the previous size in KB to restore, or -1 if it was not changed
+     */
+    private static long raiseH2Cache(Connection c, int rows) throws SQLException {
+        long wantKb = Math.min((long) rows, Runtime.getRuntime().maxMemory() / 4 / 1024);
+        long currentKb;
+        // The size in effect, in MB; a CACHE_SIZE row exists only once the setting was changed
+        // (H2 2.4 default: 16 MB).
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                     + "WHERE SETTING_NAME = 'info.CACHE_MAX_SIZE'")) {
+            if (!rs.next()) {
+                return -1;
+            }
+            currentKb = Long.parseLong(rs.getString(1).trim()) * 1024;
+        }
+        if (wantKb <= currentKb) {
+            return -1;
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("SET CACHE_SIZE " + wantKb);
+        }
+        return currentKb;
+    }
+
+    private void insertAll(Connection c, Collection<StoredSubscriber> rows) throws SQLException {
+        {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(insertSql)) {
                 int n = 0;
@@ -168,8 +378,7 @@ public final class SubscriberTable {
                 throw e;
             }
             c.commit();
-            return null;
-        });
+        }
     }
 
     /** Which of {@code imsis} have a row (IN queries of 1000). */
@@ -182,10 +391,10 @@ public final class SubscriberTable {
         List<String> found = new ArrayList<>();
         for (int from = 0; from < imsis.size() && found.size() < max; from += IN_CHUNK) {
             List<String> chunk = imsis.subList(from, Math.min(imsis.size(), from + IN_CHUNK));
-            String sql = "SELECT imsi FROM " + table + " WHERE imsi IN (?" + ", ?".repeat(chunk.size() - 1) + ")";
+            String sql = "SELECT imsi FROM " + table + " WHERE id IN (?" + ", ?".repeat(chunk.size() - 1) + ")";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 1, chunk.get(i));
+                    ps.setLong(i + 1, Imsi.key(chunk.get(i)));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next() && found.size() < max) {
@@ -199,8 +408,8 @@ public final class SubscriberTable {
 
     public StoredSubscriber load(String imsi) {
         return pool.with(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE imsi = ?")) {
-                ps.setString(1, imsi);
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?")) {
+                ps.setLong(1, Imsi.key(imsi));
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? row(rs) : null;
                 }
@@ -213,11 +422,11 @@ public final class SubscriberTable {
         Map<String, StoredSubscriber> out = new HashMap<>();
         for (int from = 0; from < list.size(); from += IN_CHUNK) {
             List<String> chunk = list.subList(from, Math.min(list.size(), from + IN_CHUNK));
-            String sql = "SELECT " + COLUMNS + " FROM " + table + " WHERE imsi IN (?" + ", ?".repeat(chunk.size() - 1) + ")";
+            String sql = "SELECT " + COLUMNS + " FROM " + table + " WHERE id IN (?" + ", ?".repeat(chunk.size() - 1) + ")";
             pool.with(c -> {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     for (int i = 0; i < chunk.size(); i++) {
-                        ps.setString(i + 1, chunk.get(i));
+                        ps.setLong(i + 1, Imsi.key(chunk.get(i)));
                     }
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -246,8 +455,8 @@ public final class SubscriberTable {
 
     public void delete(String imsi) {
         pool.with(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE imsi = ?")) {
-                ps.setString(1, imsi);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+                ps.setLong(1, Imsi.key(imsi));
                 ps.executeUpdate();
             }
             return null;
@@ -264,49 +473,50 @@ public final class SubscriberTable {
     }
 
     private static void bind(PreparedStatement ps, StoredSubscriber s) throws SQLException {
-        ps.setString(1, s.imsi());
-        ps.setString(2, s.kind().name());
-        ps.setString(3, s.algorithm().name());
-        ps.setBytes(4, s.kBlob());
-        ps.setBytes(5, s.opcBlob());
-        ps.setBytes(6, s.amf());
-        ps.setLong(7, s.sqnLease()); // the ceiling, never the in-memory SQN_HE below it
-        ps.setString(8, s.state().name());
-        ps.setLong(9, s.issuedAt().getEpochSecond());
-        ps.setInt(10, s.issuedAt().getNano());
+        ps.setLong(1, Imsi.key(s.imsi()));
+        ps.setString(2, s.imsi());
+        ps.setString(3, s.kind().name());
+        ps.setString(4, s.algorithm().name());
+        ps.setBytes(5, s.kBlob());
+        ps.setBytes(6, s.opcBlob());
+        ps.setBytes(7, s.amf());
+        ps.setLong(8, s.sqnLease()); // the ceiling, never the in-memory SQN_HE below it
+        ps.setString(9, s.state().name());
+        ps.setLong(10, s.issuedAt().getEpochSecond());
+        ps.setInt(11, s.issuedAt().getNano());
         if (s.lifetime() == null) {
-            ps.setNull(11, Types.BIGINT);
-            ps.setNull(12, Types.INTEGER);
+            ps.setNull(12, Types.BIGINT);
+            ps.setNull(13, Types.INTEGER);
         } else {
-            ps.setLong(11, s.lifetime().getSeconds());
-            ps.setInt(12, s.lifetime().getNano());
+            ps.setLong(12, s.lifetime().getSeconds());
+            ps.setInt(13, s.lifetime().getNano());
         }
-        ps.setString(13, s.issuer());
-        ps.setString(14, s.profile());
-        ps.setString(15, s.msisdn());
+        ps.setString(14, s.issuer());
+        ps.setString(15, s.profile());
+        ps.setString(16, s.msisdn());
         ServingNode n = s.servingNode();
         if (n == null) {
-            ps.setNull(16, Types.VARCHAR);
             ps.setNull(17, Types.VARCHAR);
-            ps.setNull(18, Types.BIGINT);
-            ps.setNull(19, Types.INTEGER);
+            ps.setNull(18, Types.VARCHAR);
+            ps.setNull(19, Types.BIGINT);
+            ps.setNull(20, Types.INTEGER);
         } else {
-            ps.setString(16, n.host());
-            ps.setString(17, n.realm());
-            ps.setLong(18, n.registeredAt().getEpochSecond());
-            ps.setInt(19, n.registeredAt().getNano());
+            ps.setString(17, n.host());
+            ps.setString(18, n.realm());
+            ps.setLong(19, n.registeredAt().getEpochSecond());
+            ps.setInt(20, n.registeredAt().getNano());
         }
     }
 
     private static StoredSubscriber row(ResultSet rs) throws SQLException {
-        long lifeS = rs.getLong(11);
-        Duration lifetime = rs.wasNull() ? null : Duration.ofSeconds(lifeS, rs.getInt(12));
-        String host = rs.getString(16);
+        long lifeS = rs.getLong(12);
+        Duration lifetime = rs.wasNull() ? null : Duration.ofSeconds(lifeS, rs.getInt(13));
+        String host = rs.getString(17);
         ServingNode node = host == null ? null
-                : new ServingNode(host, rs.getString(17), Instant.ofEpochSecond(rs.getLong(18), rs.getInt(19)));
-        return StoredSubscriber.fromRow(rs.getString(1), SubscriberKind.valueOf(rs.getString(2)),
-                Algorithm.valueOf(rs.getString(3)), rs.getBytes(4), rs.getBytes(5), rs.getBytes(6), rs.getLong(7),
-                CredentialState.valueOf(rs.getString(8)), Instant.ofEpochSecond(rs.getLong(9), rs.getInt(10)),
-                lifetime, rs.getString(13), rs.getString(14), rs.getString(15), node);
+                : new ServingNode(host, rs.getString(18), Instant.ofEpochSecond(rs.getLong(19), rs.getInt(20)));
+        return StoredSubscriber.fromRow(rs.getString(2), SubscriberKind.valueOf(rs.getString(3)),
+                Algorithm.valueOf(rs.getString(4)), rs.getBytes(5), rs.getBytes(6), rs.getBytes(7), rs.getLong(8),
+                CredentialState.valueOf(rs.getString(9)), Instant.ofEpochSecond(rs.getLong(10), rs.getInt(11)),
+                lifetime, rs.getString(14), rs.getString(15), rs.getString(16), node);
     }
 }

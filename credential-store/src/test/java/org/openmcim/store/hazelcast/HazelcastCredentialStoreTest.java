@@ -99,6 +99,21 @@ class HazelcastCredentialStoreTest extends CredentialStoreContract {
         }
 
         @Override
+        public void issueRenewal(String oldPcid, Subscriber fresh, Instant at) {
+            pick().issueRenewal(oldPcid, fresh, at);
+        }
+
+        @Override
+        public Optional<String> pendingRenewal(String oldPcid) {
+            return pick().pendingRenewal(oldPcid);
+        }
+
+        @Override
+        public Optional<String> renewalInstalled(String oldPcid, Instant at) {
+            return pick().renewalInstalled(oldPcid, at);
+        }
+
+        @Override
         public SqnGrant grantVectors(String imsi, SqnPolicy policy, int ind, int count, Instant now) {
             return pick().grantVectors(imsi, policy, ind, count, now);
         }

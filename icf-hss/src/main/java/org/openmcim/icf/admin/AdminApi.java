@@ -68,8 +68,10 @@ public final class AdminApi {
     public static final String IMPORT = "/icf/v1/pcids/import";
     public static final String SUBSCRIBER = "/icf/v1/subscribers/{imsi}";
     public static final String REVOKE = "/icf/v1/subscribers/{imsi}/revoke";
+    public static final String RENEW = "/icf/v1/subscribers/{imsi}/renew";
     /** Every route, "METHOD path": what docs/openapi/icf-admin.yaml must document. */
-    public static final List<String> ROUTES = List.of("POST " + ISSUE, "POST " + IMPORT, "GET " + SUBSCRIBER, "POST " + REVOKE);
+    public static final List<String> ROUTES = List.of("POST " + ISSUE, "POST " + IMPORT, "GET " + SUBSCRIBER, "POST " + REVOKE,
+            "POST " + RENEW);
     static final String CSV_TYPE = "text/csv; charset=us-ascii";
     private static final List<String> ISSUE_MEMBERS = List.of("count", "ranges", "lifetime", "amf");
     /** Errors listed in one refusal of an import; the count says how many there were. */
@@ -124,6 +126,7 @@ public final class AdminApi {
                 .route("POST", IMPORT, List.of("text/csv"), this::importBatch)
                 .route("GET", SUBSCRIBER, this::view)
                 .route("POST", REVOKE, this::revoke)
+                .route("POST", RENEW, this::renew)
                 .start(admin.listen());
     }
 
@@ -296,6 +299,14 @@ public final class AdminApi {
                 .put("ind", policy.ind(s.sqnHe())).put("indBits", policy.indBits());
         node(o, "servingNode", store.servingNode(imsi));
         node(o, "aaaServer", store.aaaServer(imsi));
+        if (s.kind() == org.openmcim.store.SubscriberKind.PCID) {
+            Optional<String> renewal = store.pendingRenewal(imsi);
+            if (renewal.isPresent()) {
+                o.put("pendingRenewal", renewal.get());
+            } else {
+                o.putNull("pendingRenewal");
+            }
+        }
         return Response.ok(o);
     }
 
@@ -344,6 +355,89 @@ public final class AdminApi {
         } catch (ExecutionException e) {
             return revoked(imsi, previous.get(), "failed", 0);
         }
+    }
+
+    // ---------------------------------------------------------------------------------- renew
+
+    /** States whose PCID may be renewed: the device holds it and may need it again (retired or still in use). */
+    private static final java.util.Set<CredentialState> RENEWABLE = java.util.EnumSet.of(CredentialState.ISSUED,
+            CredentialState.ATTACHED, CredentialState.PROVISIONING, CredentialState.RETIRED, CredentialState.EXPIRED);
+
+    /**
+     * TR 33.812 §5.1.3.7.4.3 NOTE 2 (and the IoT seed's): "an appropriate network entity could
+     * initiate the replacement of the initial network access credential". The RO issues a new PCID
+     * with a fresh K/OPc in the old one's PLMN (its first six digits: MCC and a 2- or 3-digit MNC
+     * both stay), stores it, and records it as the old PCID's renewal; the RO's DPF seals it to the
+     * TRE in the device's next MCIM package, and once the TRE reports that package installed the old
+     * PCID becomes REPLACED. Neither this answer nor any log carries the new K or OPc: they leave the
+     * RO only sealed to the TRE. Asking again while a renewal is pending answers the same renewal
+     * (200) rather than issuing a second one.
+     */
+    private Response renew(Request r) {
+        String who = authorize(r);
+        String imsi = imsi(r);
+        JsonNode body = r.body().length == 0 ? JSON.createObjectNode() : JsonHttpServer.json(r);
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String m = it.next();
+            if (!m.equals("lifetime")) {
+                throw badRequest("unknown member '" + m + "' (known: lifetime)");
+            }
+        }
+        Subscriber old = store.find(imsi).orElseThrow(() -> unknown(imsi));
+        if (old.kind() != org.openmcim.store.SubscriberKind.PCID) {
+            throw new HttpException(409, "not-a-pcid", imsi + " is a home subscriber; only PCIDs are renewed");
+        }
+        Optional<String> pending = store.pendingRenewal(imsi);
+        if (pending.isPresent()) {
+            return renewal(200, imsi, old.state(), store.find(pending.get()).orElseThrow(() -> unknown(pending.get())));
+        }
+        if (!RENEWABLE.contains(old.state())) {
+            throw new HttpException(409, "transition-not-allowed", imsi + " is " + old.state() + "; only "
+                    + RENEWABLE.stream().map(Enum::name).sorted().toList() + " can be renewed");
+        }
+        Duration lifetime = old.lifetime() == null ? Duration.ofDays(365) : old.lifetime();
+        if (body.has("lifetime")) {
+            try {
+                lifetime = Duration.parse(body.get("lifetime").asText());
+            } catch (DateTimeParseException e) {
+                throw badRequest("lifetime: an ISO-8601 duration such as P365D");
+            }
+            if (lifetime.isZero() || lifetime.isNegative()) {
+                throw badRequest("lifetime: must be positive");
+            }
+        }
+        List<String> chtifRanges = config.chtif().map(IcfConfig.Chtif::imsiRanges).orElse(List.of());
+        String range = imsi.substring(0, 6);
+        for (String c : chtifRanges) {
+            if (range.startsWith(c)) {
+                // A CHTIF's PCID: the CHTIF issues that range (TR NOTE 1), the RO must not draw in it.
+                throw new HttpException(409, "range-of-chtif", imsi + " lies inside " + c + ", whose PCIDs the CHTIF issues");
+            }
+        }
+        Subscriber fresh;
+        try {
+            fresh = new PcidIssuer(store, random, clock).renew(imsi, range, lifetime, origin.issuer(), origin.profile(), chtifRanges);
+        } catch (IllegalArgumentException e) {
+            Optional<String> raced = store.pendingRenewal(imsi);
+            if (raced.isPresent()) { // another administrator's request won: that one is the renewal
+                return renewal(200, imsi, old.state(), store.find(raced.get()).orElseThrow(() -> unknown(raced.get())));
+            }
+            throw new HttpException(409, "renew-collided", "the renewal could not be stored: " + e.getMessage());
+        }
+        LOG.info(who + " renewed PCID " + imsi + ": new PCID " + fresh.imsi() + " (lifetime " + lifetime
+                + "), delivered in the device's next MCIM package");
+        return renewal(201, imsi, old.state(), fresh);
+    }
+
+    private static Response renewal(int status, String imsi, CredentialState state, Subscriber fresh) {
+        ObjectNode o = JSON.createObjectNode().put("imsi", imsi).put("state", state.name());
+        ObjectNode n = o.putObject("renewal").put("imsi", fresh.imsi()).put("state", fresh.state().name())
+                .put("issuedAt", fresh.issuedAt().toString());
+        if (fresh.lifetime() != null) {
+            n.put("lifetime", fresh.lifetime().toString()).put("expiresAt", fresh.issuedAt().plus(fresh.lifetime()).toString());
+        }
+        n.put("delivery", "pending");
+        return Response.of(status, o);
     }
 
     private static Response revoked(String imsi, CredentialState previous, String cancellation, long resultCode) {

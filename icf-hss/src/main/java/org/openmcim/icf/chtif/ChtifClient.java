@@ -10,9 +10,11 @@ import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -85,8 +87,8 @@ public final class ChtifClient implements CredentialFetch, AutoCloseable {
     public static final String UNKNOWN_REASON = "unknown-imsi";
     /** Members of an answer: the columns of a supplier batch (PcidIssuer.CSV_HEADER). */
     static final List<String> MEMBERS = List.of(PcidIssuer.CSV_HEADER.split(","));
-    static final List<String> OUTCOMES = List.of("stored", "stored-meanwhile", "unknown", "malformed", "refused", "unreachable",
-            "timeout", "busy", "store-failed");
+    static final List<String> OUTCOMES = List.of("stored", "stored-meanwhile", "unknown", "unknown-cached", "malformed", "refused",
+            "unreachable", "timeout", "busy", "store-failed");
     private static final int MAX_ANSWER = 64 * 1024;
     private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -98,18 +100,26 @@ public final class ChtifClient implements CredentialFetch, AutoCloseable {
      * @param maxFetches fetches at once
      * @param issuer     recorded as the issuer of what is fetched
      * @param profile    recorded as the subscription profile of what is fetched
+     * @param unknownTtl how long the CHTIF's "unknown IMSI" is remembered (0: not)
+     * @param unknownMax at most this many remembered (oldest dropped first)
      */
-    public record Settings(URI url, List<String> imsiRanges, Duration timeout, int maxFetches, String issuer, String profile) {
+    public record Settings(URI url, List<String> imsiRanges, Duration timeout, int maxFetches, String issuer, String profile,
+                           Duration unknownTtl, int unknownMax) {
         public Settings {
             Objects.requireNonNull(url, "url");
             imsiRanges = List.copyOf(imsiRanges);
             if (maxFetches < 1) {
                 throw new IllegalArgumentException("maxFetches must be at least 1");
             }
+            Objects.requireNonNull(unknownTtl, "unknownTtl");
+            if (unknownTtl.isNegative() || unknownMax < 0) {
+                throw new IllegalArgumentException("unknownTtl and unknownMax must not be negative");
+            }
         }
 
         public static Settings of(IcfConfig.Chtif c, String profile) {
-            return new Settings(c.url(), c.imsiRanges(), c.timeout(), c.maxFetches(), c.issuer(), profile);
+            return new Settings(c.url(), c.imsiRanges(), c.timeout(), c.maxFetches(), c.issuer(), profile, c.unknownTtl(),
+                    c.unknownMax());
         }
     }
 
@@ -124,9 +134,17 @@ public final class ChtifClient implements CredentialFetch, AutoCloseable {
     private final Map<String, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lastLog = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> unlogged = new ConcurrentHashMap<>();
+    /**
+     * IMSIs the CHTIF said it never issued, with when that stops counting: a flood of requests for a
+     * bogus PCID gets 5001 from here instead of a GET each. Bounded by {@code unknownMax}, the oldest
+     * dropped first (insertion order); guarded by itself.
+     */
+    private final LinkedHashMap<String, Instant> unknown = new LinkedHashMap<>();
+    private final Clock clock;
 
     private ChtifClient(Settings settings, SSLContext tls, CredentialStore store, MeterRegistry meters, Clock clock) {
         this.settings = settings;
+        this.clock = clock;
         this.store = store;
         this.meters = meters;
         this.rules = new BatchImporter(store, clock, BatchImporter.Defaults.of(settings.issuer(), settings.profile()));
@@ -181,6 +199,11 @@ public final class ChtifClient implements CredentialFetch, AutoCloseable {
     public Outcome fetch(String imsi) {
         if (!covers(imsi)) {
             return new Outcome.Unknown(imsi + " is not in a range of the CHTIF");
+        }
+        if (knownUnknown(imsi)) {
+            meters.counter("icf.chtif.fetches", "outcome", "unknown-cached").increment();
+            return new Outcome.Unknown(imsi + ": the CHTIF said it never issued it (remembered for "
+                    + settings.unknownTtl().toSeconds() + " s)");
         }
         CompletableFuture<Outcome> mine = new CompletableFuture<>();
         CompletableFuture<Outcome> shared = inFlight.putIfAbsent(imsi, mine);
@@ -250,9 +273,50 @@ public final class ChtifClient implements CredentialFetch, AutoCloseable {
     }
 
     /** Reports and completes with {@code d} unless the fetch was settled already; whether it was this call that settled it. */
+    /** Whether the CHTIF's "unknown" for {@code imsi} still counts (and drops it if not). */
+    private boolean knownUnknown(String imsi) {
+        if (settings.unknownMax() == 0 || settings.unknownTtl().isZero()) {
+            return false;
+        }
+        synchronized (unknown) {
+            Instant until = unknown.get(imsi);
+            if (until == null) {
+                return false;
+            }
+            if (clock.instant().isBefore(until)) {
+                return true;
+            }
+            unknown.remove(imsi);
+            return false;
+        }
+    }
+
+    private void rememberUnknown(String imsi) {
+        if (settings.unknownMax() == 0 || settings.unknownTtl().isZero()) {
+            return;
+        }
+        synchronized (unknown) {
+            unknown.remove(imsi); // re-inserted at the young end
+            unknown.put(imsi, clock.instant().plus(settings.unknownTtl()));
+            while (unknown.size() > settings.unknownMax()) {
+                unknown.remove(unknown.keySet().iterator().next());
+            }
+        }
+    }
+
+    /** How many "unknown" answers are remembered now (tests, metrics). */
+    public int rememberedUnknown() {
+        synchronized (unknown) {
+            return unknown.size();
+        }
+    }
+
     private boolean settle(String imsi, CompletableFuture<Outcome> result, AtomicBoolean settled, Done d) {
         if (!settled.compareAndSet(false, true)) {
             return false;
+        }
+        if (d.result() instanceof Outcome.Unknown) {
+            rememberUnknown(imsi); // only the CHTIF's own "never issued"; failures are never remembered
         }
         report(imsi, d);
         result.complete(d.result());

@@ -124,9 +124,11 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
      * @param timeout     the whole fetch (connect, TLS, answer): past it the AIR gets 4181 and the fetch is abandoned
      * @param maxFetches  fetches in flight at once; beyond: 4181 at once rather than worker threads waiting
      * @param issuer      recorded as the issuer of fetched PCIDs (default: the URL's host)
+     * @param unknownTtl  how long a CHTIF "unknown IMSI" answer is remembered (0: not at all)
+     * @param unknownMax  how many such answers are remembered at most (the oldest go first)
      */
     public record Chtif(URI url, List<String> imsiRanges, Path certificate, Path key, List<Path> roots, Duration timeout,
-                        int maxFetches, String issuer) {
+                        int maxFetches, String issuer, Duration unknownTtl, int unknownMax) {
     }
 
     public static IcfConfig load(Path file) {
@@ -339,8 +341,15 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
         if (!issuer.matches("[A-Za-z0-9._\\-]{1,64}")) {
             throw n.error("issuer", "must be 1-64 letters, digits, '.', '_' or '-'");
         }
+        // A flood of AIRs/MARs for a PCID nobody issued would otherwise reach the CHTIF each time; a
+        // PCID the CHTIF issues later is fetched once the TTL is over (or at once if imported meanwhile).
+        Duration unknownTtl = n.duration("unknown-ttl", Duration.ofSeconds(30));
+        if (unknownTtl.isNegative() || unknownTtl.compareTo(Duration.ofHours(1)) > 0) {
+            throw n.error("unknown-ttl", "must be 0s..1h, got " + unknownTtl);
+        }
+        int unknownMax = (int) n.integer("unknown-max", 0, 1_000_000, 10_000);
         n.rejectUnknownKeys();
-        return new Chtif(url, List.copyOf(ranges), certificate, key, roots, timeout, maxFetches, issuer);
+        return new Chtif(url, List.copyOf(ranges), certificate, key, roots, timeout, maxFetches, issuer, unknownTtl, unknownMax);
     }
 
     private static Drf parseDrf(ConfigNode n) {

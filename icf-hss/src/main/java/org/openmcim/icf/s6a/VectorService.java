@@ -173,6 +173,31 @@ public final class VectorService {
         return new Vectors(List.of(), out, List.of());
     }
 
+    /**
+     * TR 33.812 §5.1.3.6.2 step 3 NOTE 1 for a caller that looks the subscriber up before asking for
+     * vectors (the SWx MAR checks the subscription first, TS 29.273 §8.1.2.1.1): if the store does
+     * not hold {@code imsi} and a CHTIF covers it, fetch and store it as an AIR would.
+     *
+     * @return empty if the store holds the credential now; else why not (UNKNOWN_USER: not covered,
+     *         or the CHTIF does not know it either; UNAVAILABLE: the CHTIF failed)
+     */
+    public Optional<Refused> obtainIfUnknown(String imsi) {
+        if (store.find(imsi).isPresent()) {
+            return Optional.empty();
+        }
+        if (!fetch.covers(imsi)) {
+            return Optional.of(new Refused(Reason.UNKNOWN_USER, "unknown IMSI"));
+        }
+        CredentialFetch.Outcome fetched = fetch.fetch(imsi);
+        if (fetched instanceof CredentialFetch.Outcome.Unavailable u) {
+            return Optional.of(new Refused(Reason.UNAVAILABLE, u.reason()));
+        }
+        if (fetched instanceof CredentialFetch.Outcome.Unknown) {
+            return Optional.of(new Refused(Reason.UNKNOWN_USER, "unknown IMSI (the CHTIF does not know it either)"));
+        }
+        return Optional.empty();
+    }
+
     /** Resync if asked, then reserve SQNs: a {@link SqnGrant.Granted} or a {@link Refused}. */
     private Object grant(String imsi, String servingNode, int count, Optional<Resync> resync) {
         if (resync.isPresent()) {

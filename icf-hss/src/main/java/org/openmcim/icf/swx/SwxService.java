@@ -81,7 +81,7 @@ public final class SwxService {
 
     /** TS 29.273 §8.1.2.1.1 (Authentication procedure, HSS detailed behaviour). */
     public AuthOutcome authenticate(AuthRequest r) {
-        Optional<Refused> refused = checkSubscription(r.imsi());
+        Optional<Refused> refused = checkSubscription(r.imsi(), true);
         if (refused.isPresent()) {
             return refused.get();
         }
@@ -155,7 +155,7 @@ public final class SwxService {
             }
             return new Done(store.deregisterAaaServer(imsi, aaa.host()));
         }
-        Optional<Refused> refused = checkSubscription(imsi);
+        Optional<Refused> refused = checkSubscription(imsi, false);
         if (refused.isPresent()) {
             return refused.get();
         }
@@ -179,11 +179,25 @@ public final class SwxService {
     }
 
     /** Known, served here, and holding a credential that may still be used. */
-    private Optional<Refused> checkSubscription(String imsi) {
+    /**
+     * @param fetchUnknown a MAR: an unknown PCID in a CHTIF's range is fetched on demand, as the S6a
+     *                     AIR does (TR 33.812 §5.1.3.6.2 step 3 NOTE 1; the non-3GPP access of
+     *                     §5.1.3.6.3 authenticates the same PCIDs). A SAR comes after a MAR, so the
+     *                     credential is there by then; a SAR for an unknown IMSI stays 5001.
+     */
+    private Optional<Refused> checkSubscription(String imsi, boolean fetchUnknown) {
         if (!servedLocally.test(imsi)) {
             return Optional.of(Refused.of(Reason.USER_UNKNOWN, "IMSI range not served here"));
         }
         Optional<Subscriber> found = store.find(imsi);
+        if (found.isEmpty() && fetchUnknown) {
+            Optional<VectorService.Refused> notObtained = vectors.obtainIfUnknown(imsi);
+            if (notObtained.isPresent()) {
+                return Optional.of(Refused.of(notObtained.get().reason() == VectorService.Reason.UNKNOWN_USER
+                        ? Reason.USER_UNKNOWN : Reason.UNAVAILABLE, notObtained.get().detail()));
+            }
+            found = store.find(imsi);
+        }
         if (found.isEmpty()) {
             return Optional.of(Refused.of(Reason.USER_UNKNOWN, "unknown IMSI"));
         }

@@ -156,20 +156,29 @@ public final class McimObjectCodec {
     }
 
     private ObjectNode sealPart(McimObject o, McimPart p, PublicKey tre) throws GeneralSecurityException {
+        return sealPart(o.objectId(), p.id(), o.treId(), p.content(), tre);
+    }
+
+    /**
+     * One part sealed to the TRE platform key (docs/mcim-object.md "Per-part sealing"), bound to
+     * {@code objectId}, {@code partId} and {@code treId}; also what {@link PcidRenewalCodec} seals.
+     */
+    ObjectNode sealPart(String objectId, String partId, String treId, byte[] content, PublicKey tre)
+            throws GeneralSecurityException {
         KeyPair eph = CertificateAuthority.newKeyPair(random);
-        byte[] key = partKey(eph.getPrivate(), tre, o.objectId(), p.id(), o.treId());
+        byte[] key = partKey(eph.getPrivate(), tre, objectId, partId, treId);
         byte[] iv = new byte[12];
         random.nextBytes(iv);
         Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
         c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
-        c.updateAAD(aad(o.objectId(), p.id()));
-        byte[] ct = c.doFinal(p.content());
+        c.updateAAD(aad(objectId, partId));
+        byte[] ct = c.doFinal(content);
         Arrays.fill(key, (byte) 0);
         return json.createObjectNode().put("epk", B64U.encodeToString(eph.getPublic().getEncoded()))
                 .put("iv", B64U.encodeToString(iv)).put("ct", B64U.encodeToString(ct));
     }
 
-    private byte[] openPart(String objectId, String partId, String treId, JsonNode sealed, PrivateKey platformKey)
+    byte[] openPart(String objectId, String partId, String treId, JsonNode sealed, PrivateKey platformKey)
             throws Jws.InvalidJwsException {
         try {
             PublicKey epk = KeyFactory.getInstance("EC", BC).generatePublic(new X509EncodedKeySpec(B64U_DEC.decode(sealed.path("epk").asText())));

@@ -93,8 +93,16 @@ public final class M2me {
     public record Bootstrap(String signed, BootstrapMessage message, String path) {
     }
 
-    /** Step 17: the MCIMobj the DPF delivered, still sealed. */
-    public record Download(URI dpf, String objectId, String sho, String mcimObject) {
+    /**
+     * Step 17: the MCIMobj the DPF delivered, still sealed, and the RO-signed renewed PCID the DPF
+     * added to the package, if any (TR §5.1.3.7.4.3 NOTE 2; null when none).
+     */
+    public record Download(URI dpf, String objectId, String sho, String mcimObject, String pcidRenewal) {
+        /** A package without a renewed PCID. */
+        public Download(URI dpf, String objectId, String sho, String mcimObject) {
+            this(dpf, objectId, sho, mcimObject, null);
+        }
+
         @Override
         public String toString() {
             return "Download[" + objectId + " from " + sho + "]";
@@ -184,7 +192,7 @@ public final class M2me {
         body.put("treCertificate", der(platform.certificate()));
         URI dpf = b.message().provUrl();
         JsonNode a = post(under(dpf, "provision"), body);
-        return new Download(dpf, text(a, "objectId"), a.path("sho").asText(""), text(a, "mcimObject"));
+        return new Download(dpf, text(a, "objectId"), a.path("sho").asText(""), text(a, "mcimObject"), a.path("pcidRenewal").asText(null));
     }
 
     /**
@@ -197,12 +205,12 @@ public final class M2me {
         String proof = proofs.sign(DeviceProof.DOWNLOAD, null, objectId, clock.instant(), platform);
         String b64 = Base64.getUrlEncoder().withoutPadding().encodeToString(proof.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         JsonNode a = send(HttpRequest.newBuilder(URI.create(under(dpf, "download") + "?objectId=" + objectId + "&proof=" + b64)).GET());
-        return new Download(dpf, text(a, "objectId"), a.path("sho").asText(""), text(a, "mcimObject"));
+        return new Download(dpf, text(a, "objectId"), a.path("sho").asText(""), text(a, "mcimObject"), a.path("pcidRenewal").asText(null));
     }
 
-    /** Step 18: the TRE verifies, decrypts and installs; nothing changes if it refuses. */
+    /** Step 18: the TRE verifies, decrypts and installs (with a renewed PCID if the package has one); nothing changes if it refuses. */
     public McimSlot install(Download d) throws Tre.InstallException {
-        return tre.install(d.mcimObject(), clock.instant());
+        return tre.install(d.mcimObject(), d.pcidRenewal(), clock.instant());
     }
 
     /** Step 19: the result, relayed by the DPF to the SHO (step 20). */

@@ -27,6 +27,7 @@ import org.openmcim.wire.jws.Jws;
 import org.openmcim.wire.mcim.McimCredential;
 import org.openmcim.wire.mcim.McimObject;
 import org.openmcim.wire.mcim.McimObjectCodec;
+import org.openmcim.wire.mcim.PcidRenewalCodec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,7 +51,10 @@ public final class Tre {
     private final String treId;
     private final Credential platform;
     private final List<X509Certificate> shoRoots;
+    /** Roots a renewed PCID must be signed under: the RO's (TR §5.1.3.7.4.3 NOTE 2); empty = renewals refused. */
+    private final List<X509Certificate> roRoots;
     private final McimObjectCodec codec;
+    private final PcidRenewalCodec renewalCodec;
     private final SecureRandom random;
 
     private McimCredential pcid;
@@ -66,29 +70,47 @@ public final class Tre {
         }
     }
 
-    private Tre(SealedStore store, String treId, Credential platform, List<X509Certificate> shoRoots, SecureRandom random) {
+    private Tre(SealedStore store, String treId, Credential platform, List<X509Certificate> shoRoots, List<X509Certificate> roRoots,
+                SecureRandom random) {
         this.store = store;
         this.treId = treId;
         this.platform = platform;
         this.shoRoots = List.copyOf(shoRoots);
+        this.roRoots = List.copyOf(roRoots);
         this.random = random;
         this.codec = new McimObjectCodec(random);
+        this.renewalCodec = new PcidRenewalCodec(random);
     }
 
-    /** Manufacture: a TRE in the pristine state, holding only its PCID credential. */
+    /** Manufacture: a TRE in the pristine state, holding only its PCID credential; it trusts no RO root, so takes no renewal. */
     public static Tre manufacture(Path dir, String treId, Credential platform, McimCredential pcid, List<X509Certificate> shoRoots,
                                   SecureRandom random) throws IOException {
-        Tre t = new Tre(SealedStore.create(dir, random), treId, platform, shoRoots, random);
+        return manufacture(dir, treId, platform, pcid, shoRoots, List.of(), random);
+    }
+
+    /**
+     * Manufacture, trusting {@code roRoots} for renewed PCIDs (the RO root the M2ME already trusts for
+     * its bootstrap messages).
+     */
+    public static Tre manufacture(Path dir, String treId, Credential platform, McimCredential pcid, List<X509Certificate> shoRoots,
+                                  List<X509Certificate> roRoots, SecureRandom random) throws IOException {
+        Tre t = new Tre(SealedStore.create(dir, random), treId, platform, shoRoots, roRoots, random);
         t.pcid = pcid;
         t.persist();
         return t;
     }
 
-    /** After a restart: the state as last persisted. */
+    /** After a restart: the state as last persisted (no RO root: renewals refused). */
     public static Tre open(Path dir, Credential platform, List<X509Certificate> shoRoots, SecureRandom random) throws IOException {
+        return open(dir, platform, shoRoots, List.of(), random);
+    }
+
+    /** After a restart: the state as last persisted, trusting {@code roRoots} for renewed PCIDs. */
+    public static Tre open(Path dir, Credential platform, List<X509Certificate> shoRoots, List<X509Certificate> roRoots,
+                           SecureRandom random) throws IOException {
         SealedStore s = SealedStore.open(dir, random);
         JsonNode state = new ObjectMapper().readTree(s.readState());
-        Tre t = new Tre(s, state.path("treId").asText(), platform, shoRoots, random);
+        Tre t = new Tre(s, state.path("treId").asText(), platform, shoRoots, roRoots, random);
         t.pcid = McimCredential.fromJson(s.unseal("pcid", Base64.getDecoder().decode(state.path("pcid").asText())));
         for (JsonNode n : state.path("slots")) {
             String id = n.path("id").asText();
@@ -142,6 +164,20 @@ public final class Tre {
      * SHO. The new slot is INSTALLED; nothing else changes.
      */
     public McimSlot install(String sealedMcimObject, Instant now) throws InstallException {
+        return install(sealedMcimObject, null, now);
+    }
+
+    /**
+     * Installs an MCIM package: the MCIMobj as {@link #install(String, Instant)}, and, if the RO's
+     * DPF added one, the renewed PCID that rides with it (TR §5.1.3.7.4.3 NOTE 2: "the credential
+     * would be extracted, stored, and used exclusively in the TRE"). The renewal must be signed under
+     * an RO root this TRE trusts, be for this TRE and this MCIMobj, and replace the PCID this TRE
+     * holds. Both go in with one persisted state or neither does: afterwards the pristine credential
+     * is the new PCID, so a revert to the pristine state attaches with it.
+     *
+     * @param pcidRenewal the RO-signed renewal ({@code PcidRenewalCodec}), or null
+     */
+    public McimSlot install(String sealedMcimObject, String pcidRenewal, Instant now) throws InstallException {
         McimObject o;
         try {
             o = codec.open(sealedMcimObject, treId, platform.key(), shoRoots, now);
@@ -164,8 +200,13 @@ public final class Tre {
         } catch (IllegalArgumentException e) {
             throw new InstallException("malformed: mcim part");
         }
+        McimCredential renewed = pcidRenewal == null ? null : openRenewal(pcidRenewal, o.objectId(), now);
         McimSlot slot = new McimSlot(o.objectId(), o.sho(), c.imsi(), LifecycleState.INSTALLED, c, new long[32], null);
+        McimCredential oldPcid = pcid;
         slots.put(slot.id(), slot);
+        if (renewed != null) {
+            pcid = renewed;
+        }
         if (usedToken != null) {
             openTokens.remove(usedToken);
         }
@@ -173,12 +214,35 @@ public final class Tre {
             persist();
         } catch (UncheckedIOException e) {
             slots.remove(slot.id()); // not persisted, not installed
+            pcid = oldPcid;
             if (usedToken != null) {
                 openTokens.add(usedToken);
             }
             throw new InstallException("storage: " + e.getCause().getMessage());
         }
         return slot;
+    }
+
+    /** The renewed PCID, checked; its APN is the current PCID's when the renewal names none. */
+    private McimCredential openRenewal(String pcidRenewal, String objectId, Instant now) throws InstallException {
+        if (roRoots.isEmpty()) {
+            throw new InstallException("untrusted-signer: this TRE trusts no RO root for PCID renewals");
+        }
+        PcidRenewalCodec.PcidRenewal r;
+        try {
+            r = renewalCodec.open(pcidRenewal, treId, objectId, platform.key(), roRoots, now);
+        } catch (Jws.InvalidJwsException e) {
+            throw new InstallException("pcid-renewal " + e.getMessage());
+        }
+        if (!r.replaces().equals(pcid.imsi())) {
+            throw new InstallException("wrong-pcid: the renewal replaces another PCID than this TRE's");
+        }
+        McimCredential n = r.credential();
+        if (!"milenage".equalsIgnoreCase(n.algorithm())) {
+            throw new InstallException("unsupported-algorithm: renewed PCID uses " + n.algorithm());
+        }
+        return n.apn() == null || n.apn().isEmpty()
+                ? new McimCredential(n.imsi(), n.k(), n.opc(), n.amf(), n.sqn(), n.algorithm(), pcid.apn(), n.msisdn()) : n;
     }
 
     /**
