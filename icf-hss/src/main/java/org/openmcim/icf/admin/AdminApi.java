@@ -175,17 +175,7 @@ public final class AdminApi {
                 }
             }
         }
-        Duration lifetime = Duration.ofDays(365);
-        if (body.has("lifetime")) {
-            try {
-                lifetime = Duration.parse(body.get("lifetime").asText());
-            } catch (DateTimeParseException e) {
-                throw badRequest("lifetime: an ISO-8601 duration such as P365D");
-            }
-            if (lifetime.isZero() || lifetime.isNegative()) {
-                throw badRequest("lifetime: must be positive");
-            }
-        }
+        Duration lifetime = lifetime(body, Duration.ofDays(365));
         byte[] amf = {(byte) 0x80, 0};
         if (body.has("amf")) {
             String a = body.get("amf").asText();
@@ -395,17 +385,7 @@ public final class AdminApi {
             throw new HttpException(409, "transition-not-allowed", imsi + " is " + old.state() + "; only "
                     + RENEWABLE.stream().map(Enum::name).sorted().toList() + " can be renewed");
         }
-        Duration lifetime = old.lifetime() == null ? Duration.ofDays(365) : old.lifetime();
-        if (body.has("lifetime")) {
-            try {
-                lifetime = Duration.parse(body.get("lifetime").asText());
-            } catch (DateTimeParseException e) {
-                throw badRequest("lifetime: an ISO-8601 duration such as P365D");
-            }
-            if (lifetime.isZero() || lifetime.isNegative()) {
-                throw badRequest("lifetime: must be positive");
-            }
-        }
+        Duration lifetime = lifetime(body, old.lifetime() == null ? Duration.ofDays(365) : old.lifetime());
         List<String> chtifRanges = config.chtif().map(IcfConfig.Chtif::imsiRanges).orElse(List.of());
         String range = imsi.substring(0, 6);
         for (String c : chtifRanges) {
@@ -475,5 +455,22 @@ public final class AdminApi {
 
     private static HttpException badRequest(String message) {
         return new HttpException(400, "bad-request", message);
+    }
+
+    /** The request's {@code lifetime} (ISO-8601, positive), or {@code otherwise} when it names none. */
+    private static Duration lifetime(JsonNode body, Duration otherwise) {
+        if (!body.has("lifetime")) {
+            return otherwise;
+        }
+        Duration lifetime;
+        try {
+            lifetime = Duration.parse(body.get("lifetime").asText());
+        } catch (DateTimeParseException e) {
+            throw badRequest("lifetime: an ISO-8601 duration such as P365D");
+        }
+        if (lifetime.isZero() || lifetime.isNegative()) {
+            throw badRequest("lifetime: must be positive");
+        }
+        return lifetime;
     }
 }
