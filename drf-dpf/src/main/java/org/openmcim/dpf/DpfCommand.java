@@ -42,13 +42,7 @@ public final class DpfCommand implements Callable<Integer> {
         }
         PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
         StateStore.Serving<DpfServer> run = launch(cfg, StoreRuntime.system(), registry);
-        PrometheusEndpoint metrics = null;
-        try {
-            metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
-        } catch (RuntimeException e) {
-            run.close();
-            throw e;
-        }
+        PrometheusEndpoint metrics = PrometheusEndpoint.startBeside(registry, cfg.metrics(), run);
         DpfServer server = run.server();
         out.println("DPF on https://" + server.address().getHostString() + ":" + server.address().getPort() + "/dpf/v1; records "
                 + cfg.state().describe());

@@ -43,13 +43,7 @@ public final class DrfCommand implements Callable<Integer> {
         }
         PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
         StateStore.Serving<DrfServer> run = launch(cfg, StoreRuntime.system(), registry);
-        PrometheusEndpoint metrics = null;
-        try {
-            metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
-        } catch (RuntimeException e) {
-            run.close();
-            throw e;
-        }
+        PrometheusEndpoint metrics = PrometheusEndpoint.startBeside(registry, cfg.metrics(), run);
         DrfServer server = run.server();
         out.println("DRF devices on https://" + server.deviceAddress().getHostString() + ":" + server.deviceAddress().getPort()
                 + "/drf/v1/bootstrap, SHOs on https://" + server.operatorAddress().getHostString() + ":" + server.operatorAddress().getPort()

@@ -30,6 +30,25 @@ public final class PrometheusEndpoint implements AutoCloseable {
         return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     }
 
+    /**
+     * The endpoint on {@code listen} if the configuration names one (else null), for a service that is
+     * already running: if the endpoint cannot start (its address taken: an IOException; a bad one: a
+     * runtime exception), {@code running} is closed before the failure is rethrown, so a failed
+     * start-up leaves no listener, store member or thread behind.
+     */
+    public static PrometheusEndpoint startBeside(PrometheusMeterRegistry registry, java.util.Optional<InetSocketAddress> listen,
+                                                 AutoCloseable running) throws Exception {
+        if (listen.isEmpty()) {
+            return null;
+        }
+        try {
+            return start(registry, listen.get());
+        } catch (IOException | RuntimeException e) {
+            running.close();
+            throw e;
+        }
+    }
+
     public static PrometheusEndpoint start(PrometheusMeterRegistry registry, InetSocketAddress listen) throws IOException {
         InetSocketAddress bind = listen.isUnresolved() ? new InetSocketAddress(listen.getHostString(), listen.getPort()) : listen;
         HttpServer server = HttpServer.create(bind, 16);

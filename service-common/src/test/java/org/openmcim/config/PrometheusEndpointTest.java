@@ -31,4 +31,19 @@ class PrometheusEndpointTest {
             assertEquals(405, post.statusCode());
         }
     }
+
+    /** A metrics address that cannot be bound stops start-up and closes what was already running. */
+    @Test
+    void startBesideClosesTheRunningServiceWhenTheAddressIsTaken() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            InetSocketAddress at = new InetSocketAddress("127.0.0.1", taken.getLocalPort());
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> PrometheusEndpoint.startBeside(
+                    PrometheusEndpoint.newRegistry(), java.util.Optional.of(at), () -> closed.set(true)));
+        }
+        assertTrue(closed.get(), "the running service was closed");
+        closed.set(false);
+        assertEquals(null, PrometheusEndpoint.startBeside(PrometheusEndpoint.newRegistry(), java.util.Optional.empty(), () -> closed.set(true)));
+        assertTrue(!closed.get(), "no metrics address: nothing started, nothing closed");
+    }
 }
