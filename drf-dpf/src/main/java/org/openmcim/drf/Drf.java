@@ -440,6 +440,20 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
         return () -> registrationListeners.remove(listener);
     }
 
+    /**
+     * TR 33.812 §5.1.3.7.4.3 step 2: when an SHO registers a revert to the pristine state, the RO
+     * re-issues the PCID the device will provision from again (RETIRED → ISSUED in the ICF's store,
+     * through {@code pcids}). What {@code openmcim drf} does on a Hazelcast store and the demo does
+     * in its one JVM.
+     */
+    public AutoCloseable reissuePcidOnRevert(org.openmcim.dpf.PcidLifecycle pcids) {
+        return onRegistration(reg -> {
+            if (reg.operation() == org.openmcim.wire.bootstrap.BootstrapMessage.Operation.REVERT_TO_PRISTINE) {
+                pcids.reissued(reg.pcid(), clock.instant());
+            }
+        });
+    }
+
     /** {@code GET /drf/v1/registrations?pcid=…}: an SHO reads back its own registration. */
     Response lookup(Request r) {
         String caller = authenticatedSho(r);

@@ -63,16 +63,10 @@ public final class DrfCommand implements Callable<Integer> {
     public static StateStore.Serving<DrfServer> launch(DrfConfig cfg, StoreRuntime runtime, MeterRegistry meters) throws InterruptedException {
         return StateStore.serve(cfg.state(), runtime, state -> {
             DrfServer server = DrfServer.start(cfg, state.tables(), runtime.clock(), runtime.random(), meters);
-            // TR 33.812 §5.1.3.7.4.3 step 2: an SHO's revert-to-pristine registration makes the RO
-            // re-issue the PCID the device provisions from again (RETIRED -> ISSUED). With a Hazelcast
-            // store the DRF reaches the ICF's PCID records through its member, as the DPF does for
-            // PROVISIONING/RETIRED; with a directory store it cannot (PcidLifecycle.none()), and
-            // nothing re-issues the PCID yet (the ICF's admin API has no such route).
-            server.drf().onRegistration(reg -> {
-                if (reg.operation() == org.openmcim.wire.bootstrap.BootstrapMessage.Operation.REVERT_TO_PRISTINE) {
-                    state.pcids().reissued(reg.pcid(), runtime.clock().instant());
-                }
-            });
+            // With a Hazelcast store the DRF reaches the ICF's PCID records through its member, as the
+            // DPF does for PROVISIONING/RETIRED; with a directory store it cannot (PcidLifecycle.none()),
+            // and nothing re-issues the PCID yet (the ICF's admin API has no such route).
+            server.drf().reissuePcidOnRevert(state.pcids());
             return server;
         });
     }

@@ -108,14 +108,8 @@ public final class DemoNetwork implements AutoCloseable {
 
         DrfConfig drfConfig = DrfConfig.load(config("drf.yaml"));
         drf = keep(DrfServer.start(drfConfig, clock, random, new SimpleMeterRegistry()));
-        // §5.1.3.7.4.3 step 2: when an SHO orders a revert to the pristine state, the RO re-issues the
-        // PCID the device will provision from again (RETIRED → ISSUED in the ICF's store).
-        PcidLifecycle pcids = PcidLifecycle.of(icfStore);
-        drf.drf().onRegistration(reg -> {
-            if (reg.operation() == org.openmcim.wire.bootstrap.BootstrapMessage.Operation.REVERT_TO_PRISTINE) {
-                pcids.reissued(reg.pcid(), clock.instant());
-            }
-        });
+        // §5.1.3.7.4.3 step 2: the RO re-issues the PCID of a device an SHO reverts to the pristine state.
+        drf.drf().reissuePcidOnRevert(PcidLifecycle.of(icfStore));
         log.accept("DRF      https://localhost:" + drf.deviceAddress().getPort() + " devices, :" + drf.operatorAddress().getPort()
                 + " SHOs (config/drf.yaml)");
         startDpf(clock, random);
