@@ -191,6 +191,22 @@ public final class IcfServer implements AutoCloseable {
         return new IcfServer(config, store, registry, clock, random, attachEvents, fetch);
     }
 
+    /**
+     * Waits until every one of {@code hosts} has an open Diameter connection with this server (CER/CEA
+     * done), at most {@code timeout}; whether they all did. A visited MME or PGW dials in on its own
+     * schedule (NextEPC's freeDiameter retries every Tc seconds).
+     */
+    public boolean awaitPeers(Duration timeout, String... hosts) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!java.util.Arrays.stream(hosts).allMatch(h -> peers.find(h).isPresent())) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
+    }
+
     /** Retires PCIDs and sends Cancel-Location; null if no identity serves S6a. */
     public PcidRetirement pcidRetirement() {
         return retirement;

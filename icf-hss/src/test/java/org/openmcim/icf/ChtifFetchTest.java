@@ -117,7 +117,13 @@ class ChtifFetchTest {
     }
 
     IcfServer icf(URI chtifUrl, long timeoutMs) throws Exception {
-        String yaml = IcfServerTest.yaml(IcfServerTest.freePort()).replace("worker-threads: 2", "worker-threads: 4") + """
+        return icf(chtifUrl, timeoutMs, "s6a");
+    }
+
+    /** As above, serving {@code applications} (e.g. {@code "s6a, swx"}). */
+    IcfServer icf(URI chtifUrl, long timeoutMs, String applications) throws Exception {
+        String yaml = IcfServerTest.yaml(IcfServerTest.freePort()).replace("worker-threads: 2", "worker-threads: 4")
+                .replace("applications: [s6a]", "applications: [" + applications + "]") + """
                 chtif:
                   url: %s
                   imsi-ranges: ["0010199"]
@@ -186,20 +192,7 @@ class ChtifFetchTest {
     @Test
     void unknownPcidInAMarIsFetchedToo() throws Exception {
         chtif(pki.credential("chtif"));
-        String yaml = IcfServerTest.yaml(IcfServerTest.freePort()).replace("applications: [s6a]", "applications: [s6a, swx]") + """
-                chtif:
-                  url: %s
-                  imsi-ranges: ["0010199"]
-                  tls: {certificate: pki/icf.crt, key: pki/icf.key}
-                  roots: [pki/ro-root.crt]
-                  timeout: %dms
-                  issuer: chtif-test
-                """.formatted(chtif.url(), RELAXED_MS);
-        IcfConfig cfg = IcfConfig.from(ConfigNode.parse("chtif-swx-test.yaml", new StringReader(yaml)));
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        client = ChtifClient.start(ChtifClient.Settings.of(cfg.chtif().orElseThrow(), "provisioning"),
-                ChtifClient.tls(cfg.chtif().orElseThrow(), tmp), store, meters, clock);
-        icf = IcfServer.start(cfg, store, meters, clock, new SecureRandom(), AttachEvents.NONE, client);
+        icf(chtif.url(), RELAXED_MS, "s6a, swx");
         String nai = "0" + PCID + "@nai.epc.mnc001.mcc001.3gppnetwork.org";
         try (DiameterTestClient c = new DiameterTestClient(icf.boundAddresses().get(0), "mme.localdomain", "localdomain")) {
             assertEquals(ResultCode.DIAMETER_SUCCESS, c.exchange(c.cer(ApplicationId.SWX)).resultCode());

@@ -158,22 +158,15 @@ public final class DemoNetwork implements AutoCloseable {
         if (rc != 0) {
             throw new LabUnavailableException("lab/lab.sh up failed (exit " + rc + "); its log: " + repo.resolve(".work/demo/lab-up.log"));
         }
-        await(() -> icf.peers().find("mme.localdomain").isPresent() && icf.peers().find("pgw.localdomain").isPresent(),
-                Duration.ofSeconds(40), "NextEPC's MME and PGW did not both open Diameter with the ICF in 40 s");
+        if (!icf.awaitPeers(Duration.ofSeconds(40), "mme.localdomain", "pgw.localdomain")) {
+            throw new IllegalStateException("NextEPC's MME and PGW did not both open Diameter with the ICF in 40 s");
+        }
         log.accept("EPC      Debian NextEPC MME (S1AP " + MME.getHostString() + ":" + MME.getPort()
                 + ", framed TCP via lab/ shim), SGW, PGW: up; MME and PGW are Diameter peers of the ICF");
     }
 
     private int lab(String verb) throws IOException, InterruptedException {
-        Path log = repo.resolve(".work/demo/lab-" + verb + ".log");
-        Files.createDirectories(log.getParent());
-        Process p = new ProcessBuilder(repo.resolve("lab/lab.sh").toString(), verb).directory(repo.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(600, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
+        return org.openmcim.uesim.lab.LabScript.run(repo, verb, repo.resolve(".work/demo/lab-" + verb + ".log"));
     }
 
     /**

@@ -20,6 +20,7 @@ import org.openmcim.store.CredentialState;
 import org.openmcim.store.InMemoryCredentialStore;
 import org.openmcim.store.Subscriber;
 import org.openmcim.store.SubscriberKind;
+import org.openmcim.uesim.lab.LabScript;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -33,14 +34,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 public final class NextEpcLab implements AutoCloseable {
     private static final List<String> DAEMONS = List.of("mme", "sgw", "pgw");
 
-    private final Path labScript;
+    private final Path repo;
     private final Path runDir;
     private final IcfServer icf;
     private final Map<String, Long> pids = new LinkedHashMap<>();
     private final InetSocketAddress mme;
 
-    private NextEpcLab(Path labScript, Path runDir, IcfServer icf, InetSocketAddress mme) {
-        this.labScript = labScript;
+    private NextEpcLab(Path repo, Path runDir, IcfServer icf, InetSocketAddress mme) {
+        this.repo = repo;
         this.runDir = runDir;
         this.icf = icf;
         this.mme = mme;
@@ -64,19 +65,15 @@ public final class NextEpcLab implements AutoCloseable {
         IcfServer icf = IcfServer.start(IcfConfig.load(repo.resolve("config/lab/icf.yaml")), store, new SimpleMeterRegistry(),
                 Clock.systemUTC(), new SecureRandom());
         String work = System.getenv().getOrDefault("LAB_WORK", repo.resolve(".lab").toString());
-        NextEpcLab epc = new NextEpcLab(lab, Path.of(work, "run"), icf,
+        NextEpcLab epc = new NextEpcLab(repo, Path.of(work, "run"), icf,
                 new InetSocketAddress(System.getenv().getOrDefault("LAB_MME_ADDR", "127.0.0.2"), 36412));
         try {
             epc.lab("down");
             if (epc.lab("up") != 0) {
                 throw new IllegalStateException("lab/lab.sh up failed (its output is above)");
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (icf.peers().find("mme.localdomain").isEmpty() || icf.peers().find("pgw.localdomain").isEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("NextEPC's MME and PGW did not both open Diameter with the ICF within 30 s");
-                }
-                Thread.sleep(100);
+            if (!icf.awaitPeers(Duration.ofSeconds(30), "mme.localdomain", "pgw.localdomain")) {
+                throw new IllegalStateException("NextEPC's MME and PGW did not both open Diameter with the ICF within 30 s");
             }
             for (String d : DAEMONS) {
                 epc.pids.put(d, Long.parseLong(Files.readString(epc.runDir.resolve(d + ".pid")).trim()));
@@ -101,7 +98,7 @@ public final class NextEpcLab implements AutoCloseable {
     }
 
     private int lab(String verb) throws IOException, InterruptedException {
-        return new ProcessBuilder("bash", labScript.toString(), verb).inheritIO().start().waitFor();
+        return LabScript.run(repo, verb, null);
     }
 
     @Override

@@ -107,11 +107,8 @@ class FullAttachLabTest {
         }
         startedHere = true;
         assumeTrue(LabEnb.lab("up") == 0, "lab/lab.sh up failed");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (icf.peers().find("mme.localdomain").isEmpty() || icf.peers().find("pgw.localdomain").isEmpty()) {
-            assertTrue(System.nanoTime() < deadline, "NextEPC's MME and PGW did not both open Diameter with the ICF in 30 s");
-            Thread.sleep(100);
-        }
+        assertTrue(icf.awaitPeers(Duration.ofSeconds(30), "mme.localdomain", "pgw.localdomain"),
+                "NextEPC's MME and PGW did not both open Diameter with the ICF in 30 s");
     }
 
     @AfterAll

@@ -74,14 +74,6 @@ public final class LabEnb implements AutoCloseable {
 
     /** Runs {@code lab/lab.sh <verb>}; returns its exit status (output goes to target/lab-<verb>.log). */
     public static int lab(String verb) throws IOException, InterruptedException {
-        Path log = Path.of("target", "lab-" + verb + ".log").toAbsolutePath();
-        Files.createDirectories(log.getParent());
-        Process p = new ProcessBuilder(repo().resolve("lab/lab.sh").toString(), verb).directory(repo().toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(600, TimeUnit.SECONDS)) {
-            p.destroy();
-            return -1;
-        }
-        return p.exitValue();
+        return LabScript.run(repo(), verb, Path.of("target", "lab-" + verb + ".log"));
     }
 }
