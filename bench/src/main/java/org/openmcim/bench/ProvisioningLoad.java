@@ -26,7 +26,6 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import org.openmcim.pki.TlsContexts;
 import org.openmcim.pki.TlsProvider;
 import org.openmcim.wire.bootstrap.BootstrapCodec;
 import org.openmcim.wire.bootstrap.BootstrapMessage;
@@ -41,6 +40,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Meter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -90,7 +93,7 @@ public final class ProvisioningLoad {
     private URI drf;
 
     /** A device and its TLS client state (its own session cache), busy while in a session. */
-    private record Client(ProvisioningRig.Device device, DeviceHttps https, AtomicBoolean busy) {
+    private record Client(ProvisioningRig.Device device, DeviceClient https, AtomicBoolean busy) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -98,11 +101,12 @@ public final class ProvisioningLoad {
                 "--seconds", "30", "--warmup", "10", "--pool", "400", "--workers", "4", "--state", "directory"));
         o.put("--tls-provider", TlsProvider.preferred().configName());
         o.put("--key-shares", "x25519");
+        o.put("--device-client", "netty");
         for (int i = 0; i < args.length; i += 2) {
             if (!o.containsKey(args[i]) || i + 1 >= args.length) {
                 System.err.println("usage: bench-prov [--mode closed|open] [--tls full|resume] [--devices N] [--rate R] [--seconds S]"
                         + " [--warmup S] [--pool N] [--workers N] [--state directory|hazelcast] [--tls-provider openssl|jdk]"
-                        + " [--key-shares x25519|jdk-default]");
+                        + " [--key-shares x25519|jdk-default] [--device-client netty|jdk]");
                 System.exit(2);
             }
             o.put(args[i], args[i + 1]);
@@ -120,14 +124,19 @@ public final class ProvisioningLoad {
             System.err.println("--key-shares: x25519 or jdk-default");
             System.exit(2);
         }
-        new ProvisioningLoad().run(o.get("--mode"), o.get("--tls").equals("resume"), Integer.parseInt(o.get("--devices")),
+        String deviceClient = o.get("--device-client");
+        if (!deviceClient.equals("netty") && !deviceClient.equals("jdk")) {
+            System.err.println("--device-client: netty (HttpsClient on the --tls-provider stack) or jdk (blocking JDK SSLSocket)");
+            System.exit(2);
+        }
+        new ProvisioningLoad().run(deviceClient, o.get("--mode"), o.get("--tls").equals("resume"), Integer.parseInt(o.get("--devices")),
                 Integer.parseInt(o.get("--rate")), Integer.parseInt(o.get("--seconds")), Integer.parseInt(o.get("--warmup")),
                 Integer.parseInt(o.get("--pool")), Integer.parseInt(o.get("--workers")), o.get("--state"),
                 TlsProvider.parse(o.get("--tls-provider")).effective("bench-prov"));
         System.exit(0); // the services' non-daemon threads
     }
 
-    private void run(String mode, boolean resume, int concurrency, int rate, int seconds, int warmup, int pool, int workers, String state,
+    private void run(String deviceClient, String mode, boolean resume, int concurrency, int rate, int seconds, int warmup, int pool, int workers, String state,
                      TlsProvider tls) throws Exception {
         // Enrolment logs one line per registration; the figures are what this tool prints.
         java.util.logging.Logger.getLogger("org.openmcim").setLevel(java.util.logging.Level.WARNING);
@@ -141,16 +150,21 @@ public final class ProvisioningLoad {
             shoRoots = List.of(rig.pki.root("sho1-root"));
             drf = rig.drfDevice();
             List<Client> clients = new ArrayList<>();
+            // The devices' Netty I/O threads are named device-* so their CPU counts as the devices'.
+            EventLoopGroup deviceIo = deviceClient.equals("netty")
+                    ? new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("device-io", true), NioIoHandler.newFactory()) : null;
             for (ProvisioningRig.Device d : rig.devices) {
-                // One SSLContext per device: its own TLS session cache, as on a real device.
-                clients.add(new Client(d, new DeviceHttps(TlsContexts.jdkClient(null, roRoots), resume), new AtomicBoolean()));
+                // One TLS context per device: its own TLS session cache, as on a real device.
+                clients.add(new Client(d, deviceIo != null ? DeviceClient.netty(roRoots, resume, tls, deviceIo) : DeviceClient.jdk(roRoots, resume),
+                        new AtomicBoolean()));
             }
             if (resume) {
                 prime(clients, URI.create("https://localhost:" + rig.dpf.address().getPort()));
             }
-            System.out.printf("provisioning load: mode %s, TLS %s on the %s stack (client key shares: %s), %s, %d devices enrolled,"
+            System.out.printf("provisioning load: mode %s, TLS %s on the %s stack (devices: %s; JDK clients' key shares: %s), %s, %d devices enrolled,"
                             + " %d workers per service, state %s, warm-up %d s%s, measure %d s, %d cores; setup %.1f s%n",
                     mode, resume ? "resumed (TLS 1.3 PSK)" : "full handshake per connection", tls.configName(),
+                    deviceIo != null ? "Netty HttpsClient on " + tls.configName() : "JDK SSLSocket",
                     System.getProperty("jdk.tls.namedGroups", "JDK default"),
                     mode.equals("closed") ? concurrency + " concurrent devices" : rate + " sessions/s offered", pool, workers, state,
                     warmup, mode.equals("open") ? " (4 devices in closed loop, then 5 s at the offered rate)" : "", seconds,
@@ -378,7 +392,7 @@ public final class ProvisioningLoad {
         // Step 8 by pull: a request signed by the platform key.
         byte[] pull = json.writeValueAsBytes(Map.of("request", proofs.sign(DeviceProof.BOOTSTRAP, d.pcid(), null, now, d.tre())));
         DeviceHttps.Answer a;
-        try (DeviceHttps.Connection conn = c.https().open(drf)) {
+        try (DeviceClient.Connection conn = c.https().open(drf)) {
             a = conn.post("/drf/v1/bootstrap", pull, true);
         }
         if (a.status() != 200) {
@@ -395,7 +409,7 @@ public final class ProvisioningLoad {
         body.put("platformAttestation", attestations.sign(att, d.tre()));
         body.put("treCertificate", d.treCertificate());
         URI dpf = boot.provUrl();
-        try (DeviceHttps.Connection conn = c.https().open(dpf)) {
+        try (DeviceClient.Connection conn = c.https().open(dpf)) {
             a = conn.post(dpf.getPath() + "/provision", json.writeValueAsBytes(body), false);
             if (a.status() != 200) {
                 throw new Failure("provision", a);
@@ -424,7 +438,7 @@ public final class ProvisioningLoad {
             for (Client c : clients) {
                 fs.add(p.submit(() -> {
                     for (URI u : List.of(drf, dpf)) {
-                        try (DeviceHttps.Connection conn = c.https().open(u)) {
+                        try (DeviceClient.Connection conn = c.https().open(u)) {
                             conn.get("/", true); // reading an answer takes in the server's NewSessionTicket
                         }
                     }

@@ -470,7 +470,7 @@ public final class HttpsClient implements AutoCloseable {
                         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
                         ch.pipeline().addLast("http", new HttpClientCodec(4096, 8192, 8192));
                         ch.pipeline().addLast("aggregate", new HttpObjectAggregator(maxBody));
-                        Connection c = new Connection(ch, t, pool);
+                        Connection c = new Connection(ch, ssl, t, pool);
                         ch.attr(CONNECTION).set(c);
                         ch.pipeline().addLast("answer", c.handler);
                     }
@@ -530,13 +530,15 @@ public final class HttpsClient implements AutoCloseable {
     /** One TLS connection carrying one call at a time. */
     public final class Connection implements AutoCloseable {
         private final Channel channel;
+        private final SslHandler ssl;
         private final Target target;
         private final Peer pool;
         private final Handler handler = new Handler();
         private volatile Exchange current;
 
-        private Connection(Channel channel, Target target, Peer pool) {
+        private Connection(Channel channel, SslHandler ssl, Target target, Peer pool) {
             this.channel = channel;
+            this.ssl = ssl;
             this.target = target;
             this.pool = pool;
         }
@@ -570,9 +572,9 @@ public final class HttpsClient implements AutoCloseable {
             return await(ex.result);
         }
 
-        /** TLS session of this connection (e.g. to see whether it resumed). */
+        /** TLS session of this connection (also after it closed). */
         public javax.net.ssl.SSLSession session() {
-            return channel.pipeline().get(SslHandler.class).engine().getSession();
+            return ssl.engine().getSession();
         }
 
         void run(Exchange ex) {
