@@ -225,12 +225,14 @@ public final class ProvisioningLoad {
             long gcBefore = gcMillis();
             long cpuBefore = processCpuNanos();
             long deviceBefore = deviceCpuNanos();
+            Map<Long, long[]> threadsBefore = threadCpu();
             java.time.LocalTime from = java.time.LocalTime.now();
             long t0 = System.nanoTime();
             Thread.sleep(seconds * 1000L);
             long elapsed = System.nanoTime() - t0;
             long cpu = processCpuNanos() - cpuBefore;
             long deviceCpu = deviceCpuNanos() - deviceBefore;
+            Map<String, Long> byThreadGroup = threadGroupCpu(threadsBefore, threadCpu());
             long gc = gcMillis() - gcBefore;
             Histogram h = latency.getIntervalHistogram();
             long ok = done.sum();
@@ -263,6 +265,19 @@ public final class ProvisioningLoad {
                 System.out.printf("  of which device threads %.1f ms, services (and GC, JIT) %.1f ms; the services alone on %d cores:"
                                 + " %.0f sessions/s%n", deviceCpu / 1e6 / ok, servicesPerSession, Runtime.getRuntime().availableProcessors(),
                         Runtime.getRuntime().availableProcessors() * 1000 / servicesPerSession);
+            }
+            if (ok > 0) {
+                // Native work (BoringSSL, the kernel's side of the sockets) included, which JFR does not see.
+                System.out.println("CPU per session by thread (ms; threads alive at both ends of the window; the rest is the JVM's GC,"
+                        + " JIT and other native threads):");
+                long named = 0;
+                for (Map.Entry<String, Long> e : byThreadGroup.entrySet()) {
+                    named += e.getValue();
+                    if (e.getValue() / 1e6 / ok >= 0.05) {
+                        System.out.printf("  %-40s %6.2f%n", e.getKey(), e.getValue() / 1e6 / ok);
+                    }
+                }
+                System.out.printf("  %-40s %6.2f%n", "(rest of the process)", (cpu - named) / 1e6 / ok);
             }
             // Whether the resumed mode resumed: the servers' own count, not the client's intent.
             System.out.println("TLS handshakes at the listeners in the window (resumed with a ticket; n/a on the JDK stack):");
@@ -455,6 +470,45 @@ public final class ProvisioningLoad {
 
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** CPU time and a name per live Java thread, by id. */
+    private static Map<Long, long[]> threadCpu() {
+        java.lang.management.ThreadMXBean t = ManagementFactory.getThreadMXBean();
+        Map<Long, long[]> out = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo i : t.getThreadInfo(t.getAllThreadIds())) {
+            if (i != null) {
+                out.put(i.getThreadId(), new long[] {Math.max(0, t.getThreadCpuTime(i.getThreadId())), groupIndex(i.getThreadName())});
+            }
+        }
+        return out;
+    }
+
+    private static final List<String> GROUPS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Thread names with their numbers taken out ("dpf-worker", "device-#", "multiThreadIoEventLoopGroup-#-#"). */
+    private static long groupIndex(String name) {
+        String g = name.replaceAll("[0-9]+", "#");
+        synchronized (GROUPS) {
+            int i = GROUPS.indexOf(g);
+            if (i < 0) {
+                GROUPS.add(g);
+                i = GROUPS.size() - 1;
+            }
+            return i;
+        }
+    }
+
+    /** CPU used in the window per thread-name group, for threads alive at both ends. */
+    private static Map<String, Long> threadGroupCpu(Map<Long, long[]> before, Map<Long, long[]> after) {
+        Map<String, Long> out = new TreeMap<>();
+        for (Map.Entry<Long, long[]> e : after.entrySet()) {
+            long[] b = before.get(e.getKey());
+            if (b != null) {
+                out.merge(GROUPS.get((int) e.getValue()[1]), e.getValue()[0] - b[0], Long::sum);
+            }
+        }
+        return out;
     }
 
     /** CPU time of the live device threads (a thread that ended inside the window is not counted: a lower bound). */
