@@ -226,6 +226,7 @@ public final class ProvisioningLoad {
             long cpuBefore = processCpuNanos();
             long deviceBefore = deviceCpuNanos();
             Map<Long, long[]> threadsBefore = threadCpu();
+            Map<String, Long> vmBefore = vmThreadTicks();
             java.time.LocalTime from = java.time.LocalTime.now();
             long t0 = System.nanoTime();
             Thread.sleep(seconds * 1000L);
@@ -233,6 +234,7 @@ public final class ProvisioningLoad {
             long cpu = processCpuNanos() - cpuBefore;
             long deviceCpu = deviceCpuNanos() - deviceBefore;
             Map<String, Long> byThreadGroup = threadGroupCpu(threadsBefore, threadCpu());
+            Map<String, Long> vmAfter = vmThreadTicks();
             long gc = gcMillis() - gcBefore;
             Histogram h = latency.getIntervalHistogram();
             long ok = done.sum();
@@ -278,6 +280,13 @@ public final class ProvisioningLoad {
                     }
                 }
                 System.out.printf("  %-40s %6.2f%n", "(rest of the process)", (cpu - named) / 1e6 / ok);
+                // The rest by the kernel's thread names (Linux /proc, 10 ms ticks): GC, JIT compilers, VM thread.
+                for (Map.Entry<String, Long> e : vmAfter.entrySet()) {
+                    long ticks = e.getValue() - vmBefore.getOrDefault(e.getKey(), 0L);
+                    if (ticks > 0) {
+                        System.out.printf("    %-38s %6.2f%n", e.getKey(), ticks * 10.0 / ok);
+                    }
+                }
             }
             // Whether the resumed mode resumed: the servers' own count, not the client's intent.
             System.out.println("TLS handshakes at the listeners in the window (resumed with a ticket; n/a on the JDK stack):");
@@ -470,6 +479,38 @@ public final class ProvisioningLoad {
 
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * CPU ticks (user + system, 1/100 s) of the JVM's own threads by kind, from Linux's
+     * /proc/self/task: "GC" (G1's workers, refinement and concurrent threads), "JIT" (C1/C2 compiler
+     * threads), "VM" (the VM thread and other VM-internal threads). Empty where /proc is not there.
+     */
+    private static Map<String, Long> vmThreadTicks() {
+        Map<String, Long> out = new TreeMap<>();
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return out;
+        }
+        for (java.io.File t : tasks) {
+            try {
+                String stat = Files.readString(t.toPath().resolve("stat"));
+                int close = stat.lastIndexOf(')');
+                String comm = stat.substring(stat.indexOf('(') + 1, close);
+                String kind = comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? "GC (G1 threads)"
+                        : comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler") ? "JIT (compiler threads)"
+                        : comm.startsWith("VM ") || comm.equals("VM Thread") ? "VM thread" : null;
+                if (kind == null) {
+                    continue;
+                }
+                String[] f = stat.substring(close + 2).split(" ");
+                // after "pid (comm) ": state is f[0]; utime and stime are fields 14 and 15 of stat, f[11] and f[12]
+                out.merge(kind, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+            } catch (IOException | RuntimeException e) {
+                // a thread that ended meanwhile
+            }
+        }
+        return out;
     }
 
     /** CPU time and a name per live Java thread, by id. */
