@@ -68,7 +68,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  *
  * TRE credentials, contracts and registrations are made before anything is measured. Device CPU
  * (steps 2 and 4, the signatures of 1 and 3, the client half of every handshake) runs on the same
- * two cores as the services and is part of the figures.
+ * two cores as the services and is part of the figures. The devices are {@link DeviceClient}s: by
+ * default Netty with the services' {@code HttpsClient} on the {@code --tls-provider} stack
+ * ({@code --device-client netty}), or the JDK's blocking {@code SSLSocket} ({@code --device-client jdk}).
  *
  * <pre>
  * bin/bench-prov --mode closed --tls full --devices 16          # new TLS handshakes every session
