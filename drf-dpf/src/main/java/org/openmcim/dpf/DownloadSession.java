@@ -22,7 +22,13 @@ public record DownloadSession(String objectId, String treId, String treCertifica
         /** The device reported success and the SHO was told (steps 19-20). */
         SUCCEEDED,
         /** The device reported failure and the SHO was told; the device may start over with a new bootstrap. */
-        FAILED
+        FAILED,
+        /**
+         * No report came within the DPF's {@code download-ttl}: the SHO was told the download failed (so
+         * it withdraws the MCIM from its HSS, as for a failure report) and the device must start over
+         * with a new bootstrap. Without this an unreported object would stay fetchable for ever.
+         */
+        EXPIRED
     }
 
     public DownloadSession {
@@ -37,6 +43,12 @@ public record DownloadSession(String objectId, String treId, String treCertifica
     public DownloadSession close(boolean success, Instant at, String why) {
         return new DownloadSession(objectId, treId, treCertificate, pcid, nonce, shoId, mcimObject, success ? State.SUCCEEDED : State.FAILED,
                 createdAt, at, why, pcidRenewal);
+    }
+
+    /** Closed by the DPF's sweep, not by the device: see {@link State#EXPIRED}. */
+    public DownloadSession expire(Instant at, String why) {
+        return new DownloadSession(objectId, treId, treCertificate, pcid, nonce, shoId, mcimObject, State.EXPIRED, createdAt, at, why,
+                pcidRenewal);
     }
 
     @Override

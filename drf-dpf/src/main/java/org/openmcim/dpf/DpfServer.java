@@ -47,7 +47,7 @@ public final class DpfServer implements AutoCloseable {
                         .workers(cfg.limits().workers(), cfg.limits().queue())
                         .tls(TlsContexts.server(cfg.tls(), List.of(), false, cfg.tlsProvider().effective("dpf"))))
                 .start(cfg.listen());
-        return new DpfServer(dpf, http, StateExpiry.dpf(sessions, ledger, clock));
+        return new DpfServer(dpf, http, StateExpiry.dpf(dpf, sessions, ledger, clock));
     }
 
     public Dpf dpf() {

@@ -55,6 +55,24 @@ public final class SessionStore {
     }
 
     /**
+     * Sessions still waiting for the device's report (DELIVERED) that were created before
+     * {@code createdBefore}: what the DPF's sweep gives up ({@link Dpf#expireUnreported}). A full scan,
+     * like {@link #expireClosed}; it runs every few minutes off the event loops.
+     */
+    public List<DownloadSession> unreported(Instant createdBefore) {
+        List<DownloadSession> out = new ArrayList<>();
+        for (String k : records.keys()) {
+            try {
+                find(k).filter(s -> s.state() == DownloadSession.State.DELIVERED && s.createdAt().isBefore(createdBefore))
+                        .ifPresent(out::add);
+            } catch (RuntimeException e) {
+                // a corrupt record stays for an operator to look at
+            }
+        }
+        return out;
+    }
+
+    /**
      * Forgets the closed sessions (the device reported, the SHO was told) once both their close and
      * their bootstrap's expiry lie more than {@code margin} before {@code now}. Until then a late
      * repeat of the report or the download still finds its session and gets the same answer; after,
