@@ -70,6 +70,7 @@ public final class Dpf {
     private final DeviceProof proofs = new DeviceProof();
     private final Map<String, Boolean> reporting = new ConcurrentHashMap<>();
     private final PcidLifecycle pcids;
+    private volatile org.openmcim.drf.Registry registry;
 
     public Dpf(DpfSettings settings, NonceLedger ledger, SessionStore sessions, ShoClient sho, PcidLifecycle pcids, Clock clock,
                java.security.SecureRandom random, MeterRegistry meters) {
@@ -214,9 +215,10 @@ public final class Dpf {
                 || !Records.KEY.matcher(objectId).matches()) {
             throw new HttpException(502, "sho-bad-object", "the SHO's MCIMobj is not for this TRE");
         }
-        String renewal = renewal(boot.pcid(), objectId, treId, treCert, now);
+        Renewal renewal = renewal(boot.pcid(), objectId, treId, treCert, now);
         DownloadSession s = new DownloadSession(objectId, treId, Base64.getEncoder().encodeToString(encoded(treCert)), boot.pcid(), nonce,
-                target.id(), mcimObject, DownloadSession.State.DELIVERED, now, null, null, renewal);
+                target.id(), mcimObject, DownloadSession.State.DELIVERED, now, null, null, renewal == null ? null : renewal.sealed(),
+                renewal == null ? null : renewal.imsi());
         if (!sessions.create(s)) {
             // One MCIMobj never goes to two sessions, hence never to two devices.
             LOG.warning("SHO " + target.id() + " returned object " + objectId + " twice; not delivered again");
@@ -235,7 +237,10 @@ public final class Dpf {
      * SHO's object is not touched (the SHO signed it), and the TRE takes a new pristine identity only
      * from the RO. The clear keys live here only for the sealing; the session keeps the sealed form.
      */
-    private String renewal(String pcid, String objectId, String treId, X509Certificate treCert, Instant now) {
+    private record Renewal(String sealed, String imsi) {
+    }
+
+    private Renewal renewal(String pcid, String objectId, String treId, X509Certificate treCert, Instant now) {
         if (settings.renewal() == null || pcid == null) {
             return null;
         }
@@ -251,7 +256,7 @@ public final class Dpf {
                 settings.renewal().ro(), now, pcid, c), treCert.getPublicKey(), settings.renewal().signer());
         meters.counter("dpf.pcid.renewal", "outcome", "added").increment();
         LOG.info("PCID " + pcid + ": renewal " + f.imsi() + " added to object " + objectId + " for TRE " + treId);
-        return sealed;
+        return new Renewal(sealed, f.imsi());
     }
 
     // ---- step 17 again, after a restart ----
@@ -349,6 +354,7 @@ public final class Dpf {
                 if (ok.asBoolean() && s.pcidRenewal() != null) {
                     // The TRE installed the package whole, the renewed PCID with it (Tre.install): the old one is replaced.
                     pcids.renewalInstalled(s.pcid(), clock.instant());
+                    followRenewal(s);
                 }
             }
             meters.counter("dpf.reported", "success", Boolean.toString(ok.asBoolean())).increment();
@@ -358,6 +364,30 @@ public final class Dpf {
             return Response.ok(out);
         } finally {
             reporting.remove(objectId);
+        }
+    }
+
+    /**
+     * The DRF's registry, when this DPF shares the DRF's state (same state directory or store
+     * cluster): after a renewed PCID is installed, the registration moves to it, so that a device that
+     * reverts to the pristine state (TR §5.1.3.7.4.3 step 2) and attaches with its new PCID finds its
+     * SHO and DPF at the DRF again (step 7's database is keyed by the PCID the device attaches with).
+     */
+    public void followRenewalsIn(org.openmcim.drf.Registry registry) {
+        this.registry = registry;
+    }
+
+    private void followRenewal(DownloadSession s) {
+        if (registry == null || s.renewedPcid() == null) {
+            return;
+        }
+        try {
+            if (registry.move(s.pcid(), s.renewedPcid(), clock.instant())) {
+                LOG.info("DRF registration of PCID " + s.pcid() + " moved to its renewal " + s.renewedPcid());
+            }
+        } catch (RuntimeException e) {
+            // The report itself succeeded and the SHO knows; the registration can be written again by the SHO.
+            LOG.warning("PCID " + s.pcid() + ": moving the DRF registration to " + s.renewedPcid() + " failed: " + e.getMessage());
         }
     }
 

@@ -43,6 +43,8 @@ public final class DpfServer implements AutoCloseable {
         List<java.security.cert.X509Certificate> shoRoots = cfg.settings().shos().values().stream().map(DpfSettings.Sho::root).distinct().toList();
         ShoClient sho = new ShoClient(TlsContexts.jdkClient(cfg.tls(), shoRoots), cfg.shoConnectTimeout(), cfg.shoTimeout());
         Dpf dpf = new Dpf(cfg.settings(), ledger, sessions, sho, pcids, clock, random, meters);
+        // The DRF's registry lives in the same state (state-dir or store cluster): renewals move it.
+        dpf.followRenewalsIn(new org.openmcim.drf.Registry(tables.apply("registry")));
         JsonHttpServer http = dpf.routes(JsonHttpServer.builder("dpf").meters(meters).maxBody(cfg.limits().maxBody())
                         .workers(cfg.limits().workers(), cfg.limits().queue())
                         .tls(TlsContexts.server(cfg.tls(), List.of(), false, cfg.tlsProvider().effective("dpf"))))

@@ -110,7 +110,7 @@ public final class SessionStore {
                 .put("treCertificate", s.treCertificate()).put("pcid", s.pcid()).put("nonce", s.nonce()).put("shoId", s.shoId())
                 .put("mcimObject", s.mcimObject()).put("state", s.state().name()).put("createdAt", s.createdAt().toString())
                 .put("closedAt", s.closedAt() == null ? null : s.closedAt().toString()).put("detail", s.detail())
-                .put("pcidRenewal", s.pcidRenewal());
+                .put("pcidRenewal", s.pcidRenewal()).put("renewedPcid", s.renewedPcid());
         try {
             return json.writeValueAsBytes(o);
         } catch (IOException e) {
@@ -125,7 +125,7 @@ public final class SessionStore {
                     text(o, "pcid"), text(o, "nonce"), text(o, "shoId"), o.path("mcimObject").asText(),
                     DownloadSession.State.valueOf(o.path("state").asText()), Instant.parse(o.path("createdAt").asText()),
                     o.hasNonNull("closedAt") ? Instant.parse(o.get("closedAt").asText()) : null, text(o, "detail"),
-                    text(o, "pcidRenewal")); // absent in sessions stored before renewals: none
+                    text(o, "pcidRenewal"), text(o, "renewedPcid")); // absent in sessions stored before renewals: none
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("corrupt session record", e);
         }

@@ -199,6 +199,11 @@ class PcidRenewalFlowTest {
         assertEquals(CredentialState.REPLACED, lab.icfStore.find(OLD).orElseThrow().state());
         assertTrue(lab.icfStore.pendingRenewal(OLD).isEmpty());
         assertEquals(CredentialState.ISSUED, lab.icfStore.find(fresh).orElseThrow().state());
+        // The DRF's registration follows the renewal: same TRE and SHO under the new PCID, none under the old.
+        var moved = lab.registry.find(fresh).orElseThrow(() -> new AssertionError("no DRF registration under the renewed PCID"));
+        assertEquals("sho1", moved.shoId());
+        assertEquals("tre-0001", moved.treId());
+        assertTrue(lab.registry.find(OLD).isEmpty(), "the replaced PCID's registration is gone");
 
         // Later the device reverts to the pristine state (§5.1.3.7.4.3) and attaches with its PCID credential: the new one.
         tre.revertToPristine();
@@ -217,6 +222,11 @@ class PcidRenewalFlowTest {
             assertNotEquals(ResultCode.DIAMETER_SUCCESS, refused.resultCode());
             assertEquals(ExperimentalResultCode.DIAMETER_ERROR_UNKNOWN_EPS_SUBSCRIPTION, experimentalCode(refused));
         }
+        // The ICF reports the new PCID attached (Gx): the DRF knows where it provisions (no "unregistered").
+        assertEquals(Drf.AttachOutcome.KEPT,
+                lab.drf.attach(fresh, InetAddress.getLoopbackAddress(), lab.clock.instant()).get(10, TimeUnit.SECONDS));
+        Lab.Answer again = lab.pull(lab.tre, fresh, lab.clock.instant());
+        assertEquals(200, again.status(), String.valueOf(again.body()));
         // And the RO cannot renew a replaced PCID again.
         HttpResponse<String> replaced = ro.send(HttpRequest.newBuilder(renewUri).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
