@@ -225,8 +225,8 @@ class PcidRenewalFlowTest {
         // The ICF reports the new PCID attached (Gx): the DRF knows where it provisions (no "unregistered").
         assertEquals(Drf.AttachOutcome.KEPT,
                 lab.drf.attach(fresh, InetAddress.getLoopbackAddress(), lab.clock.instant()).get(10, TimeUnit.SECONDS));
-        Lab.Answer again = lab.pull(lab.tre, fresh, lab.clock.instant());
-        assertEquals(200, again.status(), String.valueOf(again.body()));
+        Lab.Answer pulledAgain = lab.pull(lab.tre, fresh, lab.clock.instant());
+        assertEquals(200, pulledAgain.status(), String.valueOf(pulledAgain.body()));
         // And the RO cannot renew a replaced PCID again.
         HttpResponse<String> replaced = ro.send(HttpRequest.newBuilder(renewUri).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
