@@ -64,27 +64,8 @@ class IcfAdminReissueTest {
         store.transition(RETIRED, CredentialState.RETIRED, Instant.now());
         store.transition(REVOKED, CredentialState.REVOKED, Instant.now());
 
-        Files.writeString(conf.resolve("icf.yaml"), """
-                mode: icf
-                identities:
-                  - {host: hss.localdomain, realm: localdomain, listen: "127.0.0.1:%d", applications: [s6a]}
-                peers:
-                  - {host: mme.localdomain, realm: localdomain}
-                imsi-ranges: ["00101"]
-                sqn: {ind-bits: 5}
-                subscription-profile:
-                  apn: provisioning
-                  pdn-type: ipv4
-                  qci: 9
-                  arp: {priority: 8, preemption-capability: false, preemption-vulnerability: true}
-                  ambr: {uplink: 1000000, downlink: 1000000}
-                admin:
-                  listen: 127.0.0.1:%d
-                  tls: {certificate: ../.work/pki/icf.crt, key: ../.work/pki/icf.key}
-                  roots: [../.work/pki/ro-root.crt]
-                  names: [ro-admin]
-                  reissuers: [drf]
-                """.formatted(ports[0], ports[1]));
+        Files.writeString(conf.resolve("icf.yaml"),
+                org.openmcim.icf.IcfFixtures.icfYaml(ports[0]) + org.openmcim.icf.IcfFixtures.adminYaml(ports[1], "../.work/pki"));
         IcfConfig icfConfig = IcfConfig.load(conf.resolve("icf.yaml"));
         String drfYaml = Files.readString(repo.resolve("config/drf.yaml"))
                 .replace("127.0.0.1:8441", "127.0.0.1:" + ports[2]).replace("127.0.0.1:8442", "127.0.0.1:" + ports[3])

@@ -83,31 +83,7 @@ class PcidRenewalFlowTest {
         lab = new Lab(pki, null, new DrfSettings.Push(false, 0, "/openmcim/bootstrap", Duration.ofSeconds(2)), false,
                 Duration.ofSeconds(5));
         Path cfgFile = tmp.resolve("icf.yaml");
-        Files.writeString(cfgFile, """
-                mode: icf
-                identities:
-                  - host: hss.localdomain
-                    realm: localdomain
-                    listen: 127.0.0.1:%d
-                    applications: [s6a]
-                peers:
-                  - host: mme.localdomain
-                    realm: localdomain
-                imsi-ranges: ["00101"]
-                sqn:
-                  ind-bits: 5
-                subscription-profile:
-                  apn: provisioning
-                  pdn-type: ipv4
-                  qci: 9
-                  arp: {priority: 8, preemption-capability: false, preemption-vulnerability: true}
-                  ambr: {uplink: 1000000, downlink: 1000000}
-                admin:
-                  listen: 127.0.0.1:%d
-                  tls: {certificate: pki/icf.crt, key: pki/icf.key}
-                  roots: [pki/ro-root.crt]
-                  names: [ro-admin]
-                """.formatted(freePort(), freePort()));
+        Files.writeString(cfgFile, org.openmcim.icf.IcfFixtures.icfYaml(freePort()) + org.openmcim.icf.IcfFixtures.adminYaml(freePort(), "pki"));
         IcfConfig cfg = IcfConfig.load(cfgFile);
         // The ICF serves the same store the DPF moves (the RO's store, as with store type hazelcast).
         icf = IcfServer.start(cfg, lab.icfStore, new SimpleMeterRegistry(), java.time.Clock.systemUTC(), new SecureRandom());

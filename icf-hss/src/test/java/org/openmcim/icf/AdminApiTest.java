@@ -81,16 +81,10 @@ class AdminApiTest {
 
     /** The ICF test configuration with an admin section; {@code extra} is appended to it (e.g. a chtif section). */
     static String yaml(int diameterPort, int adminPort, String extra) {
-        return IcfServerTest.yaml(diameterPort) + """
-                admin:
-                  listen: 127.0.0.1:%d
-                  tls: {certificate: pki/icf.crt, key: pki/icf.key}
-                  roots: [pki/ro-root.crt]
-                  names: [ro-admin]
-                  reissuers: [drf]
+        return IcfServerTest.yaml(diameterPort) + IcfFixtures.adminYaml(adminPort, "pki") + """
                   max-body: 4096
                   max-issue: 50
-                """.formatted(adminPort) + extra;
+                """ + extra;
     }
 
     static IcfConfig config(String yaml) {
