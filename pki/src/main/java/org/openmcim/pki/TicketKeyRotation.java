@@ -68,6 +68,11 @@ public final class TicketKeyRotation {
     }
 
     private OpenSslSessionTicketKey fresh() {
+        return randomKey(random);
+    }
+
+    /** A ticket key of random name, HMAC and AES keys (16 bytes each, as netty-tcnative takes them). */
+    static OpenSslSessionTicketKey randomKey(SecureRandom random) {
         byte[] name = new byte[16];
         byte[] hmac = new byte[16];
         byte[] aes = new byte[16];

@@ -8,7 +8,6 @@ import javax.net.ssl.SSLException;
 
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSslServerSessionContext;
-import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 
@@ -64,14 +63,7 @@ public final class TlsContexts {
      * RFC 8446 §4.2.9), so a fresh (EC)DHE still protects each connection's traffic keys.
      */
     private static void enableTickets(OpenSslServerSessionContext ctx) {
-        SecureRandom random = new SecureRandom();
-        byte[] name = new byte[16];
-        byte[] hmac = new byte[16];
-        byte[] aes = new byte[16];
-        random.nextBytes(name);
-        random.nextBytes(hmac);
-        random.nextBytes(aes);
-        ctx.setTicketKeys(new OpenSslSessionTicketKey(name, hmac, aes));
+        ctx.setTicketKeys(TicketKeyRotation.randomKey(new SecureRandom()));
     }
 
     /**
