@@ -33,8 +33,9 @@ import org.openmcim.store.hazelcast.StoreMember;
  * Credential-store load tool (issue #4 benchmark; a main class rather than JMH because one import
  * of a million PCIDs is a single long operation, not a loop to sample). Prints:
  * <ol>
- * <li>import: a supplier CSV of N PCIDs through {@link BatchImporter} (parse, duplicate check
- * against the store, AES-GCM of K and OPc, one JDBC transaction, load into the cluster);</li>
+ * <li>import: a supplier CSV of N PCIDs through {@link BatchImporter} (parse and check the lines, AES-GCM
+ * of K and OPc, one JDBC transaction, the committed rows put into the cluster; the store's log line
+ * gives wall and process CPU time per phase);</li>
  * <li>memory: Hazelcast's own owned/backup entry memory cost (BINARY format) per PCID per copy;</li>
  * <li>grant latency, p50/p99/p99.9 from one client thread on member 1 after a warm-up: first the
  * first grant of each of {@code --hot} PCIDs (each commits a new SQN lease ceiling to the database),

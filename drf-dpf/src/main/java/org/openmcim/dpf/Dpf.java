@@ -70,6 +70,7 @@ public final class Dpf {
     private final DeviceProof proofs = new DeviceProof();
     private final Map<String, Boolean> reporting = new ConcurrentHashMap<>();
     private final PcidLifecycle pcids;
+    private volatile org.openmcim.drf.Registry registry;
 
     public Dpf(DpfSettings settings, NonceLedger ledger, SessionStore sessions, ShoClient sho, PcidLifecycle pcids, Clock clock,
                java.security.SecureRandom random, MeterRegistry meters) {
@@ -82,6 +83,10 @@ public final class Dpf {
         this.meters = meters;
         this.mcimCodec = new McimObjectCodec(random); // used only to inspect; the DPF never seals an MCIMobj
         this.renewalCodec = new PcidRenewalCodec(random);
+    }
+
+    public DpfSettings settings() {
+        return settings;
     }
 
     /** Device-facing routes: server-authenticated TLS (devices have no client certificates). */
@@ -210,9 +215,10 @@ public final class Dpf {
                 || !Records.KEY.matcher(objectId).matches()) {
             throw new HttpException(502, "sho-bad-object", "the SHO's MCIMobj is not for this TRE");
         }
-        String renewal = renewal(boot.pcid(), objectId, treId, treCert, now);
+        Renewal renewal = renewal(boot.pcid(), objectId, treId, treCert, now);
         DownloadSession s = new DownloadSession(objectId, treId, Base64.getEncoder().encodeToString(encoded(treCert)), boot.pcid(), nonce,
-                target.id(), mcimObject, DownloadSession.State.DELIVERED, now, null, null, renewal);
+                target.id(), mcimObject, DownloadSession.State.DELIVERED, now, null, null, renewal == null ? null : renewal.sealed(),
+                renewal == null ? null : renewal.imsi());
         if (!sessions.create(s)) {
             // One MCIMobj never goes to two sessions, hence never to two devices.
             LOG.warning("SHO " + target.id() + " returned object " + objectId + " twice; not delivered again");
@@ -231,7 +237,10 @@ public final class Dpf {
      * SHO's object is not touched (the SHO signed it), and the TRE takes a new pristine identity only
      * from the RO. The clear keys live here only for the sealing; the session keeps the sealed form.
      */
-    private String renewal(String pcid, String objectId, String treId, X509Certificate treCert, Instant now) {
+    private record Renewal(String sealed, String imsi) {
+    }
+
+    private Renewal renewal(String pcid, String objectId, String treId, X509Certificate treCert, Instant now) {
         if (settings.renewal() == null || pcid == null) {
             return null;
         }
@@ -247,7 +256,7 @@ public final class Dpf {
                 settings.renewal().ro(), now, pcid, c), treCert.getPublicKey(), settings.renewal().signer());
         meters.counter("dpf.pcid.renewal", "outcome", "added").increment();
         LOG.info("PCID " + pcid + ": renewal " + f.imsi() + " added to object " + objectId + " for TRE " + treId);
-        return sealed;
+        return new Renewal(sealed, f.imsi());
     }
 
     // ---- step 17 again, after a restart ----
@@ -274,8 +283,15 @@ public final class Dpf {
                 .filter(x -> x.treId().equals(v.treId()) && x.treCertificate().equals(Base64.getEncoder().encodeToString(encoded(v.certificate()))))
                 // Another TRE asking is told nothing more than an unknown object id would be.
                 .orElseThrow(() -> new HttpException(404, "unknown-object", "no download of yours with this objectId"));
+        refuseExpired(s);
         if (s.state() != DownloadSession.State.DELIVERED) {
             throw new HttpException(409, "session-closed", "this download has been reported " + s.state().name().toLowerCase(Locale.ROOT));
+        }
+        if (!clock.instant().isBefore(s.createdAt().plus(settings.downloadTtl()))) {
+            // Past its TTL the object is not handed out again, even before the sweep tells the SHO:
+            // the SHO is about to withdraw the MCIM it carries.
+            throw new HttpException(410, "session-expired", "no report came within " + settings.downloadTtl()
+                    + "; get a new bootstrap from the DRF and start over");
         }
         return Response.ok(body(s));
     }
@@ -312,6 +328,7 @@ public final class Dpf {
         DownloadSession s = sessions.find(objectId)
                 .filter(x -> x.treId().equals(v.treId()) && x.treCertificate().equals(Base64.getEncoder().encodeToString(encoded(v.certificate()))))
                 .orElseThrow(() -> new HttpException(404, "unknown-object", "no download of yours with this objectId"));
+        refuseExpired(s);
         if (s.state() != DownloadSession.State.DELIVERED) {
             throw new HttpException(409, "already-reported", "this download has been reported " + s.state().name().toLowerCase(Locale.ROOT));
         }
@@ -337,6 +354,7 @@ public final class Dpf {
                 if (ok.asBoolean() && s.pcidRenewal() != null) {
                     // The TRE installed the package whole, the renewed PCID with it (Tre.install): the old one is replaced.
                     pcids.renewalInstalled(s.pcid(), clock.instant());
+                    followRenewal(s);
                 }
             }
             meters.counter("dpf.reported", "success", Boolean.toString(ok.asBoolean())).increment();
@@ -346,6 +364,115 @@ public final class Dpf {
             return Response.ok(out);
         } finally {
             reporting.remove(objectId);
+        }
+    }
+
+    /**
+     * The DRF's registry, when this DPF shares the DRF's state (same state directory or store
+     * cluster): after a renewed PCID is installed, the registration moves to it, so that a device that
+     * reverts to the pristine state (TR §5.1.3.7.4.3 step 2) and attaches with its new PCID finds its
+     * SHO and DPF at the DRF again (step 7's database is keyed by the PCID the device attaches with).
+     */
+    public void followRenewalsIn(org.openmcim.drf.Registry registry) {
+        this.registry = registry;
+    }
+
+    private void followRenewal(DownloadSession s) {
+        if (registry == null || s.renewedPcid() == null) {
+            return;
+        }
+        try {
+            if (registry.move(s.pcid(), s.renewedPcid(), clock.instant())) {
+                LOG.info("DRF registration of PCID " + s.pcid() + " moved to its renewal " + s.renewedPcid());
+            }
+        } catch (RuntimeException e) {
+            // The report itself succeeded and the SHO knows; the registration can be written again by the SHO.
+            LOG.warning("PCID " + s.pcid() + ": moving the DRF registration to " + s.renewedPcid() + " failed: " + e.getMessage());
+        }
+    }
+
+    // ---- no report: the download is given up ----
+
+    /**
+     * Gives up the downloads that waited longer than {@code download-ttl} for the device's report:
+     * the SHO is told the download failed (step 20 with success false, so it withdraws the MCIM from
+     * its HSS as for a failure report), then the session is closed EXPIRED and the PCID stays
+     * PROVISIONING, so the device can start over with a new bootstrap. TR 33.812 §5.1.3.6.2 has no
+     * timer here; without one, an MCIMobj whose report never comes would stay fetchable, and its MCIM
+     * registered at the SHO, for ever. A session whose report is being relayed right now is left to
+     * that report. If the SHO cannot be reached the session stays open and the next sweep tries again.
+     *
+     * @return how many sessions were given up
+     */
+    public int expireUnreported(Instant now) throws InterruptedException {
+        int n = 0;
+        for (DownloadSession s : sessions.unreported(now.minus(settings.downloadTtl()))) {
+            if (reporting.putIfAbsent(s.objectId(), Boolean.TRUE) != null) {
+                continue;
+            }
+            try {
+                if (expire(s, now)) {
+                    n++;
+                }
+            } finally {
+                reporting.remove(s.objectId());
+            }
+        }
+        return n;
+    }
+
+    private boolean expire(DownloadSession stale, Instant now) throws InterruptedException {
+        // Read again under the report lock: another DPF member (shared store) may have closed it.
+        DownloadSession s = sessions.find(stale.objectId()).orElse(null);
+        if (s == null || s.state() != DownloadSession.State.DELIVERED) {
+            return false;
+        }
+        String why = "download-expired: no report from the device within " + settings.downloadTtl();
+        DpfSettings.Sho target = settings.shos().get(s.shoId());
+        if (target != null) {
+            Map<String, Object> req = new LinkedHashMap<>();
+            req.put("objectId", s.objectId());
+            req.put("treId", s.treId());
+            req.put("success", false);
+            req.put("detail", why);
+            Timer.Sample sample = Timer.start(meters);
+            String outcome = "ok";
+            try {
+                sho.post(target.url().resolve("/sho/v1/report"), req);
+            } catch (ShoClient.ShoException e) {
+                boolean closedThere = e.status() == 404 && e.answer() != null && "unknown-object".equals(e.answer().path("error").asText());
+                outcome = closedThere ? "unknown-object" : e.reason();
+                if (!closedThere) {
+                    // Unreachable or failing SHO: keep the session open; the next sweep tries again.
+                    LOG.warning("download " + s.objectId() + " of TRE " + s.treId() + " expired, but SHO " + target.id()
+                            + " could not be told (" + e.getMessage() + "); will retry");
+                    return false;
+                }
+                // The SHO has already closed this object (a report relayed by another DPF member, or
+                // an earlier sweep that stopped before writing the session): close it here too, unless
+                // that report's own update landed meanwhile.
+                if (sessions.find(s.objectId()).map(x -> x.state() != DownloadSession.State.DELIVERED).orElse(true)) {
+                    return false;
+                }
+            } finally {
+                sample.stop(meters.timer("dpf.sho.call", "call", "expire", "sho", target.id(), "outcome", outcome));
+            }
+        } else {
+            LOG.warning("download " + s.objectId() + " expired; its SHO " + s.shoId() + " is no longer configured and was not told");
+        }
+        sessions.update(s.expire(now, why));
+        if (s.pcid() != null) {
+            pcids.provisioned(s.pcid(), false, now);
+        }
+        meters.counter("dpf.expired", "sho", s.shoId() == null ? "?" : s.shoId()).increment();
+        LOG.info("download " + s.objectId() + " of TRE " + s.treId() + " expired without a report; SHO told");
+        return true;
+    }
+
+    private static void refuseExpired(DownloadSession s) {
+        if (s.state() == DownloadSession.State.EXPIRED) {
+            throw new HttpException(410, "session-expired", "no report came in time and this download was given up; "
+                    + "get a new bootstrap from the DRF and start over");
         }
     }
 

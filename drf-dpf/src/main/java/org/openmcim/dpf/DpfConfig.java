@@ -59,6 +59,14 @@ public record DpfConfig(InetSocketAddress listen, Credential tls, DpfSettings se
         if (call.isZero() || call.isNegative() || call.compareTo(Duration.ofMinutes(5)) > 0) {
             throw root.error("sho-timeout", "must be positive and at most 5m");
         }
+        // A delivered MCIMobj waits this long for the device's report (step 19); then the DPF tells the
+        // SHO it failed. At least the SHO call timeout (a report in flight must not be overtaken) and
+        // at most a week (the SHO keeps the MCIM in its HSS, unusable, until then).
+        Duration downloadTtl = root.duration("download-ttl", DpfSettings.DEFAULT_DOWNLOAD_TTL);
+        if (downloadTtl.compareTo(Duration.ofMinutes(1)) < 0 || downloadTtl.compareTo(Duration.ofDays(7)) > 0
+                || downloadTtl.compareTo(call) <= 0) {
+            throw root.error("download-ttl", "must be between 1m and 7d, and longer than sho-timeout");
+        }
         DpfSettings.RenewalSigner renewal = null;
         if (root.has("pcid-renewal")) {
             ConfigNode r = root.child("pcid-renewal");
@@ -78,7 +86,7 @@ public record DpfConfig(InetSocketAddress listen, Credential tls, DpfSettings se
         ConfigFiles.Limits limits = ConfigFiles.Limits.from(root, 64 * 1024);
         Optional<InetSocketAddress> metrics = root.has("metrics") ? Optional.of(root.hostPort("metrics")) : Optional.empty();
         root.rejectUnknownKeys();
-        return new DpfConfig(listen, tls.credential(), new DpfSettings(roRoots, supplierRoots, shos, maxAge, renewal), state, connect, call,
+        return new DpfConfig(listen, tls.credential(), new DpfSettings(roRoots, supplierRoots, shos, maxAge, renewal, downloadTtl), state, connect, call,
                 limits, metrics, tls.provider());
     }
 }

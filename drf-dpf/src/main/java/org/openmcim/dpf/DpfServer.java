@@ -47,11 +47,13 @@ public final class DpfServer implements AutoCloseable {
         ShoClient sho = new ShoClient(TlsContexts.client(cfg.tls(), shoRoots, cfg.tlsProvider().effective("dpf")), cfg.shoConnectTimeout(),
                 cfg.shoTimeout());
         Dpf dpf = new Dpf(cfg.settings(), ledger, sessions, sho, pcids, clock, random, meters);
+        // The DRF's registry lives in the same state (state-dir or store cluster): renewals move it.
+        dpf.followRenewalsIn(new org.openmcim.drf.Registry(tables.apply("registry")));
         JsonHttpServer http = dpf.routes(JsonHttpServer.builder("dpf").meters(meters).maxBody(cfg.limits().maxBody())
                         .workers(cfg.limits().workers(), cfg.limits().queue())
                         .tls(TlsContexts.server(cfg.tls(), List.of(), false, cfg.tlsProvider().effective("dpf"))))
                 .start(cfg.listen());
-        return new DpfServer(dpf, http, StateExpiry.dpf(sessions, ledger, clock), sho);
+        return new DpfServer(dpf, http, StateExpiry.dpf(dpf, sessions, ledger, clock), sho);
     }
 
     public Dpf dpf() {

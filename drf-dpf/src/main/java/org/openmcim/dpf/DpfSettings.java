@@ -16,9 +16,14 @@ import java.util.Map;
  * @param requestMaxAge freshness of a device's signed download request
  * @param renewal       who signs renewed PCIDs the DPF adds to MCIM packages (TR §5.1.3.7.4.3 NOTE 2),
  *                      or null: then none is added and renewals wait for a DPF that has one
+ * @param downloadTtl   how long a delivered MCIMobj waits for the device's report (step 19) before the
+ *                      DPF gives the download up and tells the SHO it failed ({@link DownloadSession.State#EXPIRED})
  */
 public record DpfSettings(List<X509Certificate> roRoots, List<X509Certificate> supplierRoots, Map<String, Sho> shos,
-                          Duration requestMaxAge, RenewalSigner renewal) {
+                          Duration requestMaxAge, RenewalSigner renewal, Duration downloadTtl) {
+    /** {@code download-ttl} when the configuration does not say. */
+    public static final Duration DEFAULT_DOWNLOAD_TTL = Duration.ofHours(1);
+
     public record Sho(String id, URI url, X509Certificate root) {
     }
 
@@ -33,15 +38,25 @@ public record DpfSettings(List<X509Certificate> roRoots, List<X509Certificate> s
         }
     }
 
-    /** Without a renewal signer. */
+    /** Without a renewal signer, with the default download TTL. */
     public DpfSettings(List<X509Certificate> roRoots, List<X509Certificate> supplierRoots, Map<String, Sho> shos,
                        Duration requestMaxAge) {
         this(roRoots, supplierRoots, shos, requestMaxAge, null);
+    }
+
+    /** With the default download TTL. */
+    public DpfSettings(List<X509Certificate> roRoots, List<X509Certificate> supplierRoots, Map<String, Sho> shos,
+                       Duration requestMaxAge, RenewalSigner renewal) {
+        this(roRoots, supplierRoots, shos, requestMaxAge, renewal, DEFAULT_DOWNLOAD_TTL);
     }
 
     public DpfSettings {
         roRoots = List.copyOf(roRoots);
         supplierRoots = List.copyOf(supplierRoots);
         shos = Map.copyOf(shos);
+        java.util.Objects.requireNonNull(downloadTtl, "downloadTtl");
+        if (downloadTtl.isZero() || downloadTtl.isNegative()) {
+            throw new IllegalArgumentException("downloadTtl must be positive");
+        }
     }
 }

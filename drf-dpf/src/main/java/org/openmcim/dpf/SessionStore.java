@@ -55,6 +55,24 @@ public final class SessionStore {
     }
 
     /**
+     * Sessions still waiting for the device's report (DELIVERED) that were created before
+     * {@code createdBefore}: what the DPF's sweep gives up ({@link Dpf#expireUnreported}). A full scan,
+     * like {@link #expireClosed}; it runs every few minutes off the event loops.
+     */
+    public List<DownloadSession> unreported(Instant createdBefore) {
+        List<DownloadSession> out = new ArrayList<>();
+        for (String k : records.keys()) {
+            try {
+                find(k).filter(s -> s.state() == DownloadSession.State.DELIVERED && s.createdAt().isBefore(createdBefore))
+                        .ifPresent(out::add);
+            } catch (RuntimeException e) {
+                // a corrupt record stays for an operator to look at
+            }
+        }
+        return out;
+    }
+
+    /**
      * Forgets the closed sessions (the device reported, the SHO was told) once both their close and
      * their bootstrap's expiry lie more than {@code margin} before {@code now}. Until then a late
      * repeat of the report or the download still finds its session and gets the same answer; after,
@@ -92,7 +110,7 @@ public final class SessionStore {
                 .put("treCertificate", s.treCertificate()).put("pcid", s.pcid()).put("nonce", s.nonce()).put("shoId", s.shoId())
                 .put("mcimObject", s.mcimObject()).put("state", s.state().name()).put("createdAt", s.createdAt().toString())
                 .put("closedAt", s.closedAt() == null ? null : s.closedAt().toString()).put("detail", s.detail())
-                .put("pcidRenewal", s.pcidRenewal());
+                .put("pcidRenewal", s.pcidRenewal()).put("renewedPcid", s.renewedPcid());
         try {
             return json.writeValueAsBytes(o);
         } catch (IOException e) {
@@ -107,7 +125,7 @@ public final class SessionStore {
                     text(o, "pcid"), text(o, "nonce"), text(o, "shoId"), o.path("mcimObject").asText(),
                     DownloadSession.State.valueOf(o.path("state").asText()), Instant.parse(o.path("createdAt").asText()),
                     o.hasNonNull("closedAt") ? Instant.parse(o.get("closedAt").asText()) : null, text(o, "detail"),
-                    text(o, "pcidRenewal")); // absent in sessions stored before renewals: none
+                    text(o, "pcidRenewal"), text(o, "renewedPcid")); // absent in sessions stored before renewals: none
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("corrupt session record", e);
         }

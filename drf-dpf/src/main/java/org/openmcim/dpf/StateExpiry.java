@@ -9,7 +9,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Forgets the DRF's and DPF's records that nothing can use any more: nonces whose bootstrap expired
+ * Forgets the DRF's and DPF's records that nothing can use any more (and gives up the DPF's downloads
+ * whose report never came, {@link Dpf#expireUnreported}): nonces whose bootstrap expired
  * ({@link NonceLedger#expire}) and closed download sessions of such bootstraps
  * ({@link SessionStore#expireClosed}), {@link #MARGIN} after the expiry. Without it the nonce tables
  * and the sessions grow with every bootstrap, in the state directory or the store cluster, for ever.
@@ -48,9 +49,19 @@ public final class StateExpiry implements AutoCloseable {
         return new StateExpiry("drf", () -> log("drf", 0, ledger.expire(clock.instant(), MARGIN)));
     }
 
-    /** The DPF's sweep: its closed sessions (while the ledger still knows their bootstraps' expiry), then the ledger. */
-    public static StateExpiry dpf(SessionStore sessions, NonceLedger ledger, Clock clock) {
+    /**
+     * The DPF's sweep: first the downloads whose report never came ({@link Dpf#expireUnreported}: the
+     * SHO is told, the session closes EXPIRED), then its closed sessions (while the ledger still knows
+     * their bootstraps' expiry), then the ledger.
+     */
+    public static StateExpiry dpf(Dpf dpf, SessionStore sessions, NonceLedger ledger, Clock clock) {
         return new StateExpiry("dpf", () -> {
+            try {
+                dpf.expireUnreported(clock.instant());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // closing: the timer is shutting down
+                return;
+            }
             int s = sessions.expireClosed(clock.instant(), MARGIN, nonce -> ledger.find(nonce).map(NonceLedger.Issued::expiresAt));
             log("dpf", s, ledger.expire(clock.instant(), MARGIN));
         });

@@ -64,9 +64,10 @@ public final class DrfCommand implements Callable<Integer> {
         return StateStore.serve(cfg.state(), runtime, state -> {
             DrfServer server = DrfServer.start(cfg, state.tables(), runtime.clock(), runtime.random(), meters);
             // With a Hazelcast store the DRF reaches the ICF's PCID records through its member, as the
-            // DPF does for PROVISIONING/RETIRED; with a directory store it cannot (PcidLifecycle.none()),
-            // and nothing re-issues the PCID yet (the ICF's admin API has no such route).
-            server.drf().reissuePcidOnRevert(state.pcids());
+            // DPF does for PROVISIONING/RETIRED; with a directory store, through the ICF's admin API
+            // when icf-admin: names it (else nothing re-issues the PCID: PcidLifecycle.none()).
+            server.drf().reissuePcidOnRevert(cfg.icfAdmin()
+                    .<org.openmcim.dpf.PcidLifecycle>map(a -> new IcfAdminPcids(a, cfg.tls(), meters)).orElse(state.pcids()));
             return server;
         });
     }

@@ -30,10 +30,23 @@ import org.openmcim.wire.bootstrap.BootstrapMessage;
  * @param state           where the registry and the nonce ledger live ({@code store:}, {@code state-dir}; shared with the DPF)
  * @param registrations   static registrations, e.g. PCIDs whose SHO is the RO itself (keepImsi)
  * @param tlsProvider     the TLS stack of both listeners ({@code tls.provider})
+ * @param icfAdmin        the ICF's admin API, where a DRF on a state directory re-issues a PCID after a
+ *                        revert to the pristine state ({@code icf-admin:}); empty: no such call
  */
 public record DrfConfig(InetSocketAddress deviceListen, InetSocketAddress operatorListen, Credential tls, Credential signer,
                         DrfSettings settings, StateStore.Config state, List<Registration> registrations, ConfigFiles.Limits limits,
-                        Optional<InetSocketAddress> metrics, org.openmcim.pki.TlsProvider tlsProvider) {
+                        Optional<InetSocketAddress> metrics, org.openmcim.pki.TlsProvider tlsProvider, Optional<IcfAdmin> icfAdmin) {
+
+    /**
+     * {@code icf-admin: {url, roots, timeout}}: the RO's ICF admin API (docs/icf-admin-api.md,
+     * {@code POST /icf/v1/subscribers/{imsi}/reissue}), reached with the DRF's own TLS certificate,
+     * which the ICF lists in {@code admin.reissuers}.
+     */
+    public record IcfAdmin(URI url, List<X509Certificate> roots, Duration timeout) {
+        public IcfAdmin {
+            roots = List.copyOf(roots);
+        }
+    }
 
     public static DrfConfig load(Path file) {
         return from(ConfigNode.load(file), file.toAbsolutePath().getParent());
@@ -117,12 +130,29 @@ public record DrfConfig(InetSocketAddress deviceListen, InetSocketAddress operat
             }
             n.rejectUnknownKeys();
         }
+        Optional<IcfAdmin> icfAdmin = Optional.empty();
+        Optional<ConfigNode> an = root.optionalChild("icf-admin");
+        if (an.isPresent()) {
+            ConfigNode n = an.get();
+            if (state.type() != StateStore.Type.DIRECTORY) {
+                throw root.error("icf-admin", "only with store type directory: a DRF in the store cluster re-issues PCIDs itself");
+            }
+            URI url = ConfigFiles.https(n, "url");
+            List<X509Certificate> roots = ConfigFiles.roots(n, "roots", base);
+            Duration timeout = n.duration("timeout", Duration.ofSeconds(5));
+            if (timeout.isZero() || timeout.isNegative() || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw n.error("timeout", "must be positive and at most 1m");
+            }
+            n.rejectUnknownKeys();
+            icfAdmin = Optional.of(new IcfAdmin(url, roots, timeout));
+        }
         ConfigFiles.Limits limits = ConfigFiles.Limits.from(root, 16 * 1024);
         Optional<InetSocketAddress> metrics = root.has("metrics") ? Optional.of(root.hostPort("metrics")) : Optional.empty();
         root.rejectUnknownKeys();
         DrfSettings settings = new DrfSettings(roId, shoRoots, shoNames, supplierRoots, defaultDpf, apn, pdnType, lifetime, attachValidity,
                 maxAge, non3gpp, push, icf);
-        return new DrfConfig(device, operator, tls.credential(), signer, settings, state, List.copyOf(regs), limits, metrics, tls.provider());
+        return new DrfConfig(device, operator, tls.credential(), signer, settings, state, List.copyOf(regs), limits, metrics, tls.provider(),
+                icfAdmin);
     }
 
     /**

@@ -52,6 +52,25 @@ public final class Registry {
         return old;
     }
 
+    /**
+     * Moves the registration of {@code from} to {@code to} (a renewed PCID, TR §5.1.3.7.4.3 NOTE 2):
+     * the same TRE, SHO, DPF and applications under the new PCID, and none under the old one, which
+     * the ICF no longer serves. A registration already under {@code to} (its SHO registered it) is
+     * kept. Returns false when {@code from} has none.
+     */
+    public synchronized boolean move(String from, String to, Instant at) {
+        Optional<Registration> old = find(from);
+        if (old.isEmpty()) {
+            return false;
+        }
+        if (find(to).isEmpty()) {
+            Registration r = old.get();
+            put(new Registration(to, r.treId(), r.shoId(), r.shoName(), r.shoUrl(), r.dpfUrl(), r.operation(), r.applications(), at));
+        }
+        records.remove(from);
+        return true;
+    }
+
     private Registration parse(byte[] b) {
         try {
             JsonNode o = json.readTree(b);

@@ -153,7 +153,7 @@ class AttachEventsOverNetworkTest {
     /** The configuration with its listeners on the given ports (0: ephemeral). */
     static DrfConfig onPorts(DrfConfig c, int devicePort, int operatorPort) {
         return new DrfConfig(new InetSocketAddress("127.0.0.1", devicePort), new InetSocketAddress("127.0.0.1", operatorPort), c.tls(),
-                c.signer(), c.settings(), c.state(), c.registrations(), c.limits(), Optional.empty(), c.tlsProvider());
+                c.signer(), c.settings(), c.state(), c.registrations(), c.limits(), Optional.empty(), c.tlsProvider(), c.icfAdmin());
     }
 
     void startDrf(int operatorPort) throws Exception {

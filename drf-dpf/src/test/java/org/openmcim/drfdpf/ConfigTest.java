@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -65,6 +66,7 @@ class ConfigTest {
         DpfConfig dpf = DpfConfig.load(write("dpf.yaml", dpfYaml));
         assertEquals(2, dpf.settings().shos().size());
         assertEquals(Duration.ofSeconds(15), dpf.shoTimeout());
+        assertEquals(Duration.ofHours(1), dpf.settings().downloadTtl());
         assertEquals(StateStore.Type.DIRECTORY, drf.state().type(), "state-dir stays the default");
         assertEquals(drf.state().stateDir(), dpf.state().stateDir(), "DRF and DPF share the nonce ledger");
         // Step 6 across processes: the ICF (config/icf.yaml's drf section) posts with the PKI's icf certificate.
@@ -205,6 +207,11 @@ class ConfigTest {
         }
         Path p = write("bad-dpf.yaml", dpfYaml.replace("sho-timeout: 15s", "sho-timeout: 0s"));
         assertTrue(assertThrows(ConfigException.class, () -> DpfConfig.load(p)).getMessage().contains("sho-timeout"));
+        for (String ttl : List.of("30s", "8d", "10s")) {
+            Path t = write("bad-dpf-ttl.yaml", dpfYaml.replace("download-ttl: 1h", "download-ttl: " + ttl));
+            String m = assertThrows(ConfigException.class, () -> DpfConfig.load(t), ttl).getMessage();
+            assertTrue(m.contains("download-ttl: must be between 1m and 7d"), m);
+        }
         Path q = write("bad-dpf2.yaml", dpfYaml.replace("../.work/pki/dpf.key", "../.work/pki/nope.key"));
         assertTrue(assertThrows(ConfigException.class, () -> DpfConfig.load(q)).getMessage().contains(": tls: cannot read"));
     }

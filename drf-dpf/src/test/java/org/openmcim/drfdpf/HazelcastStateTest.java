@@ -197,7 +197,7 @@ class HazelcastStateTest {
                 "treCertificate", Base64.getEncoder().encodeToString(tre.certificate().getEncoded()));
     }
 
-    private static int[] freePorts(int n) throws Exception {
+    static int[] freePorts(int n) throws Exception {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {

@@ -121,6 +121,7 @@ public final class Lab implements AutoCloseable {
         this.shoClient = new ShoClient(TlsContexts.client(pki.credential("dpf"), List.of(pki.root("sho1-root"), pki.root("sho2-root"))),
                 Duration.ofSeconds(2), shoTimeout);
         this.dpf = new Dpf(s, dpfLedger, sessions, shoClient, PcidLifecycle.of(icfStore), clock, random, meters);
+        dpf.followRenewalsIn(stateDir == null ? registry : new Registry(records("registry"))); // as DpfServer does
         this.dpfServer = dpf.routes(JsonHttpServer.builder("dpf").maxBody(64 * 1024)
                 .tls(TlsContexts.server(pki.credential("dpf"), List.of(), false))).start(new InetSocketAddress("127.0.0.1", 0));
     }

@@ -83,31 +83,7 @@ class PcidRenewalFlowTest {
         lab = new Lab(pki, null, new DrfSettings.Push(false, 0, "/openmcim/bootstrap", Duration.ofSeconds(2)), false,
                 Duration.ofSeconds(5));
         Path cfgFile = tmp.resolve("icf.yaml");
-        Files.writeString(cfgFile, """
-                mode: icf
-                identities:
-                  - host: hss.localdomain
-                    realm: localdomain
-                    listen: 127.0.0.1:%d
-                    applications: [s6a]
-                peers:
-                  - host: mme.localdomain
-                    realm: localdomain
-                imsi-ranges: ["00101"]
-                sqn:
-                  ind-bits: 5
-                subscription-profile:
-                  apn: provisioning
-                  pdn-type: ipv4
-                  qci: 9
-                  arp: {priority: 8, preemption-capability: false, preemption-vulnerability: true}
-                  ambr: {uplink: 1000000, downlink: 1000000}
-                admin:
-                  listen: 127.0.0.1:%d
-                  tls: {certificate: pki/icf.crt, key: pki/icf.key}
-                  roots: [pki/ro-root.crt]
-                  names: [ro-admin]
-                """.formatted(freePort(), freePort()));
+        Files.writeString(cfgFile, org.openmcim.icf.IcfFixtures.icfYaml(freePort()) + org.openmcim.icf.IcfFixtures.adminYaml(freePort(), "pki"));
         IcfConfig cfg = IcfConfig.load(cfgFile);
         // The ICF serves the same store the DPF moves (the RO's store, as with store type hazelcast).
         icf = IcfServer.start(cfg, lab.icfStore, new SimpleMeterRegistry(), java.time.Clock.systemUTC(), new SecureRandom());
@@ -199,6 +175,11 @@ class PcidRenewalFlowTest {
         assertEquals(CredentialState.REPLACED, lab.icfStore.find(OLD).orElseThrow().state());
         assertTrue(lab.icfStore.pendingRenewal(OLD).isEmpty());
         assertEquals(CredentialState.ISSUED, lab.icfStore.find(fresh).orElseThrow().state());
+        // The DRF's registration follows the renewal: same TRE and SHO under the new PCID, none under the old.
+        var moved = lab.registry.find(fresh).orElseThrow(() -> new AssertionError("no DRF registration under the renewed PCID"));
+        assertEquals("sho1", moved.shoId());
+        assertEquals("tre-0001", moved.treId());
+        assertTrue(lab.registry.find(OLD).isEmpty(), "the replaced PCID's registration is gone");
 
         // Later the device reverts to the pristine state (§5.1.3.7.4.3) and attaches with its PCID credential: the new one.
         tre.revertToPristine();
@@ -217,6 +198,11 @@ class PcidRenewalFlowTest {
             assertNotEquals(ResultCode.DIAMETER_SUCCESS, refused.resultCode());
             assertEquals(ExperimentalResultCode.DIAMETER_ERROR_UNKNOWN_EPS_SUBSCRIPTION, experimentalCode(refused));
         }
+        // The ICF reports the new PCID attached (Gx): the DRF knows where it provisions (no "unregistered").
+        assertEquals(Drf.AttachOutcome.KEPT,
+                lab.drf.attach(fresh, InetAddress.getLoopbackAddress(), lab.clock.instant()).get(10, TimeUnit.SECONDS));
+        Lab.Answer pulledAgain = lab.pull(lab.tre, fresh, lab.clock.instant());
+        assertEquals(200, pulledAgain.status(), String.valueOf(pulledAgain.body()));
         // And the RO cannot renew a replaced PCID again.
         HttpResponse<String> replaced = ro.send(HttpRequest.newBuilder(renewUri).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -41,6 +41,8 @@ public final class TestSho implements AutoCloseable {
     /** Test knobs: answer slowly, or hand out the previous object again. */
     public volatile Duration delay = Duration.ZERO;
     public volatile boolean repeatLastObject;
+    /** Test knob: refuse reports with 503, as an SHO in trouble would. */
+    public volatile boolean failReports;
     private volatile Map<String, Object> last;
     private final JsonHttpServer server;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -96,6 +98,9 @@ public final class TestSho implements AutoCloseable {
 
     private JsonHttpServer.Response report(JsonHttpServer.Request r) {
         JsonNode b = JsonHttpServer.json(r);
+        if (failReports) {
+            throw new JsonHttpServer.HttpException(503, "unavailable", "try later");
+        }
         String imsi = imsiByObject.get(b.path("objectId").asText());
         if (imsi == null) {
             throw new JsonHttpServer.HttpException(404, "unknown-object", "not ours");

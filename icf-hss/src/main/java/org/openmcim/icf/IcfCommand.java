@@ -23,6 +23,7 @@ import org.openmcim.icf.drf.DrfAttachEvents;
 import org.openmcim.icf.gx.AttachEvents;
 import org.openmcim.metrics.PrometheusEndpoint;
 import org.openmcim.service.ServiceLifetime;
+import org.openmcim.service.StartUp;
 import org.openmcim.store.CredentialStore;
 import org.openmcim.store.InMemoryCredentialStore;
 import org.openmcim.store.KeyCipher;
@@ -62,6 +63,14 @@ public final class IcfCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         IcfConfig cfg = IcfConfig.load(config);
+        // Whatever starts below is closed again if a later step fails (a missing certificate, a port
+        // in use): a store member left running would keep the JVM alive after the error.
+        try (StartUp up = new StartUp()) {
+            return run(out, cfg, up);
+        }
+    }
+
+    private int run(PrintWriter out, IcfConfig cfg, StartUp up) throws Exception {
         Path base = config.toAbsolutePath().getParent();
         StoreMember member = null;
         CredentialStore store;
@@ -79,8 +88,8 @@ public final class IcfCommand implements Callable<Integer> {
             }
             byte[] kek = sc.loadKek(storeFile.toAbsolutePath().getParent(), System::getenv);
             try {
-                member = StoreMember.start(sc.clusterSettings(Map.of()), sc.databaseSettings(System::getenv),
-                        new KeyCipher(kek, new SecureRandom()), sc.sqnLease(), sc.sqnBlock());
+                member = up.started(StoreMember.start(sc.clusterSettings(Map.of()), sc.databaseSettings(System::getenv),
+                        new KeyCipher(kek, new SecureRandom()), sc.sqnLease(), sc.sqnBlock()));
             } finally {
                 Arrays.fill(kek, (byte) 0);
             }
@@ -125,17 +134,18 @@ public final class IcfCommand implements Callable<Integer> {
             throw new ConfigException(config + ": " + e.getMessage() + " (run 'openmcim pki init' for the development PKI)", e);
         }
         PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
-        PrometheusEndpoint metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
+        PrometheusEndpoint metrics = cfg.metrics().isPresent() ? up.started(PrometheusEndpoint.start(registry, cfg.metrics().get())) : null;
         Clock clock = Clock.systemUTC();
         DrfAttachEvents drf = drfTls == null ? null
-                : DrfAttachEvents.start(DrfAttachEvents.Settings.of(cfg.drf().get()), drfTls, registry, clock);
+                : up.started(DrfAttachEvents.start(DrfAttachEvents.Settings.of(cfg.drf().get()), drfTls, registry, clock));
         ChtifClient chtif = chtifTls == null ? null
-                : ChtifClient.start(ChtifClient.Settings.of(cfg.chtif().get(), origin.profile()), chtifTls, store, registry, clock);
+                : up.started(ChtifClient.start(ChtifClient.Settings.of(cfg.chtif().get(), origin.profile()), chtifTls, store, registry, clock));
         SecureRandom random = new SecureRandom();
-        IcfServer server = IcfServer.start(cfg, store, registry, clock, random, drf == null ? AttachEvents.NONE : drf,
-                chtif == null ? CredentialFetch.NONE : chtif);
+        IcfServer server = up.started(IcfServer.start(cfg, store, registry, clock, random, drf == null ? AttachEvents.NONE : drf,
+                chtif == null ? CredentialFetch.NONE : chtif));
         JsonHttpServer admin = adminTls == null ? null
-                : new AdminApi(cfg, store, server.pcidRetirement(), origin, clock, random).start(adminTls);
+                : up.started(new AdminApi(cfg, store, server.pcidRetirement(), origin, clock, random).start(adminTls));
+        up.succeeded();
         for (int i = 0; i < cfg.identities().size(); i++) {
             IcfConfig.Identity id = cfg.identities().get(i);
             out.println(id.host() + " (" + cfg.mode().name().toLowerCase(java.util.Locale.ROOT) + ") listening on "

@@ -81,15 +81,10 @@ class AdminApiTest {
 
     /** The ICF test configuration with an admin section; {@code extra} is appended to it (e.g. a chtif section). */
     static String yaml(int diameterPort, int adminPort, String extra) {
-        return IcfServerTest.yaml(diameterPort) + """
-                admin:
-                  listen: 127.0.0.1:%d
-                  tls: {certificate: pki/icf.crt, key: pki/icf.key}
-                  roots: [pki/ro-root.crt]
-                  names: [ro-admin]
+        return IcfServerTest.yaml(diameterPort) + IcfFixtures.adminYaml(adminPort, "pki") + """
                   max-body: 4096
                   max-issue: 50
-                """.formatted(adminPort) + extra;
+                """ + extra;
     }
 
     static IcfConfig config(String yaml) {
@@ -381,5 +376,46 @@ class AdminApiTest {
         assertReason(post("/icf/v1/subscribers/001010000000999/revoke", null, null), 404, "unknown-subscriber");
         assertReason(post("/icf/v1/subscribers/x/revoke", null, null), 400, "bad-imsi");
         assertReason(send(client, "GET", "/icf/v1/subscribers/" + IMSI + "/revoke", null, null, null), 405, "method-not-allowed");
+    }
+
+    /**
+     * TR 33.812 §5.1.3.7.4.3 step 2: a RETIRED PCID is re-issued (ISSUED, vectors again) by an
+     * administrator or by a CN in admin.reissuers — the DRF, for which no other route opens; again is
+     * 200 with previous ISSUED; other states 409 and unchanged.
+     */
+    @Test
+    void reissueBringsARetiredPcidBackAndTheDrfMayDoOnlyThat() throws Exception {
+        store.transition(IMSI, CredentialState.ATTACHED, NOW);
+        store.transition(IMSI, CredentialState.RETIRED, NOW);
+        // One MME connection throughout: the test client numbers End-to-End ids per connection, and a
+        // second connection would repeat them (a duplicate to the ICF, RFC 6733 §6.1.3).
+        try (DiameterTestClient mme = openMme()) {
+            assertEquals(5420, IcfServerTest.experimentalCode(mme.exchange(mme.air(IMSI, 1, IcfServerTest.VISITED, null))));
+            HttpClient drf = client("drf");
+            HttpResponse<String> r = send(drf, "POST", "/icf/v1/subscribers/" + IMSI + "/reissue", null, null, null);
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals("ISSUED", json(r).path("state").asText());
+            assertEquals("RETIRED", json(r).path("previous").asText());
+            assertEquals(CredentialState.ISSUED, store.find(IMSI).orElseThrow().state());
+            assertEquals(ResultCode.DIAMETER_SUCCESS, mme.exchange(mme.air(IMSI, 1, IcfServerTest.VISITED, null)).resultCode(),
+                    "served again");
+        }
+        HttpClient drf = client("drf");
+        String path = "/icf/v1/subscribers/" + IMSI + "/reissue";
+        HttpResponse<String> again = post(path, null, null); // an administrator, after a lost answer
+        assertEquals(200, again.statusCode(), again.body());
+        assertEquals("ISSUED", json(again).path("previous").asText());
+
+        // The DRF's certificate opens the reissue route only.
+        assertReason(send(drf, "GET", "/icf/v1/subscribers/" + IMSI, null, null, null), 403, "forbidden-peer");
+        assertReason(send(drf, "POST", "/icf/v1/subscribers/" + IMSI + "/revoke", null, null, null), 403, "forbidden-peer");
+        assertReason(send(drf, "POST", "/icf/v1/subscribers/" + IMSI + "/renew", null, null, null), 403, "forbidden-peer");
+        assertReason(send(client("dpf"), "POST", path, null, null, null), 403, "forbidden-peer");
+
+        store.transition(IMSI, CredentialState.REVOKED, NOW);
+        assertReason(send(drf, "POST", path, null, null, null), 409, "transition-not-allowed");
+        assertEquals(CredentialState.REVOKED, store.find(IMSI).orElseThrow().state());
+        assertReason(send(drf, "POST", "/icf/v1/subscribers/001010000000999/reissue", null, null, null), 404, "unknown-subscriber");
+        assertReason(send(drf, "POST", "/icf/v1/subscribers/12/reissue", null, null, null), 400, "bad-imsi");
     }
 }

@@ -61,28 +61,7 @@ class IcfServerTest {
     VectorFile.Vector set1 = VectorFile.load("vectors/milenage-ts35208.txt").get(0);
 
     static String yaml(int port) {
-        return """
-                mode: icf
-                identities:
-                  - host: hss.localdomain
-                    realm: localdomain
-                    listen: 127.0.0.1:%d
-                    applications: [s6a]
-                peers:
-                  - host: mme.localdomain
-                    realm: localdomain
-                imsi-ranges: ["00101"]
-                sqn:
-                  ind-bits: 5
-                  ind: {mme.localdomain: 3}
-                subscription-profile:
-                  apn: provisioning
-                  pdn-type: ipv4
-                  qci: 9
-                  arp: {priority: 8, preemption-capability: false, preemption-vulnerability: true}
-                  ambr: {uplink: 1000000, downlink: 1000000}
-                limits: {max-in-flight: 100, worker-threads: 2, max-vectors-per-request: 5}
-                """.formatted(port);
+        return IcfFixtures.icfYaml(port);
     }
 
     static int freePort() throws IOException {

@@ -92,4 +92,63 @@ class IcfCommandTest {
         assertTrue(r.err().contains("store.yaml: sqn.lease: 1000 SEQ values is more than half of Δ = 1999 ("
                 + small + ": sqn.delta)"), r.err());
     }
+
+    /**
+     * A start-up that fails after the store member joined — the metrics port taken, or the Diameter
+     * port taken after metrics started — closes the member and everything else again, and the command
+     * returns its error instead of leaving a Hazelcast member whose threads keep the JVM alive.
+     */
+    @Test
+    void aFailedStartLeavesNoStoreMemberOrListenerBehind(@TempDir Path dir) throws Exception {
+        for (String taken : new String[] {"metrics", "diameter"}) {
+            int[] ports = freePorts(3);
+            int clusterPort = ports[0];
+            int diameterPort = ports[1];
+            int metricsPort = ports[2];
+            Path d = Files.createDirectories(dir.resolve(taken));
+            Files.writeString(d.resolve("kek.hex"), "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n");
+            String store = Files.readString(repo().resolve("config/store.yaml"))
+                    .replace("port: 5701", "port: " + clusterPort).replace("- 127.0.0.1:5701", "- 127.0.0.1:" + clusterPort)
+                    .replace("jdbc:h2:file:./.work/store/credentials", "jdbc:h2:file:" + d.resolve("db/credentials"))
+                    .replace("  env: OPENMCIM_STORE_KEK", "  file: kek.hex");
+            Files.writeString(d.resolve("store.yaml"), store);
+            String icf = Files.readString(repo().resolve("config/icf.yaml"))
+                    .replace("  type: memory                    # memory", "  type: hazelcast\n  config: store.yaml\n  # memory")
+                    .replace("listen: 127.0.0.1:3868", "listen: 127.0.0.1:" + diameterPort)
+                    .replace("metrics: 127.0.0.1:9464", "metrics: 127.0.0.1:" + metricsPort);
+            icf = icf.substring(0, icf.indexOf("\ndrf:")) + "\n"; // no DRF, CHTIF or admin API: no PKI needed
+            Path f = d.resolve("icf.yaml");
+            Files.writeString(f, icf);
+            int takenPort = taken.equals("metrics") ? metricsPort : diameterPort;
+            try (java.net.ServerSocket occupied = new java.net.ServerSocket(takenPort, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+                AkaCommandTest.Run r = AkaCommandTest.run("icf", "--config", f.toString());
+                assertTrue(r.exit() != 0, taken + ": " + r.out() + r.err());
+                assertTrue(r.err().toLowerCase(java.util.Locale.ROOT).contains("already in use"), taken + ": " + r.err());
+            }
+            assertTrue(com.hazelcast.core.Hazelcast.getAllHazelcastInstances().isEmpty(), taken + ": the store member was shut down");
+            for (int port : ports) {
+                try (java.net.ServerSocket again = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+                    assertEquals(port, again.getLocalPort(), taken + ": port " + port + " is free again");
+                }
+            }
+        }
+    }
+
+    private static int[] freePorts(int n) throws java.io.IOException {
+        java.net.ServerSocket[] s = new java.net.ServerSocket[n];
+        try {
+            int[] out = new int[n];
+            for (int i = 0; i < n; i++) {
+                s[i] = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"));
+                out[i] = s[i].getLocalPort();
+            }
+            return out;
+        } finally {
+            for (java.net.ServerSocket x : s) {
+                if (x != null) {
+                    x.close();
+                }
+            }
+        }
+    }
 }

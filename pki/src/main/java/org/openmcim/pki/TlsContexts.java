@@ -8,7 +8,6 @@ import javax.net.ssl.SSLException;
 
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSslServerSessionContext;
-import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 
@@ -57,20 +56,14 @@ public final class TlsContexts {
     /**
      * Netty builds its OpenSSL contexts with {@code SSL_OP_NO_TICKET} (to match the JDK's session IDs),
      * and BoringSSL then sends no TLS 1.3 NewSessionTicket (RFC 8446 §4.6.1), so no client could
-     * resume. Setting ticket keys clears the option. The keys are random per context and live as long
-     * as it: a restarted service forgets them and its clients make a full handshake, as they do after
-     * a JDK server restarts. Resumption here is psk_dhe_ke only (the JDK client offers nothing else,
+     * resume. Setting ticket keys clears the option. The keys are random per context: a restarted
+     * service forgets them and its clients make a full handshake, as they do after a JDK server
+     * restarts. A listener ({@code JsonHttpServer}) replaces this first key and rotates from then on
+     * ({@link TicketKeyRotation}). Resumption here is psk_dhe_ke only (the JDK client offers nothing else,
      * RFC 8446 §4.2.9), so a fresh (EC)DHE still protects each connection's traffic keys.
      */
     private static void enableTickets(OpenSslServerSessionContext ctx) {
-        SecureRandom random = new SecureRandom();
-        byte[] name = new byte[16];
-        byte[] hmac = new byte[16];
-        byte[] aes = new byte[16];
-        random.nextBytes(name);
-        random.nextBytes(hmac);
-        random.nextBytes(aes);
-        ctx.setTicketKeys(new OpenSslSessionTicketKey(name, hmac, aes));
+        ctx.setTicketKeys(TicketKeyRotation.randomKey(new SecureRandom()));
     }
 
     /**

@@ -265,6 +265,7 @@ public final class JsonHttpServer implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     /** Completed TLS handshakes, full or resumed. */
     private final LongAdder handshakes = new LongAdder();
+    private final java.util.Optional<org.openmcim.pki.TicketKeyRotation> ticketKeys;
     /** The meters registered for this listener, removed again on {@link #close()} (a restarted service registers its own). */
     private final List<io.micrometer.core.instrument.Meter> meters = new ArrayList<>();
     private MeterRegistry registry;
@@ -276,6 +277,7 @@ public final class JsonHttpServer implements AutoCloseable {
         b.templates.forEach((path, byMethod) -> byPath.add(new Template(path.split("/", -1), Map.copyOf(byMethod))));
         this.templates = List.copyOf(byPath);
         this.tls = b.tls;
+        this.ticketKeys = org.openmcim.pki.TicketKeyRotation.of(b.tls, b.ticketKeyRotation);
         this.maxBody = b.maxBody;
         if (b.meters != null && b.tls != null) {
             registerTlsMeters(b.meters, b.name);
@@ -300,6 +302,7 @@ public final class JsonHttpServer implements AutoCloseable {
         private int maxBody = 64 * 1024;
         private int workers = 4;
         private int queue = 1000;
+        private java.time.Duration ticketKeyRotation = org.openmcim.pki.TicketKeyRotation.DEFAULT_PERIOD;
 
         private Builder(String name) {
             this.name = name;
@@ -335,6 +338,15 @@ public final class JsonHttpServer implements AutoCloseable {
         /** TLS (from {@code org.openmcim.pki.TlsContexts.server}); without it, plain HTTP (tests of the shell only). */
         public Builder tls(SslContext tls) {
             this.tls = tls;
+            return this;
+        }
+
+        /**
+         * How often an OpenSSL listener rotates its TLS 1.3 ticket keys ({@link org.openmcim.pki.TicketKeyRotation});
+         * default one hour. No effect on the JDK stack.
+         */
+        public Builder ticketKeyRotation(java.time.Duration period) {
+            this.ticketKeyRotation = period;
             return this;
         }
 
@@ -394,6 +406,14 @@ public final class JsonHttpServer implements AutoCloseable {
                         ch.pipeline().addLast(new Dispatch());
                     }
                 }).bind(to).sync().channel();
+        // On the listener's own event loop: setting the keys is one quick native call, and the
+        // schedule ends with the group on close().
+        ticketKeys.ifPresent(k -> group.scheduleAtFixedRate(k::rotate, k.period().toMillis(), k.period().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** This listener's ticket-key rotation; empty without TLS or on the JDK stack. */
+    public java.util.Optional<org.openmcim.pki.TicketKeyRotation> ticketKeyRotation() {
+        return ticketKeys;
     }
 
     public InetSocketAddress address() {
@@ -408,9 +428,16 @@ public final class JsonHttpServer implements AutoCloseable {
     /**
      * Of {@link #tlsHandshakes()}, those that resumed a session with one of this listener's TLS 1.3
      * tickets (RFC 8446 §2.2), as BoringSSL counts them; -1 on the JDK stack, which does not say.
+     * netty-tcnative counts a ticket under the current key as a "resume" and one under the previous
+     * key, after a rotation, as a "renew" (it resumes too, and the client gets a ticket under the
+     * current key): both are resumptions here.
      */
     public long tlsResumed() {
-        return tls != null && tls.sessionContext() instanceof OpenSslSessionContext o ? o.stats().ticketKeyResume() : -1;
+        if (tls != null && tls.sessionContext() instanceof OpenSslSessionContext o) {
+            var stats = o.stats();
+            return stats.ticketKeyResume() + stats.ticketKeyRenew();
+        }
+        return -1;
     }
 
     private void registerTlsMeters(MeterRegistry to, String name) {

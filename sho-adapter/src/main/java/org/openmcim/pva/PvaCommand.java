@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import org.openmcim.metrics.PrometheusEndpoint;
 import org.openmcim.service.ServiceLifetime;
+import org.openmcim.service.StartUp;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
@@ -40,8 +41,13 @@ public final class PvaCommand implements Callable<Integer> {
             return 0;
         }
         PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
-        PrometheusEndpoint metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
-        PvaService pva = PvaService.start(settings, validation, issuer, registry, Clock.systemUTC());
+        PrometheusEndpoint metrics;
+        PvaService pva;
+        try (StartUp up = new StartUp()) { // a failed start closes what started (the metrics server would keep the JVM alive)
+            metrics = cfg.metrics().isPresent() ? up.started(PrometheusEndpoint.start(registry, cfg.metrics().get())) : null;
+            pva = up.started(PvaService.start(settings, validation, issuer, registry, Clock.systemUTC()));
+            up.succeeded();
+        }
         out.println("pva listening on https://" + pva.address().getHostString() + ":" + pva.address().getPort() + "/pva/v1/");
         ServiceLifetime.untilStopped(out, metrics, "pva", pva, metrics);
         return 0;

@@ -16,6 +16,7 @@ import org.openmcim.icf.IcfServer;
 import org.openmcim.icf.config.IcfConfig;
 import org.openmcim.metrics.PrometheusEndpoint;
 import org.openmcim.service.ServiceLifetime;
+import org.openmcim.service.StartUp;
 import org.openmcim.pki.Credential;
 import org.openmcim.pki.TlsProvider;
 import org.openmcim.store.CredentialStore;
@@ -115,13 +116,24 @@ public final class ShoCommand implements Callable<Integer> {
     /** Starts everything {@code cfg} describes (validated beforehand by {@link #call()} or a test). */
     static Running launch(ShoConfig cfg, ShoService.Settings settings, IcfConfig hssConfig, StoreConfig storeConfig, Path storeFile, Clock clock,
                           SecureRandom random) throws Exception {
+        // Whatever starts is closed again if a later step fails (a port in use): a store member left
+        // running would keep the JVM alive after the error.
+        try (StartUp up = new StartUp()) {
+            Running run = launch(cfg, settings, hssConfig, storeConfig, storeFile, clock, random, up);
+            up.succeeded();
+            return run;
+        }
+    }
+
+    private static Running launch(ShoConfig cfg, ShoService.Settings settings, IcfConfig hssConfig, StoreConfig storeConfig, Path storeFile,
+                                  Clock clock, SecureRandom random, StartUp up) throws Exception {
         StoreMember member = null;
         CredentialStore store;
         if (storeConfig != null) {
             byte[] kek = storeConfig.loadKek(storeFile.toAbsolutePath().getParent(), System::getenv);
             try {
-                member = StoreMember.start(storeConfig.clusterSettings(Map.of()), storeConfig.databaseSettings(System::getenv),
-                        new KeyCipher(kek, random), storeConfig.sqnLease(), storeConfig.sqnBlock());
+                member = up.started(StoreMember.start(storeConfig.clusterSettings(Map.of()), storeConfig.databaseSettings(System::getenv),
+                        new KeyCipher(kek, random), storeConfig.sqnLease(), storeConfig.sqnBlock()));
             } finally {
                 Arrays.fill(kek, (byte) 0);
             }
@@ -130,15 +142,15 @@ public final class ShoCommand implements Callable<Integer> {
             store = new InMemoryCredentialStore();
         }
         PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
-        PrometheusEndpoint metrics = cfg.metrics().isPresent() ? PrometheusEndpoint.start(registry, cfg.metrics().get()) : null;
-        IcfServer hss = hssConfig == null ? null : IcfServer.start(hssConfig, store, registry, clock, random);
+        PrometheusEndpoint metrics = cfg.metrics().isPresent() ? up.started(PrometheusEndpoint.start(registry, cfg.metrics().get())) : null;
+        IcfServer hss = hssConfig == null ? null : up.started(IcfServer.start(hssConfig, store, registry, clock, random));
         Credential identity = settings.identity();
         McimIssuer issuer = new McimIssuer(store, cfg.imsiPrefix(), cfg.shoId(), identity, cfg.apn(), random, clock);
         // The operator hops on the same TLS stack as the listeners (tls.provider).
         TlsProvider tls = settings.tlsProvider().effective("sho-" + cfg.shoId());
         PvaClient pva = new PvaClient(cfg.pvaUrl(), identity, cfg.roots(cfg.pvaRoots()), clock, tls);
         DrfClient drf = cfg.drfUrl().map(u -> new DrfClient(u, operatorUrl(settings.listen()), identity, settings.roRoots(), tls)).orElse(null);
-        ShoService sho = ShoService.start(settings, issuer, pva, drf, registry, clock, random);
+        ShoService sho = up.started(ShoService.start(settings, issuer, pva, drf, registry, clock, random));
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sho-withdrawals");
             t.setDaemon(true);

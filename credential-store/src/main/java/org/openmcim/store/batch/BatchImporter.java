@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,34 +96,45 @@ public final class BatchImporter {
             return new Report(0, errors);
         }
 
+        // Lines are read in blocks; the lines of a block are checked and decoded in parallel (hex,
+        // lengths, durations: most of a large file's parsing), then taken in file order, so the
+        // duplicate check and the errors are exactly those of one pass over the file.
         Map<String, Integer> firstLine = new HashMap<>();
-        LinkedHashMap<String, Subscriber> batch = new LinkedHashMap<>();
-        Map<String, Integer> lineOf = new HashMap<>();
+        List<Subscriber> batch = new ArrayList<>();
         int lineNo = 1;
-        String line;
-        while ((line = in.readLine()) != null) {
-            lineNo++;
-            if (line.isBlank()) {
-                continue;
+        List<String> block = new ArrayList<>(PARSE_BLOCK);
+        boolean more = true;
+        while (more) {
+            block.clear();
+            String line;
+            while (block.size() < PARSE_BLOCK && (line = in.readLine()) != null) {
+                block.add(line);
             }
-            String[] f = line.split(",", -1);
-            if (f.length != names.length) {
-                errors.add(new LineError(lineNo, "expected " + names.length + " fields, found " + f.length));
-                continue;
+            more = block.size() == PARSE_BLOCK;
+            int first = lineNo + 1;
+            List<Parsed> parsed = java.util.stream.IntStream.range(0, block.size()).parallel()
+                    .mapToObj(i -> parse(block.get(i), names.length, col)).toList();
+            for (int i = 0; i < parsed.size(); i++) {
+                lineNo = first + i;
+                Parsed p = parsed.get(i);
+                if (p == null) {
+                    continue; // blank line
+                }
+                List<String> problems = p.problems();
+                if (p.imsi() != null) {
+                    Integer dup = firstLine.putIfAbsent(p.imsi(), lineNo);
+                    if (dup != null && Imsi.isValid(p.imsi())) {
+                        problems = new ArrayList<>(problems);
+                        problems.add("IMSI " + p.imsi() + " duplicates line " + dup);
+                    }
+                }
+                if (!problems.isEmpty()) {
+                    errors.add(new LineError(lineNo, String.join("; ", problems)));
+                } else if (p.subscriber() != null) {
+                    batch.add(p.subscriber()); // its first line is firstLine's (a later one is a duplicate)
+                }
             }
-            List<String> problems = new ArrayList<>();
-            Subscriber s = subscriber(name -> col.containsKey(name) ? f[col.get(name)] : null, problems);
-            String imsi = f[col.get("imsi")].strip();
-            Integer dup = firstLine.putIfAbsent(imsi, lineNo);
-            if (dup != null && Imsi.isValid(imsi)) {
-                problems.add("IMSI " + imsi + " duplicates line " + dup);
-            }
-            if (!problems.isEmpty()) {
-                errors.add(new LineError(lineNo, String.join("; ", problems)));
-            } else if (s != null) {
-                batch.put(s.imsi(), s);
-                lineOf.put(s.imsi(), lineNo);
-            }
+            lineNo = first + block.size() - 1;
         }
         if (lineNo == 1) {
             errors.add(new LineError(1, "no subscriber lines after the header"));
@@ -135,28 +145,49 @@ public final class BatchImporter {
             // their line numbers. A pass of IN queries over a million IMSIs that are almost always
             // new was a second or more of every large import.
             try {
-                store.insertAll(batch.values());
+                store.insertAll(batch);
                 return new Report(batch.size(), List.of());
             } catch (IllegalArgumentException e) {
-                if (!existingLines(batch, lineOf, errors)) {
+                if (!existingLines(batch, firstLine, errors)) {
                     // Stored and removed again between the insert and the look-up: still nothing stored.
                     return new Report(0, List.of(new LineError(0, e.getMessage(), LineError.Kind.EXISTS)));
                 }
             }
         } else {
-            existingLines(batch, lineOf, errors); // refused anyway; say everything that is wrong at once
+            existingLines(batch, firstLine, errors); // refused anyway; say everything that is wrong at once
         }
         errors.sort((a, b) -> Integer.compare(a.line(), b.line()));
         return new Report(0, errors);
     }
 
     /** Adds an EXISTS error per IMSI of {@code batch} the store holds; returns whether there was any. */
-    private boolean existingLines(Map<String, Subscriber> batch, Map<String, Integer> lineOf, List<LineError> errors) {
-        Set<String> existing = store.existing(batch.keySet());
+    private boolean existingLines(List<Subscriber> batch, Map<String, Integer> lineOf, List<LineError> errors) {
+        Set<String> existing = store.existing(batch.stream().map(Subscriber::imsi).toList());
         for (String imsi : existing) {
             errors.add(new LineError(lineOf.get(imsi), "IMSI " + imsi + " already exists in the store", LineError.Kind.EXISTS));
         }
         return !existing.isEmpty();
+    }
+
+    /** Lines per block of {@link #importCsv}: enough to keep both cores busy, small enough to hold. */
+    private static final int PARSE_BLOCK = 8192;
+
+    /** One non-blank line: its IMSI field (null if the line has the wrong field count), the subscriber or its problems. */
+    private record Parsed(String imsi, Subscriber subscriber, List<String> problems) {
+    }
+
+    /** One line on its own (no duplicate check: that needs the lines before it); null if blank. */
+    private Parsed parse(String line, int fields, Map<String, Integer> col) {
+        if (line.isBlank()) {
+            return null;
+        }
+        String[] f = line.split(",", -1);
+        if (f.length != fields) {
+            return new Parsed(null, null, List.of("expected " + fields + " fields, found " + f.length));
+        }
+        List<String> problems = new ArrayList<>(0);
+        Subscriber s = subscriber(name -> col.containsKey(name) ? f[col.get(name)] : null, problems);
+        return new Parsed(f[col.get("imsi")].strip(), s, problems);
     }
 
     /**

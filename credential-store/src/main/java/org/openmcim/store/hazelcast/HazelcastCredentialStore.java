@@ -52,12 +52,15 @@ import org.openmcim.store.jdbc.SubscriberTable;
  */
 public final class HazelcastCredentialStore implements CredentialStore {
     private static final Logger LOG = Logger.getLogger(HazelcastCredentialStore.class.getName());
-    /** Rows per staging task: bounds one message to a few MB. */
-    private static final int STAGE_CHUNK = 20_000;
+    /** Keys per {@link PendingKeys} task: bounds one message to a few hundred KB. */
+    private static final int PENDING_CHUNK = 50_000;
+    /** Rows per {@code setAll} of a bulk insert, and how many of those run at once. */
+    private static final int FILL_CHUNK = 20_000;
+    private static final int FILL_IN_FLIGHT = 4;
     /** Inserts of at least this many rows log where their time went. */
     private static final int BULK_LOG = 10_000;
-    /** Hazelcast executor that runs {@link StageRows} on the members. */
-    static final String STAGE_EXECUTOR = "openmcim-store-stage";
+    /** Hazelcast executor that runs {@link PendingKeys} on the members. */
+    static final String PENDING_EXECUTOR = "openmcim-store-pending";
 
     private final HazelcastInstance hazelcast;
     private final IMap<String, StoredSubscriber> map;
@@ -178,138 +181,147 @@ public final class HazelcastCredentialStore implements CredentialStore {
 
     /**
      * All or nothing: the rows are committed to the database in one transaction (which fails
-     * whole if any IMSI exists), and only then loaded into the cluster; this returns once the load
-     * has finished ({@link #awaitLoad}), so no write made after it returns can be undone by it.
+     * whole if any IMSI exists), and only then put into the map; this returns once every row is in
+     * memory on its owner and its backups, so a write made after it returns acts on the committed
+     * row and is never undone by the insert.
      *
-     * <p>The load takes the committed rows from memory rather than from the database: each
-     * partition owner is first handed its share of the rows ({@link SubscriberMapStore#stage}),
-     * then {@code loadAll(keys, false)} runs as before and the owners' map stores serve the staged
-     * rows (under the conditions {@link SubscriberMapStore} gives). Values already in memory when an
-     * owner's load starts are not replaced; a member that could not be handed its share, or whose
-     * cluster changed meanwhile, reads those rows from the database as before.
+     * <ol>
+     * <li>The new keys are marked pending on every member ({@link SubscriberMapStore}): until they
+     * are in memory no member reads them through, so nothing can change one of them between the
+     * commit and the put below. Should a member not take the marks, nothing is inserted.</li>
+     * <li>One database transaction.</li>
+     * <li>The committed rows themselves are put ({@code setAll}), as values marked
+     * {@link StoredSubscriber#rowUnchanged}: the owners' map stores write nothing, the backups are
+     * made as for any put, and nothing is read back from the database or from the members.</li>
+     * <li>The marks left (keys whose put failed) are removed: those rows are committed, and are
+     * read through on first use.</li>
+     * </ol>
      *
-     * <p>Not closed: a write to one of the new keys <i>while</i> this runs (an AIR for a PCID whose
-     * own import is still loading) can still land between an owner's check and its put, and be
-     * replaced by the committed row (see {@link #awaitLoad}). Closing that needs a load that puts
-     * only absent keys and still makes backups; an entry processor on the keys (one partition
-     * operation, loading the missing ones) was tried and made no backups of the loaded rows
-     * (StagedLoadTest counts them now).
+     * <p>This replaced {@code IMap.loadAll(keys, false)} with rows staged on their owners, which
+     * needed a {@code getAll} of every new key as a barrier ({@code loadAll} returns before its
+     * put-from-load, which replaced whatever a caller had written meanwhile). Not closed: a member
+     * that <i>joins</i> during the insert has no marks, and could read a new key through and change
+     * it before the put (a PCID used before its own import returned, while the cluster grows); and
+     * a put that Hazelcast retries after a member died (its first run answered by no one) can
+     * replace a change made between the two runs.
      */
     @Override
     public void insertAll(Collection<Subscriber> subscribers) {
         Set<String> seen = new HashSet<>();
-        List<StoredSubscriber> rows = new ArrayList<>(subscribers.size());
         for (Subscriber s : subscribers) {
             if (!seen.add(s.imsi())) {
                 throw new IllegalArgumentException("IMSI " + s.imsi() + " appears twice in the batch");
             }
         }
         long t0 = System.nanoTime();
+        long c0 = processCpuNanos();
         // AES-GCM per key, spread over the cores (a CHTIF batch is up to millions of PCIDs).
-        rows.addAll(subscribers.parallelStream().map(s -> StoredSubscriber.encrypt(s, cipher)).toList());
+        List<StoredSubscriber> rows = subscribers.parallelStream().map(s -> StoredSubscriber.encrypt(s, cipher)).toList();
         long t1 = System.nanoTime();
-        table.insertAll(rows);
-        long t2 = System.nanoTime();
-        // Committed: from here on the rows may be shown, and only from here.
-        Map<Member, List<StoredSubscriber>> byOwner = new HashMap<>();
-        // Staging needs a settled cluster (no migration running) and the member list it settled
-        // with; otherwise the owners read the rows from the table, as loadAll always did.
-        Set<UUID> members = new HashSet<>();
-        hazelcast.getCluster().getMembers().forEach(m -> members.add(m.getUuid()));
-        boolean stage = hazelcast.getPartitionService().isClusterSafe();
-        for (StoredSubscriber r : stage ? rows : List.<StoredSubscriber>of()) {
-            Member owner = hazelcast.getPartitionService().getPartition(r.imsi()).getOwner();
-            if (owner != null) {
-                byOwner.computeIfAbsent(owner, m -> new ArrayList<>()).add(r);
-            }
-        }
+        long c1 = processCpuNanos();
+        List<String> keys = rows.stream().map(StoredSubscriber::imsi).toList();
+        UUID importer = hazelcast.getCluster().getLocalMember().getUuid();
+        long t2;
         long t3;
+        long c2;
+        long c3;
         try {
-            runOnOwners(byOwner, members, true);
+            if (!onEveryMember(keys, importer, true)) {
+                throw new StoreUnavailableException("could not mark the batch's keys pending on every member; nothing stored",
+                        null);
+            }
+            t2 = System.nanoTime();
+            c2 = processCpuNanos();
+            table.insertAll(rows);
             t3 = System.nanoTime();
-            map.loadAll(seen, false);
-            awaitLoad(seen);
+            c3 = processCpuNanos();
+            // Committed: from here on the rows may be shown, and only from here.
+            putCommitted(rows);
         } finally {
-            runOnOwners(byOwner, members, false); // whatever loadAll did not take
+            onEveryMember(keys, importer, false);
         }
         if (rows.size() >= BULK_LOG) {
             // Where a large import's time went, for operators and for docs/benchmarks.md.
-            LOG.info(String.format("inserted %,d subscribers: encrypt %.1f s, database %.1f s, hand to owners %.1f s, "
-                    + "load into the map %.1f s", rows.size(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
-                    (System.nanoTime() - t3) / 1e9));
+            long t4 = System.nanoTime();
+            long c4 = processCpuNanos();
+            LOG.info(String.format("inserted %,d subscribers (wall s / process CPU s): encrypt %.1f / %.1f, "
+                    + "mark pending %.1f / %.1f, database %.1f / %.1f, put into the map %.1f / %.1f", rows.size(),
+                    (t1 - t0) / 1e9, (c1 - c0) / 1e9, (t2 - t1) / 1e9, (c2 - c1) / 1e9, (t3 - t2) / 1e9, (c3 - c2) / 1e9,
+                    (t4 - t3) / 1e9, (c4 - c3) / 1e9));
         }
     }
 
     /**
-     * Waits until every key of the insert is in memory and no load of it is pending.
-     * {@code IMap.loadAll(keys, false)} returns once the load is <i>started</i> (Hazelcast 5.7:
-     * {@code MapProxySupport.loadInternal} sends one {@code LoadAllOperation} per partition and
-     * waits only for key loading); each owner's loader task then drops the keys already in memory,
-     * reads the values through {@link SubscriberMapStore#loadAll} and has them put by
-     * {@code PutFromLoadAllOperation}, a plain put that replaces whatever is in memory by then. An
-     * operation on a new key that came first (the caller's next step after this returned, as in the
-     * contract tests lifecycleTransitions and servingNode) read the row through, changed it (a
-     * state, a serving node, SQN_HE inside a lease), and was then undone in memory by that put: an
-     * acknowledged write lost, and for SQN_HE an SQN that could be handed out again.
-     *
-     * <p>{@code getAll} on the keys is the barrier: its operation is retried while its partition
-     * has a load pending ({@code GetAllOperation} checks {@code RecordStore.checkIfLoaded}), and a
-     * key still missing then (its {@code LoadAllOperation} not yet run, e.g. retried during a
-     * partition migration) is loaded by {@code getAll} itself and put before it answers, so the
-     * late loader task finds it in memory and leaves it alone. ({@code IMap.size()}, tried first,
-     * waits for pending loads but not for a {@code LoadAllOperation} that has not arrived yet.)
-     * Chunked, and the values dropped: this costs one more transfer of the rows to this member. A
-     * failure (e.g. the database gone while a key is read through) is logged, not thrown: the rows
-     * are committed and are read through on first use.
+     * Puts committed rows into the map, {@link #FILL_CHUNK} per {@code setAll}, {@link #FILL_IN_FLIGHT}
+     * at a time. A failure is logged, not thrown: the rows are committed (the insert happened), and
+     * those not put are read through on first use once their marks are gone.
      */
-    private void awaitLoad(Set<String> keys) {
-        List<String> all = new ArrayList<>(keys);
-        for (int from = 0; from < all.size(); from += STAGE_CHUNK) {
-            try {
-                map.getAll(new HashSet<>(all.subList(from, Math.min(all.size(), from + STAGE_CHUNK))));
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "bulk insert committed; waiting for its load into the cluster failed ("
-                        + e.getClass().getSimpleName() + "); rows not loaded are read through on first use");
+    private void putCommitted(List<StoredSubscriber> rows) {
+        java.util.ArrayDeque<java.util.concurrent.CompletableFuture<Void>> inFlight = new java.util.ArrayDeque<>();
+        RuntimeException failure = null;
+        for (int from = 0; from < rows.size(); from += FILL_CHUNK) {
+            Map<String, StoredSubscriber> chunk = new HashMap<>();
+            for (StoredSubscriber r : rows.subList(from, Math.min(rows.size(), from + FILL_CHUNK))) {
+                chunk.put(r.imsi(), r.asCommittedRow());
             }
+            if (inFlight.size() >= FILL_IN_FLIGHT) {
+                failure = join(inFlight.poll(), failure);
+            }
+            inFlight.add(map.setAllAsync(chunk).toCompletableFuture());
+        }
+        while (!inFlight.isEmpty()) {
+            failure = join(inFlight.poll(), failure);
+        }
+        if (failure != null) {
+            LOG.log(Level.WARNING, "bulk insert committed; putting its rows into the cluster failed ("
+                    + failure.getClass().getSimpleName() + "); rows not put are read through on first use");
+        }
+    }
+
+    private static RuntimeException join(java.util.concurrent.CompletableFuture<Void> f, RuntimeException failure) {
+        try {
+            f.join();
+            return failure;
+        } catch (RuntimeException e) {
+            return failure != null ? failure : e;
         }
     }
 
     /**
-     * Stages ({@code stage}) or drops the rows on their owners and waits. A member that fails is
-     * only logged: when staging, its partitions' rows are then read from the database; when
-     * dropping, it has left the cluster with its staged rows.
+     * Marks ({@code mark}) the keys pending on every member, or ends the marks, and waits.
+     *
+     * @return whether every member did it (unmarking: a member that failed has left, or keeps marks
+     *         that count only while this member is in the cluster)
      */
-    private void runOnOwners(Map<Member, List<StoredSubscriber>> byOwner, Set<UUID> members, boolean stage) {
-        IExecutorService executor = hazelcast.getExecutorService(STAGE_EXECUTOR);
-        List<Future<Integer>> pending = new ArrayList<>();
-        for (Map.Entry<Member, List<StoredSubscriber>> e : byOwner.entrySet()) {
-            List<StoredSubscriber> list = e.getValue();
-            for (int from = 0; from < list.size(); from += STAGE_CHUNK) {
-                List<StoredSubscriber> chunk = list.subList(from, Math.min(list.size(), from + STAGE_CHUNK));
-                StageRows task = stage ? StageRows.stage(chunk, members)
-                        : StageRows.unstage(chunk.stream().map(StoredSubscriber::imsi).toList());
-                if (e.getKey().localMember()) {
+    private boolean onEveryMember(List<String> keys, UUID importer, boolean mark) {
+        IExecutorService executor = hazelcast.getExecutorService(PENDING_EXECUTOR);
+        List<Future<Integer>> remote = new ArrayList<>();
+        boolean ok = true;
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            for (int from = 0; from < keys.size(); from += PENDING_CHUNK) {
+                List<String> chunk = keys.subList(from, Math.min(keys.size(), from + PENDING_CHUNK));
+                PendingKeys task = mark ? PendingKeys.mark(chunk, importer) : PendingKeys.unmark(chunk, importer);
+                if (m.localMember()) {
                     task.setHazelcastInstance(hazelcast); // no need to serialize for ourselves
                     task.call();
                 } else {
-                    pending.add(executor.submitToMember(task, e.getKey()));
+                    remote.add(executor.submitToMember(task, m));
                 }
             }
         }
-        for (Future<Integer> f : pending) {
+        for (Future<Integer> f : remote) {
             try {
                 f.get();
             } catch (ExecutionException | RuntimeException e) {
-                LOG.log(Level.WARNING, stage
-                        ? "could not stage committed rows on a member (" + e.getClass().getSimpleName()
-                                + "); it reads them from the database"
-                        : "could not drop staged rows on a member (" + e.getClass().getSimpleName()
-                                + "); they are never served under another member list");
+                ok = false;
+                LOG.log(Level.WARNING, "could not " + (mark ? "mark" : "unmark") + " a bulk insert's keys on a member ("
+                        + e.getClass().getSimpleName() + ")");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return false;
             }
         }
+        return ok;
     }
 
     /**
@@ -447,6 +459,12 @@ public final class HazelcastCredentialStore implements CredentialStore {
     @Override
     public void close() {
         // nothing of its own
+    }
+
+    /** CPU time of this process so far (all threads: GC and Hazelcast's too), or 0 where the JVM does not say. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
     }
 
     /** The first store-level reason in the chain (our own messages: no key material). */

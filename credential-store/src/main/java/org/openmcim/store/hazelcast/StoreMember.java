@@ -102,7 +102,7 @@ public final class StoreMember implements AutoCloseable {
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(s.members());
 
-        // Lets StageRows, run on this member, find its map store (committed rows in hand).
+        // Lets PendingKeys, run on this member, find its map store (keys of a bulk insert under way).
         c.getUserContext().put(SubscriberMapStore.USER_CONTEXT_KEY, mapStore);
 
         c.getSerializationConfig().addSerializerConfig(new SerializerConfig()

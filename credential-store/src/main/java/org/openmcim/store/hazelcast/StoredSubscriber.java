@@ -110,6 +110,14 @@ public record StoredSubscriber(String imsi, SubscriberKind kind, Algorithm algor
                 issuer, profile, msisdn, node, false);
     }
 
+    /**
+     * This value marked {@link #rowUnchanged}, for a bulk insert to put once its row is committed:
+     * the row is then exactly this value, so the map store has nothing to write.
+     */
+    StoredSubscriber asCommittedRow() {
+        return markedRowUnchanged();
+    }
+
     private StoredSubscriber markedRowUnchanged() {
         return new StoredSubscriber(imsi, kind, algorithm, kBlob, opcBlob, amf, sqnHe, sqnLease, state, issuedAt, lifetime,
                 issuer, profile, msisdn, servingNode, true);

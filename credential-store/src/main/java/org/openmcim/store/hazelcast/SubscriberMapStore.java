@@ -2,10 +2,8 @@ package org.openmcim.store.hazelcast;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +14,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.MapLoaderLifecycleSupport;
 import com.hazelcast.map.MapStore;
 
+import org.openmcim.store.jdbc.StoreUnavailableException;
 import org.openmcim.store.jdbc.SubscriberTable;
 
 /**
@@ -31,74 +30,77 @@ import org.openmcim.store.jdbc.SubscriberTable;
  * {@link StoredSubscriber#rowUnchanged} and {@link #store} does not write it. Everything else
  * (a new ceiling, a state, a serving node) is written before the operation answers.
  *
- * <p><b>Committed rows in hand.</b> After a bulk insert has committed, the importing member hands
- * each member the rows of the partitions it owns ({@link #stage}) and then asks the cluster to
- * {@code loadAll} those keys; {@link #loadAll} serves them from here instead of reading a million
- * rows back from the database (that read-back was the largest part of a 1M-PCID import). A staged
- * row is a copy of a committed row and is served only while it provably still is one:
+ * <p><b>Bulk inserts: keys pending until they are in memory.</b> A bulk insert
+ * ({@link HazelcastCredentialStore#insertAll}) commits its rows and then puts the committed rows
+ * into the map itself, as values marked {@link StoredSubscriber#rowUnchanged} (the row is the
+ * value: {@link #store} writes nothing). A plain put replaces what is in memory, so nothing may
+ * have read one of those keys through and changed it between the commit and the put (that change,
+ * say a new SQN lease, would be undone in memory). Before its database transaction, the importer
+ * therefore marks its keys <i>pending</i> on every member ({@link #markPending}); while a key is
+ * pending here:
  * <ul>
- * <li>every change of a key goes through its partition owner's map store, and {@link #store} and
- * {@link #delete} here drop the staged copy first;</li>
- * <li>the owner could only change if partitions migrated, and they migrate only when members come
- * or go: rows are staged only while the cluster is safe (no migration running), tagged with the
- * member list of that moment, and served only if the member list is still the same; otherwise
- * they are read from the table as before.</li>
+ * <li>{@link #load} and {@link #loadAll} answer "no such row" without asking the database: the
+ * insert has not returned, so the key does not exist yet for any caller (an AIR for it gets
+ * "unknown", exactly as just before the commit);</li>
+ * <li>{@link #delete} refuses (nothing is deleted, and the caller is told);</li>
+ * <li>{@link #store} of the key (the insert's own put) ends the mark.</li>
  * </ul>
- * A key already in memory (e.g. granted in the meantime through read-through) is never replaced:
- * the insert asks for {@code loadAll(keys, false)}. {@link #load} never looks here. (A row changed
- * in the database behind the store's back is not seen, as it is not for any key in memory.)
+ * The importer removes whatever marks are left when it is done, whether it succeeded or not; a
+ * key it could not put is then read through on first use, as any row. A mark names its importer
+ * and counts only while that member is in the cluster, so a member that dies mid-import leaves no
+ * key hidden behind it.
  */
 public final class SubscriberMapStore implements MapStore<String, StoredSubscriber>, MapLoaderLifecycleSupport {
-    /** Key of this member's map store in Hazelcast's user context (for {@link StageRows}). */
+    /** Key of this member's map store in Hazelcast's user context (for {@link PendingKeys}). */
     static final String USER_CONTEXT_KEY = "openmcim.subscriberMapStore";
 
     private final SubscriberTable table;
-    private final Map<String, Staged> staged = new ConcurrentHashMap<>();
+    /** Keys of bulk inserts under way, by the UUID of the member that is inserting them. */
+    private final Map<String, UUID> pending = new ConcurrentHashMap<>();
     /** Rows written by {@link #store}, and values it skipped as {@link StoredSubscriber#rowUnchanged}. */
     private final LongAdder rowsWritten = new LongAdder();
     private final LongAdder rowsSkipped = new LongAdder();
     private volatile HazelcastInstance hazelcast;
 
-    /** A committed row and the member list it was staged under. */
-    private record Staged(StoredSubscriber row, Set<UUID> members) {
-    }
-
     public SubscriberMapStore(SubscriberTable table) {
         this.table = table;
     }
 
-    /**
-     * Rows committed to the database, for the {@code loadAll} that follows (see class comment).
-     *
-     * @param members the member list the importer saw while the cluster was safe
-     */
-    void stage(Collection<StoredSubscriber> rows, Set<UUID> members) {
-        if (!members.equals(currentMembers())) {
-            return; // the cluster changed since: these rows are read from the table
-        }
-        for (StoredSubscriber r : rows) {
-            staged.put(r.imsi(), new Staged(r, members));
-        }
-    }
-
-    /** Drops staged rows that {@code loadAll} did not take (or all of a failed insert's). */
-    void unstage(Collection<String> keys) {
+    /** Marks {@code keys} pending for a bulk insert by member {@code importer} (see class comment). */
+    void markPending(Collection<String> keys, UUID importer) {
         for (String k : keys) {
-            staged.remove(k);
+            pending.put(k, importer);
         }
     }
 
-    /** The UUIDs of the members this member sees now (all of them if not started yet: nothing matches). */
-    Set<UUID> currentMembers() {
+    /** Ends the marks {@code importer} set on {@code keys} and has not ended yet. */
+    void unmarkPending(Collection<String> keys, UUID importer) {
+        for (String k : keys) {
+            pending.remove(k, importer);
+        }
+    }
+
+    /** Whether {@code key} is pending: marked by a member that is still in the cluster. */
+    boolean isPending(String key) {
+        UUID importer = pending.get(key);
+        if (importer == null) {
+            return false;
+        }
         HazelcastInstance hz = hazelcast;
-        if (hz == null) {
-            return Set.of();
+        if (hz != null) {
+            for (Member m : hz.getCluster().getMembers()) {
+                if (m.getUuid().equals(importer)) {
+                    return true;
+                }
+            }
         }
-        Set<UUID> ids = new java.util.HashSet<>();
-        for (Member m : hz.getCluster().getMembers()) {
-            ids.add(m.getUuid());
-        }
-        return ids;
+        pending.remove(key, importer); // its importer is gone (or this member is not running)
+        return false;
+    }
+
+    /** How many keys are marked pending (tests). */
+    int pendingCount() {
+        return pending.size();
     }
 
     @Override
@@ -108,7 +110,7 @@ public final class SubscriberMapStore implements MapStore<String, StoredSubscrib
 
     @Override
     public void destroy() {
-        staged.clear();
+        pending.clear();
     }
 
     /** Rows this member's map store has written since it started (tests, benchmarks). */
@@ -121,18 +123,17 @@ public final class SubscriberMapStore implements MapStore<String, StoredSubscrib
         return rowsSkipped.sum();
     }
 
-    /** How many rows are staged (tests). */
-    int stagedCount() {
-        return staged.size();
-    }
-
     @Override
     public void store(String key, StoredSubscriber value) {
-        staged.remove(key); // the staged copy may no longer be the row
+        // In memory from now on: the mark has done its work.
+        boolean bulkPut = pending.remove(key) != null;
         if (value.rowUnchanged()) {
-            // Only SQN_HE moved, inside the committed ceiling: the row already says what a restart
-            // needs. This skip is what takes the database commit off the AIR path.
-            rowsSkipped.increment();
+            // A bulk insert's put of its committed row, or a grant that moved only SQN_HE inside the
+            // committed ceiling: the row already says what a restart needs. The second skip is
+            // what takes the database commit off the AIR path (and what rowsSkipped counts).
+            if (!bulkPut) {
+                rowsSkipped.increment();
+            }
             return;
         }
         table.upsert(value);
@@ -147,7 +148,12 @@ public final class SubscriberMapStore implements MapStore<String, StoredSubscrib
 
     @Override
     public void delete(String key) {
-        staged.remove(key);
+        if (isPending(key)) {
+            // The row is (being) committed and is about to be put: deleting it now would leave
+            // in memory a subscriber the database no longer has. Nothing deleted, caller told.
+            throw new StoreUnavailableException("IMSI " + key + " is being imported; delete it once its import has returned",
+                    null);
+        }
         table.delete(key);
     }
 
@@ -158,26 +164,21 @@ public final class SubscriberMapStore implements MapStore<String, StoredSubscrib
 
     @Override
     public StoredSubscriber load(String key) {
-        return table.load(key);
+        return isPending(key) ? null : table.load(key);
     }
 
     @Override
     public Map<String, StoredSubscriber> loadAll(Collection<String> keys) {
-        Map<String, StoredSubscriber> out = new HashMap<>();
-        List<String> fromTable = new ArrayList<>();
-        Set<UUID> members = staged.isEmpty() ? Set.of() : currentMembers();
+        if (pending.isEmpty()) {
+            return table.loadAll(keys);
+        }
+        List<String> fromTable = new ArrayList<>(keys.size());
         for (String k : keys) {
-            Staged s = staged.remove(k);
-            if (s != null && s.members().equals(members)) {
-                out.put(k, s.row());
-            } else {
+            if (!isPending(k)) {
                 fromTable.add(k);
             }
         }
-        if (!fromTable.isEmpty()) {
-            out.putAll(table.loadAll(fromTable));
-        }
-        return out;
+        return fromTable.isEmpty() ? Map.of() : table.loadAll(fromTable);
     }
 
     @Override

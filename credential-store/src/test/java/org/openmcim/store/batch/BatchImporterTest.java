@@ -88,6 +88,42 @@ class BatchImporterTest {
         }
     }
 
+    /**
+     * Lines are parsed in blocks of several thousand, in parallel: line numbers, blank lines and
+     * duplicates must come out as from one pass over the file, across block boundaries too.
+     */
+    @Test
+    void lineNumbersAndDuplicatesHoldAcrossParseBlocks() throws Exception {
+        StringBuilder csv = new StringBuilder("imsi,k,opc\n");
+        int lines = 20_000; // file lines 2 .. 20,001
+        for (int line = 2; line <= lines + 1; line++) {
+            if (line == 5_000) {
+                csv.append("\n"); // blank: skipped, but counted
+            } else if (line == 9_000) {
+                csv.append(String.format("00101%010d", line)).append(",zz").append(K, 2, 32).append(',').append(OPC).append('\n');
+            } else if (line == 15_000) {
+                csv.append(String.format("00101%010d", 2)).append(',').append(K).append(',').append(OPC).append('\n');
+            } else {
+                csv.append(String.format("00101%010d", line)).append(',').append(K).append(',').append(OPC).append('\n');
+            }
+        }
+        InMemoryCredentialStore store = new InMemoryCredentialStore();
+        BatchImporter.Report r = run(store, csv.toString());
+        assertEquals(List.of(9_000, 15_000), r.errors().stream().map(LineError::line).collect(Collectors.toList()),
+                r.errors().toString());
+        assertTrue(r.errors().get(0).problem().contains("K is not hex"), r.errors().get(0).problem());
+        assertTrue(r.errors().get(1).problem().contains("duplicates line 2"), r.errors().get(1).problem());
+        assertEquals(0, store.size(), "nothing stored");
+
+        String good = csv.toString().replace(String.format("00101%010d", 2) + "," + K + "," + OPC + "\n", "")
+                .replace(",zz" + K.substring(2), "," + K);
+        r = run(store, "imsi,k,opc\n" + String.format("00101%010d", 2) + "," + K + "," + OPC + "\n"
+                + good.substring("imsi,k,opc\n".length()));
+        assertTrue(r.ok(), r.errors().toString());
+        assertEquals(lines - 2, r.imported(), "every line but the blank one and the removed duplicate");
+        assertEquals(lines - 2, store.size());
+    }
+
     @Test
     void badHeaderIsLineOne() throws Exception {
         BatchImporter.Report r = run(new InMemoryCredentialStore(), "imsi,key,opc\n001010000000001," + K + "," + OPC + "\n");

@@ -39,9 +39,11 @@ class HazelcastCredentialStoreTest extends CredentialStoreContract {
 
     /**
      * Writes made right after a bulk insert returned are not undone by the insert's own load (see
-     * HazelcastCredentialStore#awaitLoad). Before the fix insertAll returned while IMap.loadAll was
-     * still loading; a write in between read the row through, and the late put-from-load replaced it
-     * with the committed row (lifecycleTransitions and servingNode failed so under heavy load).
+     * HazelcastCredentialStore#insertAll). Before the first fix insertAll returned while
+     * IMap.loadAll was still loading; a write in between read the row through, and the late
+     * put-from-load replaced it with the committed row (lifecycleTransitions and servingNode failed so
+     * under heavy load). Since, insertAll puts the committed rows itself and returns once the puts
+     * (and their backups) are done, with its keys pending (not read through) until then.
      * Many keys, written from the last one down, through the member that did not insert, and read
      * back only after the writes: whether the old code lost one depends on the scheduler (with
      * staged rows its window is short, and this passed on the old code in the two runs tried at load

@@ -37,7 +37,8 @@ final class TestPostgres {
     static void drop(DatabaseSettings db) {
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
              Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS " + db.table());
+            // and the pending-renewal table the store creates beside it (SubscriberTable, "_rn")
+            st.execute("DROP TABLE IF EXISTS " + db.table() + ", " + db.table() + "_rn");
         } catch (SQLException ignored) {
             // the server went away; its table goes with the data directory
         }

@@ -69,9 +69,10 @@ public final class AdminApi {
     public static final String SUBSCRIBER = "/icf/v1/subscribers/{imsi}";
     public static final String REVOKE = "/icf/v1/subscribers/{imsi}/revoke";
     public static final String RENEW = "/icf/v1/subscribers/{imsi}/renew";
+    public static final String REISSUE = "/icf/v1/subscribers/{imsi}/reissue";
     /** Every route, "METHOD path": what docs/openapi/icf-admin.yaml must document. */
     public static final List<String> ROUTES = List.of("POST " + ISSUE, "POST " + IMPORT, "GET " + SUBSCRIBER, "POST " + REVOKE,
-            "POST " + RENEW);
+            "POST " + RENEW, "POST " + REISSUE);
     static final String CSV_TYPE = "text/csv; charset=us-ascii";
     private static final List<String> ISSUE_MEMBERS = List.of("count", "ranges", "lifetime", "amf");
     /** Errors listed in one refusal of an import; the count says how many there were. */
@@ -127,6 +128,7 @@ public final class AdminApi {
                 .route("GET", SUBSCRIBER, this::view)
                 .route("POST", REVOKE, this::revoke)
                 .route("POST", RENEW, this::renew)
+                .route("POST", REISSUE, this::reissue)
                 .start(admin.listen());
     }
 
@@ -430,12 +432,60 @@ public final class AdminApi {
         return Response.ok(o);
     }
 
+    // ---------------------------------------------------------------------------------- reissue
+
+    /**
+     * TR 33.812 §5.1.3.7.4.3 step 2: an SHO registered a revert to the pristine state at the DRF; the
+     * M2ME will provision again from its PCID (step 4 → §5.1.3.6), so the RO re-issues it: RETIRED →
+     * ISSUED, and the ICF serves it again. For the administrators and for the CNs in
+     * {@code admin.reissuers} (the RO's DRF, when it does not share the ICF's store). Asking again
+     * for a PCID already ISSUED answers 200 with {@code previous: ISSUED}: a retry after a lost answer
+     * changes nothing.
+     */
+    private Response reissue(Request r) {
+        String who = authorize(r, admin.reissuers());
+        String imsi = imsi(r);
+        Subscriber s = store.find(imsi).orElseThrow(() -> unknown(imsi));
+        if (s.kind() != org.openmcim.store.SubscriberKind.PCID) {
+            throw new HttpException(409, "not-a-pcid", imsi + " is a home subscriber; only PCIDs are re-issued");
+        }
+        if (s.state() == CredentialState.ISSUED) {
+            return reissued(imsi, CredentialState.ISSUED);
+        }
+        Optional<CredentialState> previous;
+        try {
+            previous = store.transition(imsi, CredentialState.ISSUED, clock.instant());
+        } catch (IllegalStateException e) {
+            CredentialState now = store.find(imsi).map(Subscriber::state).orElseThrow(() -> unknown(imsi));
+            if (now == CredentialState.ISSUED) {
+                return reissued(imsi, CredentialState.ISSUED); // a concurrent re-issue won
+            }
+            throw new HttpException(409, "transition-not-allowed", imsi + " is " + now + "; only "
+                    + CredentialState.ISSUED.allowedFrom().stream().map(Enum::name).sorted().toList() + " can be re-issued");
+        }
+        if (previous.isEmpty()) {
+            throw unknown(imsi);
+        }
+        LOG.info(who + " re-issued PCID " + imsi + " (was " + previous.get() + ")");
+        return reissued(imsi, previous.get());
+    }
+
+    private static Response reissued(String imsi, CredentialState previous) {
+        return Response.ok(JSON.createObjectNode().put("imsi", imsi).put("state", CredentialState.ISSUED.name())
+                .put("previous", previous.name()));
+    }
+
     // ---------------------------------------------------------------------------------- helpers
 
     /** The administrator's CN; 403 unless it is one of {@code admin.names} (the TLS layer checked the chain). */
     private String authorize(Request r) {
+        return authorize(r, java.util.Set.of());
+    }
+
+    /** As {@link #authorize(Request)}, also letting in the CNs of {@code alsoAllowed} (for one route). */
+    private String authorize(Request r, java.util.Set<String> alsoAllowed) {
         String cn = r.peer() == null ? null : DeviceProof.commonName(r.peer());
-        if (cn == null || !admin.names().contains(cn)) {
+        if (cn == null || !(admin.names().contains(cn) || alsoAllowed.contains(cn))) {
             throw new HttpException(403, "forbidden-peer", "this endpoint is for the ICF's administrators only");
         }
         return "administrator " + cn;

@@ -107,9 +107,14 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
      * @param names       ... and have one of these CNs
      * @param maxBody     largest request body (an import batch), bytes; beyond: 413
      * @param maxIssue    most PCIDs one issue request may ask for (its answer carries them all)
+     * @param reissuers   CNs (under {@code roots}) allowed the re-issue route only: the RO's DRF, which
+     *                    re-issues a PCID when an SHO registers a revert to the pristine state
      */
     public record Admin(InetSocketAddress listen, Path certificate, Path key, List<Path> roots, Set<String> names, int maxBody,
-                        int maxIssue) {
+                        int maxIssue, Set<String> reissuers) {
+        public Admin {
+            reissuers = Set.copyOf(reissuers);
+        }
     }
 
     /**
@@ -306,8 +311,14 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
         }
         int maxBody = (int) n.integer("max-body", 1024, 256L << 20, 16L << 20);
         int maxIssue = (int) n.integer("max-issue", 1, 1_000_000, 100_000);
+        List<String> reissuers = n.has("reissuers") ? n.strings("reissuers") : List.of();
+        for (String r : reissuers) {
+            if (names.contains(r)) {
+                throw n.error("reissuers", r + " is an administrator already (names); list here only CNs limited to re-issuing");
+            }
+        }
         n.rejectUnknownKeys();
-        return new Admin(listen, certificate, key, roots, Set.copyOf(names), maxBody, maxIssue);
+        return new Admin(listen, certificate, key, roots, Set.copyOf(names), maxBody, maxIssue, Set.copyOf(reissuers));
     }
 
     private static Chtif parseChtif(ConfigNode n, List<String> served) {

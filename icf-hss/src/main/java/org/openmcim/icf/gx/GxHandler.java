@@ -35,7 +35,11 @@ public final class GxHandler implements ApplicationHandler {
     static final int TERMINATION_REQUEST = 3;
     /** RFC 4006 §8.47 Subscription-Id-Type END_USER_IMSI. */
     static final int END_USER_IMSI = 1;
-    /** TS 29.212 §5.3.23 Bearer-Control-Mode UE_ONLY: the provisioning APN needs no network-initiated bearers. */
+    /**
+     * TS 29.212 §5.3.23 Bearer-Control-Mode UE_ONLY: the provisioning APN needs no network-initiated
+     * bearers. NextEPC 0.3.10's PGW has no case for this AVP (code 1023) in its CCA parser and logs
+     * "Not supported(1023)" once per CCA-Initial, then ignores it; the AVP is the spec's, so it stays.
+     */
     static final int UE_ONLY = 0;
     /** TS 29.212 §5.4.1 Gx feature list 1, bit 0 "Rel8": the only release behaviour this PCRF implements. */
     static final long FEATURE_LIST_ID = 1;
