@@ -26,7 +26,6 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import org.openmcim.pki.TlsContexts;
 import org.openmcim.pki.TlsProvider;
 import org.openmcim.wire.bootstrap.BootstrapCodec;
 import org.openmcim.wire.bootstrap.BootstrapMessage;
@@ -41,6 +40,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Meter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -65,7 +68,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  *
  * TRE credentials, contracts and registrations are made before anything is measured. Device CPU
  * (steps 2 and 4, the signatures of 1 and 3, the client half of every handshake) runs on the same
- * two cores as the services and is part of the figures.
+ * two cores as the services and is part of the figures. The devices are {@link DeviceClient}s: by
+ * default Netty with the services' {@code HttpsClient} on the {@code --tls-provider} stack
+ * ({@code --device-client netty}), or the JDK's blocking {@code SSLSocket} ({@code --device-client jdk}).
  *
  * <pre>
  * bin/bench-prov --mode closed --tls full --devices 16          # new TLS handshakes every session
@@ -90,7 +95,7 @@ public final class ProvisioningLoad {
     private URI drf;
 
     /** A device and its TLS client state (its own session cache), busy while in a session. */
-    private record Client(ProvisioningRig.Device device, DeviceHttps https, AtomicBoolean busy) {
+    private record Client(ProvisioningRig.Device device, DeviceClient https, AtomicBoolean busy) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -98,11 +103,12 @@ public final class ProvisioningLoad {
                 "--seconds", "30", "--warmup", "10", "--pool", "400", "--workers", "4", "--state", "directory"));
         o.put("--tls-provider", TlsProvider.preferred().configName());
         o.put("--key-shares", "x25519");
+        o.put("--device-client", "netty");
         for (int i = 0; i < args.length; i += 2) {
             if (!o.containsKey(args[i]) || i + 1 >= args.length) {
                 System.err.println("usage: bench-prov [--mode closed|open] [--tls full|resume] [--devices N] [--rate R] [--seconds S]"
                         + " [--warmup S] [--pool N] [--workers N] [--state directory|hazelcast] [--tls-provider openssl|jdk]"
-                        + " [--key-shares x25519|jdk-default]");
+                        + " [--key-shares x25519|jdk-default] [--device-client netty|jdk]");
                 System.exit(2);
             }
             o.put(args[i], args[i + 1]);
@@ -120,14 +126,19 @@ public final class ProvisioningLoad {
             System.err.println("--key-shares: x25519 or jdk-default");
             System.exit(2);
         }
-        new ProvisioningLoad().run(o.get("--mode"), o.get("--tls").equals("resume"), Integer.parseInt(o.get("--devices")),
+        String deviceClient = o.get("--device-client");
+        if (!deviceClient.equals("netty") && !deviceClient.equals("jdk")) {
+            System.err.println("--device-client: netty (HttpsClient on the --tls-provider stack) or jdk (blocking JDK SSLSocket)");
+            System.exit(2);
+        }
+        new ProvisioningLoad().run(deviceClient, o.get("--mode"), o.get("--tls").equals("resume"), Integer.parseInt(o.get("--devices")),
                 Integer.parseInt(o.get("--rate")), Integer.parseInt(o.get("--seconds")), Integer.parseInt(o.get("--warmup")),
                 Integer.parseInt(o.get("--pool")), Integer.parseInt(o.get("--workers")), o.get("--state"),
                 TlsProvider.parse(o.get("--tls-provider")).effective("bench-prov"));
         System.exit(0); // the services' non-daemon threads
     }
 
-    private void run(String mode, boolean resume, int concurrency, int rate, int seconds, int warmup, int pool, int workers, String state,
+    private void run(String deviceClient, String mode, boolean resume, int concurrency, int rate, int seconds, int warmup, int pool, int workers, String state,
                      TlsProvider tls) throws Exception {
         // Enrolment logs one line per registration; the figures are what this tool prints.
         java.util.logging.Logger.getLogger("org.openmcim").setLevel(java.util.logging.Level.WARNING);
@@ -141,16 +152,21 @@ public final class ProvisioningLoad {
             shoRoots = List.of(rig.pki.root("sho1-root"));
             drf = rig.drfDevice();
             List<Client> clients = new ArrayList<>();
+            // The devices' Netty I/O threads are named device-* so their CPU counts as the devices'.
+            EventLoopGroup deviceIo = deviceClient.equals("netty")
+                    ? new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("device-io", true), NioIoHandler.newFactory()) : null;
             for (ProvisioningRig.Device d : rig.devices) {
-                // One SSLContext per device: its own TLS session cache, as on a real device.
-                clients.add(new Client(d, new DeviceHttps(TlsContexts.jdkClient(null, roRoots), resume), new AtomicBoolean()));
+                // One TLS context per device: its own TLS session cache, as on a real device.
+                clients.add(new Client(d, deviceIo != null ? DeviceClient.netty(roRoots, resume, tls, deviceIo) : DeviceClient.jdk(roRoots, resume),
+                        new AtomicBoolean()));
             }
             if (resume) {
                 prime(clients, URI.create("https://localhost:" + rig.dpf.address().getPort()));
             }
-            System.out.printf("provisioning load: mode %s, TLS %s on the %s stack (client key shares: %s), %s, %d devices enrolled,"
+            System.out.printf("provisioning load: mode %s, TLS %s on the %s stack (devices: %s; JDK clients' key shares: %s), %s, %d devices enrolled,"
                             + " %d workers per service, state %s, warm-up %d s%s, measure %d s, %d cores; setup %.1f s%n",
                     mode, resume ? "resumed (TLS 1.3 PSK)" : "full handshake per connection", tls.configName(),
+                    deviceIo != null ? "Netty HttpsClient on " + tls.configName() : "JDK SSLSocket",
                     System.getProperty("jdk.tls.namedGroups", "JDK default"),
                     mode.equals("closed") ? concurrency + " concurrent devices" : rate + " sessions/s offered", pool, workers, state,
                     warmup, mode.equals("open") ? " (4 devices in closed loop, then 5 s at the offered rate)" : "", seconds,
@@ -211,12 +227,16 @@ public final class ProvisioningLoad {
             long gcBefore = gcMillis();
             long cpuBefore = processCpuNanos();
             long deviceBefore = deviceCpuNanos();
+            Map<Long, long[]> threadsBefore = threadCpu();
+            Map<String, Long> vmBefore = vmThreadTicks();
             java.time.LocalTime from = java.time.LocalTime.now();
             long t0 = System.nanoTime();
             Thread.sleep(seconds * 1000L);
             long elapsed = System.nanoTime() - t0;
             long cpu = processCpuNanos() - cpuBefore;
             long deviceCpu = deviceCpuNanos() - deviceBefore;
+            Map<String, Long> byThreadGroup = threadGroupCpu(threadsBefore, threadCpu());
+            Map<String, Long> vmAfter = vmThreadTicks();
             long gc = gcMillis() - gcBefore;
             Histogram h = latency.getIntervalHistogram();
             long ok = done.sum();
@@ -249,6 +269,26 @@ public final class ProvisioningLoad {
                 System.out.printf("  of which device threads %.1f ms, services (and GC, JIT) %.1f ms; the services alone on %d cores:"
                                 + " %.0f sessions/s%n", deviceCpu / 1e6 / ok, servicesPerSession, Runtime.getRuntime().availableProcessors(),
                         Runtime.getRuntime().availableProcessors() * 1000 / servicesPerSession);
+            }
+            if (ok > 0) {
+                // Native work (BoringSSL, the kernel's side of the sockets) included, which JFR does not see.
+                System.out.println("CPU per session by thread (ms; threads alive at both ends of the window; the rest is the JVM's GC,"
+                        + " JIT and other native threads):");
+                long named = 0;
+                for (Map.Entry<String, Long> e : byThreadGroup.entrySet()) {
+                    named += e.getValue();
+                    if (e.getValue() / 1e6 / ok >= 0.05) {
+                        System.out.printf("  %-40s %6.2f%n", e.getKey(), e.getValue() / 1e6 / ok);
+                    }
+                }
+                System.out.printf("  %-40s %6.2f%n", "(rest of the process)", (cpu - named) / 1e6 / ok);
+                // The rest by the kernel's thread names (Linux /proc, 10 ms ticks): GC, JIT compilers, VM thread.
+                for (Map.Entry<String, Long> e : vmAfter.entrySet()) {
+                    long ticks = e.getValue() - vmBefore.getOrDefault(e.getKey(), 0L);
+                    if (ticks > 0) {
+                        System.out.printf("    %-38s %6.2f%n", e.getKey(), ticks * 10.0 / ok);
+                    }
+                }
             }
             // Whether the resumed mode resumed: the servers' own count, not the client's intent.
             System.out.println("TLS handshakes at the listeners in the window (resumed with a ticket; n/a on the JDK stack):");
@@ -378,7 +418,7 @@ public final class ProvisioningLoad {
         // Step 8 by pull: a request signed by the platform key.
         byte[] pull = json.writeValueAsBytes(Map.of("request", proofs.sign(DeviceProof.BOOTSTRAP, d.pcid(), null, now, d.tre())));
         DeviceHttps.Answer a;
-        try (DeviceHttps.Connection conn = c.https().open(drf)) {
+        try (DeviceClient.Connection conn = c.https().open(drf)) {
             a = conn.post("/drf/v1/bootstrap", pull, true);
         }
         if (a.status() != 200) {
@@ -395,7 +435,7 @@ public final class ProvisioningLoad {
         body.put("platformAttestation", attestations.sign(att, d.tre()));
         body.put("treCertificate", d.treCertificate());
         URI dpf = boot.provUrl();
-        try (DeviceHttps.Connection conn = c.https().open(dpf)) {
+        try (DeviceClient.Connection conn = c.https().open(dpf)) {
             a = conn.post(dpf.getPath() + "/provision", json.writeValueAsBytes(body), false);
             if (a.status() != 200) {
                 throw new Failure("provision", a);
@@ -424,7 +464,7 @@ public final class ProvisioningLoad {
             for (Client c : clients) {
                 fs.add(p.submit(() -> {
                     for (URI u : List.of(drf, dpf)) {
-                        try (DeviceHttps.Connection conn = c.https().open(u)) {
+                        try (DeviceClient.Connection conn = c.https().open(u)) {
                             conn.get("/", true); // reading an answer takes in the server's NewSessionTicket
                         }
                     }
@@ -441,6 +481,77 @@ public final class ProvisioningLoad {
 
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * CPU ticks (user + system, 1/100 s) of the JVM's own threads by kind, from Linux's
+     * /proc/self/task: "GC" (G1's workers, refinement and concurrent threads), "JIT" (C1/C2 compiler
+     * threads), "VM" (the VM thread and other VM-internal threads). Empty where /proc is not there.
+     */
+    private static Map<String, Long> vmThreadTicks() {
+        Map<String, Long> out = new TreeMap<>();
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return out;
+        }
+        for (java.io.File t : tasks) {
+            try {
+                String stat = Files.readString(t.toPath().resolve("stat"));
+                int close = stat.lastIndexOf(')');
+                String comm = stat.substring(stat.indexOf('(') + 1, close);
+                String kind = comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? "GC (G1 threads)"
+                        : comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler") ? "JIT (compiler threads)"
+                        : comm.startsWith("VM ") || comm.equals("VM Thread") ? "VM thread" : null;
+                if (kind == null) {
+                    continue;
+                }
+                String[] f = stat.substring(close + 2).split(" ");
+                // after "pid (comm) ": state is f[0]; utime and stime are fields 14 and 15 of stat, f[11] and f[12]
+                out.merge(kind, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+            } catch (IOException | RuntimeException e) {
+                // a thread that ended meanwhile
+            }
+        }
+        return out;
+    }
+
+    /** CPU time and a name per live Java thread, by id. */
+    private static Map<Long, long[]> threadCpu() {
+        java.lang.management.ThreadMXBean t = ManagementFactory.getThreadMXBean();
+        Map<Long, long[]> out = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo i : t.getThreadInfo(t.getAllThreadIds())) {
+            if (i != null) {
+                out.put(i.getThreadId(), new long[] {Math.max(0, t.getThreadCpuTime(i.getThreadId())), groupIndex(i.getThreadName())});
+            }
+        }
+        return out;
+    }
+
+    private static final List<String> GROUPS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Thread names with their numbers taken out ("dpf-worker", "device-#", "multiThreadIoEventLoopGroup-#-#"). */
+    private static long groupIndex(String name) {
+        String g = name.replaceAll("[0-9]+", "#");
+        synchronized (GROUPS) {
+            int i = GROUPS.indexOf(g);
+            if (i < 0) {
+                GROUPS.add(g);
+                i = GROUPS.size() - 1;
+            }
+            return i;
+        }
+    }
+
+    /** CPU used in the window per thread-name group, for threads alive at both ends. */
+    private static Map<String, Long> threadGroupCpu(Map<Long, long[]> before, Map<Long, long[]> after) {
+        Map<String, Long> out = new TreeMap<>();
+        for (Map.Entry<Long, long[]> e : after.entrySet()) {
+            long[] b = before.get(e.getKey());
+            if (b != null) {
+                out.merge(GROUPS.get((int) e.getValue()[1]), e.getValue()[0] - b[0], Long::sum);
+            }
+        }
+        return out;
     }
 
     /** CPU time of the live device threads (a thread that ended inside the window is not counted: a lower bound). */

@@ -94,7 +94,7 @@ final class ProvisioningRig implements AutoCloseable {
         Credential sho1 = pki.credential("sho1");
         McimIssuer issuer = new McimIssuer(new InMemoryCredentialStore(), "99970", "sho1", sho1, "internet", random, clock);
         PvaClient pvaClient = new PvaClient(URI.create("https://localhost:" + pva.address().getPort()), sho1, List.of(pki.root("pva-root")),
-                clock);
+                clock, tls);
         List<McimPart> parts = List.of(new McimPart("app:meter-reading", McimPart.Kind.APPLICATION, false,
                 "{\"app\":\"meter-reading\",\"version\":1,\"interval\":\"15m\"}".getBytes(StandardCharsets.UTF_8)));
         this.sho = ShoService.start(new ShoService.Settings("sho1", new InetSocketAddress("127.0.0.1", 0),

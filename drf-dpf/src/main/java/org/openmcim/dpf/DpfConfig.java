@@ -23,8 +23,8 @@ import org.openmcim.pki.TlsProvider;
  *                          ({@code store:}, {@code state-dir})
  * @param shoConnectTimeout connecting to an SHO
  * @param shoTimeout        a whole SHO call (the SHO asks the PVA and seals the MCIM within it)
- * @param tlsProvider       the TLS stack of the device-facing listener ({@code tls.provider}; the SHO
- *                          client is the JDK's {@code HttpClient} on either)
+ * @param tlsProvider       the TLS stack ({@code tls.provider}) of the device-facing listener and of the
+ *                          SHO client alike
  */
 public record DpfConfig(InetSocketAddress listen, Credential tls, DpfSettings settings, StateStore.Config state, Duration shoConnectTimeout,
                         Duration shoTimeout, ConfigFiles.Limits limits, Optional<InetSocketAddress> metrics, TlsProvider tlsProvider) {

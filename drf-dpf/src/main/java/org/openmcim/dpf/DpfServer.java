@@ -10,16 +10,18 @@ import org.openmcim.pki.TlsContexts;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** A running DPF: its state directory, its SHO client and its device-facing HTTPS listener. */
+/** A running DPF: its state directory, its SHO client and its device-facing HTTPS listener (closed together). */
 public final class DpfServer implements AutoCloseable {
     private final Dpf dpf;
     private final JsonHttpServer http;
     private final StateExpiry expiry;
+    private final ShoClient sho;
 
-    private DpfServer(Dpf dpf, JsonHttpServer http, StateExpiry expiry) {
+    private DpfServer(Dpf dpf, JsonHttpServer http, StateExpiry expiry, ShoClient sho) {
         this.dpf = dpf;
         this.http = http;
         this.expiry = expiry;
+        this.sho = sho;
     }
 
     /** With the tables of a {@code type: directory} store (for Hazelcast, open a {@link StateStore} and pass its tables). */
@@ -41,7 +43,9 @@ public final class DpfServer implements AutoCloseable {
         NonceLedger ledger = new NonceLedger(tables.apply("nonces-issued"), tables.apply("nonces-used"));
         SessionStore sessions = new SessionStore(tables.apply("sessions"));
         List<java.security.cert.X509Certificate> shoRoots = cfg.settings().shos().values().stream().map(DpfSettings.Sho::root).distinct().toList();
-        ShoClient sho = new ShoClient(TlsContexts.jdkClient(cfg.tls(), shoRoots), cfg.shoConnectTimeout(), cfg.shoTimeout());
+        // The SHO client on the same TLS stack as the listener (tls.provider), with the same policy (TlsContexts).
+        ShoClient sho = new ShoClient(TlsContexts.client(cfg.tls(), shoRoots, cfg.tlsProvider().effective("dpf")), cfg.shoConnectTimeout(),
+                cfg.shoTimeout());
         Dpf dpf = new Dpf(cfg.settings(), ledger, sessions, sho, pcids, clock, random, meters);
         // The DRF's registry lives in the same state (state-dir or store cluster): renewals move it.
         dpf.followRenewalsIn(new org.openmcim.drf.Registry(tables.apply("registry")));
@@ -49,7 +53,7 @@ public final class DpfServer implements AutoCloseable {
                         .workers(cfg.limits().workers(), cfg.limits().queue())
                         .tls(TlsContexts.server(cfg.tls(), List.of(), false, cfg.tlsProvider().effective("dpf"))))
                 .start(cfg.listen());
-        return new DpfServer(dpf, http, StateExpiry.dpf(dpf, sessions, ledger, clock));
+        return new DpfServer(dpf, http, StateExpiry.dpf(dpf, sessions, ledger, clock), sho);
     }
 
     public Dpf dpf() {
@@ -64,5 +68,6 @@ public final class DpfServer implements AutoCloseable {
     public void close() {
         expiry.close();
         http.close();
+        sho.close();
     }
 }

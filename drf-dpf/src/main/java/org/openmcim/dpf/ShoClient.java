@@ -2,28 +2,27 @@ package org.openmcim.dpf;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
-import javax.net.ssl.SSLContext;
+import org.openmcim.http.HttpsClient;
+import org.openmcim.http.HttpsClient.HttpsClientException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.netty.handler.ssl.SslContext;
+
 /**
  * The DPF's calls to an SHO (TR 33.812 steps 11/16 and 20) over mutual TLS: the DPF presents its RO
- * certificate and trusts only SHO roots ({@code TlsContexts.jdkClient}); the SHO's host name is
- * checked against its certificate. Every call has a connect and a request timeout; every failure is a
+ * certificate and trusts only SHO roots ({@code TlsContexts.client}, on the DPF's {@code tls.provider});
+ * the SHO's host name is checked against its certificate. Connections are kept alive per SHO
+ * ({@link HttpsClient}). Every call has a connect and a request timeout; every failure is a
  * {@link ShoException} with a reason the DPF can pass on to the device.
  */
-public final class ShoClient {
+public final class ShoClient implements AutoCloseable {
     private static final int MAX_ANSWER = 1024 * 1024;
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http;
+    private final HttpsClient http;
     private final Duration timeout;
 
     /** Why an SHO call failed: {@code sho-timeout}, {@code sho-unreachable}, {@code sho-error} or {@code sho-bad-answer}. */
@@ -59,33 +58,36 @@ public final class ShoClient {
         }
     }
 
-    public ShoClient(SSLContext tls, Duration connectTimeout, Duration timeout) {
-        this.http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+    /** @param tls a client context from {@code TlsContexts.client} (the DPF's credential, the SHO roots) */
+    public ShoClient(SslContext tls, Duration connectTimeout, Duration timeout) {
+        this.http = HttpsClient.builder("dpf-sho-client", tls).connectTimeout(connectTimeout).requestTimeout(timeout)
+                .maxResponseBody(MAX_ANSWER).build();
         this.timeout = timeout;
     }
 
     /** POSTs {@code body} to {@code url}; returns the JSON object of a 2xx answer. */
     public JsonNode post(URI url, Object body) throws ShoException, InterruptedException {
-        HttpRequest req;
+        byte[] bytes;
         try {
-            req = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))).build();
-        } catch (IOException | IllegalArgumentException e) {
+            bytes = json.writeValueAsBytes(body);
+        } catch (IOException e) {
             throw new ShoException("sho-unreachable", "bad SHO URL or body");
         }
-        HttpResponse<byte[]> resp;
+        HttpsClient.Response resp;
         try {
-            resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpConnectTimeoutException e) {
-            throw new ShoException("sho-unreachable", "connecting to the SHO timed out");
-        } catch (HttpTimeoutException e) {
-            throw new ShoException("sho-timeout", "the SHO did not answer within " + timeout.toMillis() + " ms");
-        } catch (IOException e) {
-            throw new ShoException("sho-unreachable", "cannot reach the SHO (" + e.getClass().getSimpleName() + ")");
-        }
-        if (resp.body().length > MAX_ANSWER) {
-            throw new ShoException("sho-bad-answer", "the SHO's answer is too large");
+            resp = http.post(url, "application/json", bytes);
+        } catch (IllegalArgumentException e) {
+            throw new ShoException("sho-unreachable", "bad SHO URL or body");
+        } catch (HttpsClientException e) {
+            throw switch (e.kind()) {
+                case CONNECT_TIMEOUT -> new ShoException("sho-unreachable", "connecting to the SHO timed out");
+                case TIMEOUT -> new ShoException("sho-timeout", "the SHO did not answer within " + timeout.toMillis() + " ms");
+                case TOO_LARGE -> new ShoException("sho-bad-answer", "the SHO's answer is too large");
+                case MALFORMED -> new ShoException("sho-bad-answer", "the SHO's answer is not HTTP/1.1");
+                case TLS -> new ShoException("sho-unreachable", "cannot reach the SHO (TLS handshake failed)");
+                case CLOSED -> new ShoException("sho-unreachable", "the connection to the SHO closed before its answer");
+                case UNREACHABLE -> new ShoException("sho-unreachable", "cannot reach the SHO");
+            };
         }
         JsonNode answer;
         try {
@@ -93,13 +95,19 @@ public final class ShoClient {
         } catch (IOException e) {
             answer = null;
         }
-        if (resp.statusCode() / 100 != 2) {
-            String why = answer != null && answer.hasNonNull("error") ? answer.get("error").asText() : "HTTP " + resp.statusCode();
-            throw new ShoException("sho-error", "the SHO refused: " + why, resp.statusCode(), answer);
+        if (resp.status() / 100 != 2) {
+            String why = answer != null && answer.hasNonNull("error") ? answer.get("error").asText() : "HTTP " + resp.status();
+            throw new ShoException("sho-error", "the SHO refused: " + why, resp.status(), answer);
         }
         if (answer == null || !answer.isObject()) {
             throw new ShoException("sho-bad-answer", "the SHO's answer is not a JSON object");
         }
         return answer;
+    }
+
+    /** Closes the kept-alive connections and the client's event loop. */
+    @Override
+    public void close() {
+        http.close();
     }
 }

@@ -108,6 +108,8 @@ public final class Lab implements AutoCloseable {
         return stateDir == null ? new MemoryRecords() : new DirectoryRecords(stateDir.resolve(name), random);
     }
 
+    private ShoClient shoClient;
+
     /** (Re)starts the DPF process: new objects, same state directory. */
     public void startDpf() throws InterruptedException {
         this.sessions = new SessionStore(records("sessions"));
@@ -116,7 +118,7 @@ public final class Lab implements AutoCloseable {
                 Map.of("sho1", new DpfSettings.Sho("sho1", sho1.url(), pki.root("sho1-root")),
                         "sho2", new DpfSettings.Sho("sho2", sho2.url(), pki.root("sho2-root"))),
                 Duration.ofMinutes(2), new DpfSettings.RenewalSigner("ro", pki.credential("ro-bootstrap")));
-        ShoClient shoClient = new ShoClient(TlsContexts.jdkClient(pki.credential("dpf"), List.of(pki.root("sho1-root"), pki.root("sho2-root"))),
+        this.shoClient = new ShoClient(TlsContexts.client(pki.credential("dpf"), List.of(pki.root("sho1-root"), pki.root("sho2-root"))),
                 Duration.ofSeconds(2), shoTimeout);
         this.dpf = new Dpf(s, dpfLedger, sessions, shoClient, PcidLifecycle.of(icfStore), clock, random, meters);
         dpf.followRenewalsIn(stateDir == null ? registry : new Registry(records("registry"))); // as DpfServer does
@@ -126,6 +128,7 @@ public final class Lab implements AutoCloseable {
 
     public void stopDpf() {
         dpfServer.close();
+        shoClient.close();
     }
 
     public HttpClient client(Credential identity) {

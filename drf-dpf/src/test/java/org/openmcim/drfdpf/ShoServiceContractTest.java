@@ -2,6 +2,7 @@ package org.openmcim.drfdpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,8 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.openmcim.dpf.DpfConfig;
 import org.openmcim.dpf.DpfServer;
 import org.openmcim.drf.DrfConfig;
@@ -31,6 +33,7 @@ import org.openmcim.pki.CertificateAuthority;
 import org.openmcim.pki.Credential;
 import org.openmcim.pki.DevelopmentPki;
 import org.openmcim.pki.TlsContexts;
+import org.openmcim.pki.TlsProvider;
 import org.openmcim.pva.PlatformValidation;
 import org.openmcim.pva.PvaService;
 import org.openmcim.sho.DrfClient;
@@ -58,8 +61,15 @@ class ShoServiceContractTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void dpfProvisionsThroughTheShoAndPvaServices() throws Exception {
+    /**
+     * On each TLS stack for every listener and every client of the operator hops (DPF→SHO and SHO→PVA
+     * run {@code HttpsClient} on the configured {@code tls.provider}), as {@code MutualTlsTest} does for
+     * the handshakes alone.
+     */
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void dpfProvisionsThroughTheShoAndPvaServices(TlsProvider tls) throws Exception {
+        assumeTrue(tls != TlsProvider.OPENSSL || TlsProvider.openSslAvailable(), "BoringSSL does not load here");
         DevelopmentPki pki = DevelopmentPki.init(tmp.resolve(".work/pki"), Instant.now().minus(Duration.ofDays(1)), new SecureRandom(), false);
         Clock clock = Clock.systemUTC();
         SecureRandom random = new SecureRandom();
@@ -71,13 +81,13 @@ class ShoServiceContractTest {
         List<AutoCloseable> open = new ArrayList<>();
         try {
             PvaService pva = PvaService.start(new PvaService.Settings(new InetSocketAddress("127.0.0.1", 0), pki.credential("pva"),
-                    List.of(pki.root("sho1-root")), List.of(pki.root("pva-root")), Set.of("pva")), validation, meters, clock);
+                    List.of(pki.root("sho1-root")), List.of(pki.root("pva-root")), Set.of("pva"), tls), validation, meters, clock);
             open.add(pva);
             ShoService sho = ShoService.start(new ShoService.Settings("sho1", new InetSocketAddress("127.0.0.1", 0),
                     new InetSocketAddress("127.0.0.1", 0), sho1, List.of(pki.root("ro-root")), List.of(pki.root("sho1-root")), Set.of("sho1"),
-                    List.of(pki.root("supplier-root")), Duration.ofHours(24), List.of(), Set.of("dpf"), Set.of("drf")),
+                    List.of(pki.root("supplier-root")), Duration.ofHours(24), List.of(), Set.of("dpf"), Set.of("drf"), tls),
                     new McimIssuer(hss, "99970", "sho1", sho1, "internet", random, clock),
-                    new PvaClient(URI.create("https://localhost:" + pva.address().getPort()), sho1, List.of(pki.root("pva-root")), clock),
+                    new PvaClient(URI.create("https://localhost:" + pva.address().getPort()), sho1, List.of(pki.root("pva-root")), clock, tls),
                     (DrfClient) null, meters, clock, random);
             open.add(0, sho);
             String shoUrl = "https://localhost:" + sho.address().getPort();
@@ -87,10 +97,11 @@ class ShoServiceContractTest {
             int[] ports = freePorts(3);
             Files.writeString(conf.resolve("drf.yaml"), Files.readString(repo.resolve("config/drf.yaml"))
                     .replace("127.0.0.1:8441", "127.0.0.1:" + ports[0]).replace("127.0.0.1:8442", "127.0.0.1:" + ports[1])
-                    .replace("non-3gpp-unauthenticated: false", "non-3gpp-unauthenticated: true").replace("metrics: 127.0.0.1:9465", ""));
+                    .replace("non-3gpp-unauthenticated: false", "non-3gpp-unauthenticated: true").replace("metrics: 127.0.0.1:9465", "")
+                    .replace("provider: openssl", "provider: " + tls.configName()));
             Files.writeString(conf.resolve("dpf.yaml"), Files.readString(repo.resolve("config/dpf.yaml"))
                     .replace("127.0.0.1:8443", "127.0.0.1:" + ports[2]).replace("https://localhost:9443", shoUrl)
-                    .replace("metrics: 127.0.0.1:9466", ""));
+                    .replace("metrics: 127.0.0.1:9466", "").replace("provider: openssl", "provider: " + tls.configName()));
             DrfServer drf = DrfServer.start(DrfConfig.load(conf.resolve("drf.yaml")), clock, random, meters);
             open.add(0, drf);
             DpfServer dpf = DpfServer.start(DpfConfig.load(conf.resolve("dpf.yaml")), clock, random, meters);

@@ -156,6 +156,48 @@ public final class JsonHttpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The client certificate chain of one connection (leaf first), as {@link Request#peerCertificates()}
+     * gives it: read from the TLS session once, then the same object for every request on that
+     * connection, so a check of it (e.g. PKIX against an endpoint's roots) can be remembered for the
+     * connection's life instead of redone per request. The chain cannot change within a connection:
+     * TLS 1.3 has no renegotiation (RFC 8446 §4), and these listeners do not ask for post-handshake
+     * authentication.
+     */
+    public static final class PeerChain extends java.util.AbstractList<X509Certificate> implements java.util.RandomAccess {
+        private final List<X509Certificate> certificates;
+        private final Map<Object, Object> remembered = new java.util.concurrent.ConcurrentHashMap<>(4);
+
+        PeerChain(List<X509Certificate> certificates) {
+            this.certificates = List.copyOf(certificates);
+        }
+
+        @Override
+        public X509Certificate get(int index) {
+            return certificates.get(index);
+        }
+
+        @Override
+        public int size() {
+            return certificates.size();
+        }
+
+        /** What a check stored under {@code key} for this connection, or null. */
+        public Object remembered(Object key) {
+            return remembered.get(key);
+        }
+
+        /** Stores {@code value} under {@code key} for the rest of this connection (at most 16 keys: a connection talks to few endpoints). */
+        public void remember(Object key, Object value) {
+            if (!certificates.isEmpty() && remembered.size() < 16) {
+                remembered.put(key, value);
+            }
+        }
+    }
+
+    private static final io.netty.util.AttributeKey<PeerChain> PEER_CHAIN = io.netty.util.AttributeKey.valueOf(JsonHttpServer.class, "peer-chain");
+    private static final PeerChain NO_PEER = new PeerChain(List.of());
+
     /** A handler's way to refuse bad input with a status and a reason (no stack trace reaches the wire). */
     public static final class HttpException extends RuntimeException {
         private final int status;
@@ -473,12 +515,17 @@ public final class JsonHttpServer implements AutoCloseable {
             }
         }
 
+        /** The connection's peer chain, read from the TLS session on its first request. */
         private List<X509Certificate> peer(ChannelHandlerContext ctx) {
             SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-            List<X509Certificate> out = new ArrayList<>();
             if (ssl == null) {
-                return out;
+                return NO_PEER;
             }
+            PeerChain known = ctx.channel().attr(PEER_CHAIN).get();
+            if (known != null) {
+                return known;
+            }
+            List<X509Certificate> out = new ArrayList<>();
             try {
                 for (Certificate c : ssl.engine().getSession().getPeerCertificates()) {
                     out.add((X509Certificate) c);
@@ -486,7 +533,9 @@ public final class JsonHttpServer implements AutoCloseable {
             } catch (SSLPeerUnverifiedException e) {
                 // no client certificate: fine for device-facing endpoints
             }
-            return out;
+            PeerChain chain = out.isEmpty() ? NO_PEER : new PeerChain(out);
+            ctx.channel().attr(PEER_CHAIN).set(chain);
+            return chain;
         }
 
         @Override

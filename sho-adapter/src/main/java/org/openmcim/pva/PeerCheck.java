@@ -29,16 +29,53 @@ public final class PeerCheck {
     private PeerCheck() {
     }
 
-    /** Whether {@code chain} (leaf first, as presented in TLS) leads to one of {@code roots} at {@code at}. */
+    /** When a path validated against a set of roots stays valid: while the date is within every certificate's validity. */
+    private record Validated(List<X509Certificate> roots, Instant notBefore, Instant notAfter) {
+        boolean covers(Instant at) {
+            return !at.isBefore(notBefore) && !at.isAfter(notAfter);
+        }
+    }
+
+    /**
+     * Whether {@code chain} (leaf first, as presented in TLS) leads to one of {@code roots} at {@code at}.
+     *
+     * <p>A chain from the listener ({@link JsonHttpServer.PeerChain}, one per connection) remembers a
+     * success against the same roots for the connection's life: PKIX without revocation depends only
+     * on the certificates, the anchors and the date, so the outcome holds while the date is within
+     * every certificate of the path. The SHO and PVA checked each request of a kept-alive operator
+     * connection again before (issue #5).
+     */
     public static boolean chainsTo(List<X509Certificate> chain, List<X509Certificate> roots, Instant at) {
         if (chain == null || chain.isEmpty() || roots.isEmpty()) {
             return false;
+        }
+        JsonHttpServer.PeerChain connection = chain instanceof JsonHttpServer.PeerChain p ? p : null;
+        if (connection != null && connection.remembered(roots) instanceof Validated v && v.roots().equals(roots) && v.covers(at)) {
+            return true;
         }
         List<X509Certificate> path = new ArrayList<>(chain);
         X509Certificate last = path.get(path.size() - 1);
         if (path.size() > 1 && last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
             path.remove(path.size() - 1);
         }
+        if (!validates(path, roots, at)) {
+            return false;
+        }
+        if (connection != null) {
+            Instant notBefore = Instant.MIN;
+            Instant notAfter = Instant.MAX;
+            for (X509Certificate c : path) {
+                Instant nb = c.getNotBefore().toInstant();
+                Instant na = c.getNotAfter().toInstant();
+                notBefore = nb.isAfter(notBefore) ? nb : notBefore;
+                notAfter = na.isBefore(notAfter) ? na : notAfter;
+            }
+            connection.remember(List.copyOf(roots), new Validated(List.copyOf(roots), notBefore, notAfter));
+        }
+        return true;
+    }
+
+    private static boolean validates(List<X509Certificate> path, List<X509Certificate> roots, Instant at) {
         try {
             Set<TrustAnchor> anchors = new HashSet<>();
             for (X509Certificate r : roots) {

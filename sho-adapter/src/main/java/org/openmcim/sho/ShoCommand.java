@@ -18,6 +18,7 @@ import org.openmcim.metrics.PrometheusEndpoint;
 import org.openmcim.service.ServiceLifetime;
 import org.openmcim.service.StartUp;
 import org.openmcim.pki.Credential;
+import org.openmcim.pki.TlsProvider;
 import org.openmcim.store.CredentialStore;
 import org.openmcim.store.InMemoryCredentialStore;
 import org.openmcim.store.KeyCipher;
@@ -145,8 +146,10 @@ public final class ShoCommand implements Callable<Integer> {
         IcfServer hss = hssConfig == null ? null : up.started(IcfServer.start(hssConfig, store, registry, clock, random));
         Credential identity = settings.identity();
         McimIssuer issuer = new McimIssuer(store, cfg.imsiPrefix(), cfg.shoId(), identity, cfg.apn(), random, clock);
-        PvaClient pva = new PvaClient(cfg.pvaUrl(), identity, cfg.roots(cfg.pvaRoots()), clock);
-        DrfClient drf = cfg.drfUrl().map(u -> new DrfClient(u, operatorUrl(settings.listen()), identity, settings.roRoots())).orElse(null);
+        // The operator hops on the same TLS stack as the listeners (tls.provider).
+        TlsProvider tls = settings.tlsProvider().effective("sho-" + cfg.shoId());
+        PvaClient pva = new PvaClient(cfg.pvaUrl(), identity, cfg.roots(cfg.pvaRoots()), clock, tls);
+        DrfClient drf = cfg.drfUrl().map(u -> new DrfClient(u, operatorUrl(settings.listen()), identity, settings.roRoots(), tls)).orElse(null);
         ShoService sho = up.started(ShoService.start(settings, issuer, pva, drf, registry, clock, random));
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sho-withdrawals");

@@ -62,7 +62,8 @@ public final class ShoService implements AutoCloseable {
      * Identity, listeners, who may do what, and the grace period before an old SHO withdraws. The RO
      * root certifies the DRF, DPF, CHTIF and others alike: {@code dpfNames} / {@code drfNames}
      * (certificate CNs) say which of them is the DPF and the DRF. {@code tlsProvider} is the TLS stack
-     * of both listeners ({@code tls.provider}).
+     * of both listeners ({@code tls.provider}); the clients of the operator hops are made by the caller
+     * ({@code ShoCommand} gives them the same one).
      */
     public record Settings(String shoId, InetSocketAddress listen, InetSocketAddress deviceListen, Credential identity,
                            List<X509Certificate> roRoots, List<X509Certificate> adminRoots, Set<String> adminNames,
@@ -147,7 +148,11 @@ public final class ShoService implements AutoCloseable {
                 .start(settings.deviceListen());
     }
 
-    /** @param drf null when no DRF is configured (registrations are then only recorded here) */
+    /**
+     * The service owns {@code pva} and {@code drf} from then on and closes them with itself.
+     *
+     * @param drf null when no DRF is configured (registrations are then only recorded here)
+     */
     public static ShoService start(Settings settings, McimIssuer issuer, PvaClient pva, DrfClient drf, MeterRegistry registry,
                                    Clock clock, SecureRandom random) throws InterruptedException {
         return new ShoService(settings, issuer, pva, drf, registry, clock, random);
@@ -461,5 +466,10 @@ public final class ShoService implements AutoCloseable {
     public void close() {
         operators.close();
         devices.close();
+        // The service owns the clients it was started with (their kept-alive connections and event loops).
+        pva.close();
+        if (drf != null) {
+            drf.close();
+        }
     }
 }
