@@ -41,9 +41,11 @@ final class DuplicateCache {
     private long tail;
     private int count;
 
-    /** Index: absolute position + 1 of an entry (0: empty slot), and that entry's hash. */
+    /**
+     * Index, one long a slot (one cache line to probe, not two): the entry's hash in the high 32
+     * bits, its offset in the ring + 1 in the low 32 (0: empty). Live entries never share an offset.
+     */
     private final long[] slots;
-    private final int[] hashes;
 
     /**
      * @param capacity  most answers kept
@@ -60,7 +62,6 @@ final class DuplicateCache {
         this.ring = new byte[ringBytes];
         int n = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) << 1; // at most half full
         this.slots = new long[n];
-        this.hashes = new int[n];
     }
 
     /** The answer sent for this Origin-Host's End-to-End Identifier, or null (none kept, or too old). */
@@ -73,7 +74,7 @@ final class DuplicateCache {
             if (i < 0) {
                 return null;
             }
-            int at = offset(slots[i] - 1);
+            int at = entryAt(slots[i]);
             if (clock.millis() - getLong(at + 12) > maxAgeMillis) {
                 return null;
             }
@@ -119,17 +120,8 @@ final class DuplicateCache {
             head = at + need;
             count++;
             int i = lookup(host, endToEnd, hash);
-            if (i >= 0) {
-                slots[i] = at + 1; // the same key answered again: the newer answer wins; the older entry is now unindexed
-            } else {
-                int mask = slots.length - 1;
-                int j = hash & mask;
-                while (slots[j] != 0) {
-                    j = (j + 1) & mask;
-                }
-                slots[j] = at + 1;
-                hashes[j] = hash;
-            }
+            // The same key answered again: the newer answer wins; the older entry is now unindexed.
+            slots[i >= 0 ? i : -i - 1] = slot(hash, p);
         }
     }
 
@@ -147,7 +139,7 @@ final class DuplicateCache {
             p = 0;
         }
         int len = getInt(p);
-        unindex(tail, getInt(p + 8));
+        unindex(p, getInt(p + 8));
         tail += len;
         count--;
     }
@@ -167,25 +159,35 @@ final class DuplicateCache {
         return h ^ (h >>> 16);
     }
 
-    /** Slot of the entry for this key, or -1. */
+    private static long slot(int hash, int offset) {
+        return (long) hash << 32 | (offset + 1L);
+    }
+
+    private static int entryAt(long slot) {
+        return (int) slot - 1;
+    }
+
+    /** Slot of the entry for this key, or -(the empty slot where it would go) - 1. */
     private int lookup(String lowerHost, int endToEnd, int hash) {
         int mask = slots.length - 1;
-        for (int i = hash & mask; slots[i] != 0; i = (i + 1) & mask) {
-            if (hashes[i] == hash) {
-                int p = offset(slots[i] - 1);
+        int i = hash & mask;
+        for (long s; (s = slots[i]) != 0; i = (i + 1) & mask) {
+            if ((int) (s >>> 32) == hash) {
+                int p = entryAt(s);
                 if (getInt(p + 4) == endToEnd && hostIs(lowerHost, p + HEADER, getShort(p + 20))) {
                     return i;
                 }
             }
         }
-        return -1;
+        return -i - 1;
     }
 
-    /** Removes the index slot pointing at {@code absolute}, if any (a replaced entry has none). */
-    private void unindex(long absolute, int hash) {
+    /** Removes the index slot pointing at ring offset {@code p}, if any (a replaced entry has none). */
+    private void unindex(int p, int hash) {
         int mask = slots.length - 1;
+        long wanted = slot(hash, p);
         int i = hash & mask;
-        while (slots[i] != 0 && slots[i] != absolute + 1) {
+        while (slots[i] != 0 && slots[i] != wanted) {
             i = (i + 1) & mask;
         }
         if (slots[i] == 0) {
@@ -194,17 +196,15 @@ final class DuplicateCache {
         // Backward-shift deletion: move up every later entry of the run that may live in the hole.
         int hole = i;
         for (int j = (hole + 1) & mask; slots[j] != 0; j = (j + 1) & mask) {
-            int home = hashes[j] & mask;
+            int home = (int) (slots[j] >>> 32) & mask;
             // j's entry may move to the hole unless its home lies cyclically in (hole, j].
             boolean homeBetween = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
             if (!homeBetween) {
                 slots[hole] = slots[j];
-                hashes[hole] = hashes[j];
                 hole = j;
             }
         }
         slots[hole] = 0;
-        hashes[hole] = 0;
     }
 
     private boolean hostIs(String lowerHost, int p, int len) {
