@@ -16,7 +16,7 @@ import org.openmcim.aka.sqn.SqnPolicy;
  * the real one.
  */
 public final class InMemoryCredentialStore implements CredentialStore {
-    private final ConcurrentHashMap<String, Subscriber> subscribers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Cell> subscribers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ServingNode> servingNodes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ServingNode> aaaServers = new ConcurrentHashMap<>();
     /** Old PCID → renewed PCID awaiting delivery (NOTE 2). */
@@ -24,7 +24,32 @@ public final class InMemoryCredentialStore implements CredentialStore {
 
     @Override
     public Optional<Subscriber> find(String imsi) {
-        return Optional.ofNullable(subscribers.get(imsi));
+        Cell c = subscribers.get(imsi);
+        return c == null ? Optional.empty() : Optional.of(c.current());
+    }
+
+    /**
+     * One subscriber's record, with its SQN_HE kept apart: a grant (once per AIR) writes the long
+     * instead of replacing the record. A record replaced per AIR lived until the subscriber's next
+     * AIR, seconds under load, so every young collection copied the fresh ones and scanned the
+     * map's old nodes pointing at them (issue #3, young pauses). Guarded by its own monitor.
+     */
+    private static final class Cell {
+        private Subscriber record; // its sqnHe may be behind: the field below is the truth
+        private long sqnHe;
+
+        Cell(Subscriber s) {
+            set(s);
+        }
+
+        synchronized Subscriber current() {
+            return record.sqnHe() == sqnHe ? record : record.withSqnHe(sqnHe);
+        }
+
+        synchronized void set(Subscriber s) {
+            record = s;
+            sqnHe = s.sqnHe();
+        }
     }
 
     @Override
@@ -32,33 +57,51 @@ public final class InMemoryCredentialStore implements CredentialStore {
         if (count < 1) {
             throw new IllegalArgumentException("count must be at least 1, got " + count);
         }
-        SqnGrant[] result = new SqnGrant[1];
-        subscribers.computeIfPresent(imsi, (key, s) -> {
+        Cell c = subscribers.get(imsi);
+        if (c == null) {
+            return new SqnGrant.Unknown(imsi);
+        }
+        synchronized (c) {
+            Subscriber s = c.current();
             SqnGrantLogic.Outcome o = SqnGrantLogic.apply(s, policy, ind, count, now);
-            result[0] = o.grant();
-            return o.updated();
-        });
-        return result[0] != null ? result[0] : new SqnGrant.Unknown(imsi);
+            Subscriber u = o.updated();
+            if (u != s) {
+                if (u.state() == s.state()) {
+                    c.sqnHe = u.sqnHe(); // the hot path: only SQN_HE moved
+                } else {
+                    c.set(u);
+                }
+            }
+            return o.grant();
+        }
     }
 
     @Override
     public Optional<Long> resync(String imsi, SqnPolicy policy, long sqnMs) {
-        Subscriber s = subscribers.computeIfPresent(imsi,
-                (key, cur) -> cur.withSqnHe(HomeSqn.afterResync(policy, cur.sqnHe(), sqnMs)));
-        return s == null ? Optional.empty() : Optional.of(s.sqnHe());
+        Cell c = subscribers.get(imsi);
+        if (c == null) {
+            return Optional.empty();
+        }
+        synchronized (c) {
+            c.set(c.current().withSqnHe(HomeSqn.afterResync(policy, c.sqnHe, sqnMs))); // the record checks the range
+            return Optional.of(c.sqnHe);
+        }
     }
 
     @Override
     public Optional<CredentialState> transition(String imsi, CredentialState to, Instant at) {
-        CredentialState[] previous = new CredentialState[1];
-        subscribers.computeIfPresent(imsi, (key, s) -> {
+        Cell c = subscribers.get(imsi);
+        if (c == null) {
+            return Optional.empty();
+        }
+        synchronized (c) {
+            Subscriber s = c.current();
             if (!to.allowedFrom().contains(s.state())) {
                 throw new IllegalStateException(imsi + ": " + s.state() + " → " + to + " is not allowed");
             }
-            previous[0] = s.state();
-            return s.withState(to);
-        });
-        return Optional.ofNullable(previous[0]);
+            c.set(s.withState(to));
+            return Optional.of(s.state());
+        }
     }
 
     @Override
@@ -103,7 +146,8 @@ public final class InMemoryCredentialStore implements CredentialStore {
 
     @Override
     public synchronized void issueRenewal(String oldPcid, Subscriber fresh, Instant at) {
-        Subscriber old = subscribers.get(oldPcid);
+        Cell oldCell = subscribers.get(oldPcid);
+        Subscriber old = oldCell == null ? null : oldCell.current();
         if (old == null || old.kind() != SubscriberKind.PCID) {
             throw new IllegalArgumentException("PCID " + oldPcid + " is not in the store");
         }
@@ -132,9 +176,9 @@ public final class InMemoryCredentialStore implements CredentialStore {
 
     @Override
     public synchronized void insertAll(Collection<Subscriber> batch) {
-        Map<String, Subscriber> byImsi = new HashMap<>();
+        Map<String, Cell> byImsi = new HashMap<>();
         for (Subscriber s : batch) {
-            if (byImsi.put(s.imsi(), s) != null) {
+            if (byImsi.put(s.imsi(), new Cell(s)) != null) {
                 throw new IllegalArgumentException("IMSI " + s.imsi() + " appears twice in the batch");
             }
             if (subscribers.containsKey(s.imsi())) {

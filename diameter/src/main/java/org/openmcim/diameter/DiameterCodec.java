@@ -306,6 +306,17 @@ public final class DiameterCodec {
         return out;
     }
 
+    /**
+     * Writes the wire form of {@code message} at {@code offset} of {@code out}, which has
+     * {@code message.length()} octets free there; returns the offset after it. No intermediate array.
+     */
+    public int encode(DiameterMessage message, byte[] out, int offset) {
+        int n = message.length();
+        java.util.Objects.checkFromIndexSize(offset, n, out.length);
+        message.writeTo(out, offset);
+        return offset + n;
+    }
+
     /** Appends the wire form of {@code message} to {@code out}. */
     public void encode(DiameterMessage message, ByteBuf out) {
         int n = message.length();

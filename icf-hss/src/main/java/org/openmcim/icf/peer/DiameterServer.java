@@ -19,6 +19,7 @@ import io.netty.handler.codec.sctp.SctpMessageCompletionHandler;
 import io.netty.channel.sctp.nio.NioSctpServerChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
 /**
@@ -87,6 +88,11 @@ public final class DiameterServer implements AutoCloseable {
     }
 
     private void addDiameter(Channel ch) {
+        // Answers are written one by one (from the workers, or from tasks on the loop): flush them
+        // together, once per loop turn, instead of one write(2) each (issue #3). A flush waits at
+        // most until the tasks already queued on this loop have run.
+        ch.pipeline().addLast("flush-consolidation", new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         ch.pipeline().addLast("watchdog", new IdleStateHandler(watchdog.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         DiameterPipeline.addCodec(ch.pipeline(), codec);
         ch.pipeline().addLast("peer", new PeerHandler(local, authorizer, dispatcher, peers));

@@ -206,7 +206,13 @@ public final class PeerHandler extends SimpleChannelInboundHandler<DecodeResult>
                 write(ctx, local.answer(m, ResultCode.DIAMETER_SUCCESS).build(), true);
                 return;
             default:
-                dispatcher.dispatch(m, peer, local, answer -> ctx.executor().execute(() -> write(ctx, answer, false)));
+                dispatcher.dispatch(m, peer, local, answer -> {
+                    if (ctx.executor().inEventLoop()) {
+                        write(ctx, answer, false); // answered on the loop (worker-threads 0): no task per answer
+                    } else {
+                        ctx.executor().execute(() -> write(ctx, answer, false));
+                    }
+                });
         }
     }
 

@@ -26,6 +26,11 @@ import org.openmcim.diameter.ResultCode;
 public final class RequestDispatcher {
     private static final Logger LOG = Logger.getLogger(RequestDispatcher.class.getName());
 
+    /** Answers kept for duplicate detection (RFC 6733 §6.1.3), and the octets they may take. */
+    static final int DUPLICATES_KEPT = 65_536;
+    /** 512 octets an answer: a one-vector AIA with its key is about 400. */
+    static final int DUPLICATES_RING_BYTES = DUPLICATES_KEPT * 512;
+
     private final Map<Integer, ApplicationHandler> handlers;
     private final Executor workers;
     private final Semaphore inFlight;
@@ -42,7 +47,7 @@ public final class RequestDispatcher {
         this.authorizer = authorizer;
         this.metrics = metrics;
         this.clock = clock;
-        this.duplicates = new DuplicateCache(65_536, Duration.ofSeconds(60), clock, codec);
+        this.duplicates = new DuplicateCache(DUPLICATES_KEPT, DUPLICATES_RING_BYTES, Duration.ofSeconds(60), clock, codec);
     }
 
     public DiameterMetrics metrics() {
