@@ -321,31 +321,21 @@ public final class AdminApi {
     private Response revoke(Request r) throws InterruptedException {
         String who = authorize(r);
         String imsi = imsi(r);
-        Optional<CredentialState> previous;
-        try {
-            previous = store.transition(imsi, CredentialState.REVOKED, clock.instant());
-        } catch (IllegalStateException e) {
-            CredentialState now = store.find(imsi).map(Subscriber::state).orElseThrow(() -> unknown(imsi));
-            if (now == CredentialState.REVOKED) {
-                return revoked(imsi, CredentialState.REVOKED, "not-sent", 0);
-            }
-            throw new HttpException(409, "transition-not-allowed", imsi + " is " + now + "; only "
-                    + CredentialState.REVOKED.allowedFrom().stream().map(Enum::name).sorted().toList() + " can be revoked");
+        CredentialState previous = move(imsi, CredentialState.REVOKED, "revoked");
+        if (previous == CredentialState.REVOKED) {
+            return revoked(imsi, CredentialState.REVOKED, "not-sent", 0);
         }
-        if (previous.isEmpty()) {
-            throw unknown(imsi);
-        }
-        LOG.info(who + " revoked PCID " + imsi + " (was " + previous.get() + ")");
+        LOG.info(who + " revoked PCID " + imsi + " (was " + previous + ")");
         if (retirement == null) {
-            return revoked(imsi, previous.get(), "not-sent", 0);
+            return revoked(imsi, previous, "not-sent", 0);
         }
         try {
             PcidRetirement.Result cla = retirement.cancelLocation(imsi).get(CLA_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            return revoked(imsi, previous.get(), cla.cancellation().name().toLowerCase(Locale.ROOT).replace('_', '-'), cla.resultCode());
+            return revoked(imsi, previous, cla.cancellation().name().toLowerCase(Locale.ROOT).replace('_', '-'), cla.resultCode());
         } catch (TimeoutException e) {
-            return revoked(imsi, previous.get(), "no-answer", 0);
+            return revoked(imsi, previous, "no-answer", 0);
         } catch (ExecutionException e) {
-            return revoked(imsi, previous.get(), "failed", 0);
+            return revoked(imsi, previous, "failed", 0);
         }
     }
 
@@ -449,25 +439,11 @@ public final class AdminApi {
         if (s.kind() != org.openmcim.store.SubscriberKind.PCID) {
             throw new HttpException(409, "not-a-pcid", imsi + " is a home subscriber; only PCIDs are re-issued");
         }
-        if (s.state() == CredentialState.ISSUED) {
-            return reissued(imsi, CredentialState.ISSUED);
+        CredentialState previous = move(imsi, CredentialState.ISSUED, "re-issued");
+        if (previous != CredentialState.ISSUED) {
+            LOG.info(who + " re-issued PCID " + imsi + " (was " + previous + ")");
         }
-        Optional<CredentialState> previous;
-        try {
-            previous = store.transition(imsi, CredentialState.ISSUED, clock.instant());
-        } catch (IllegalStateException e) {
-            CredentialState now = store.find(imsi).map(Subscriber::state).orElseThrow(() -> unknown(imsi));
-            if (now == CredentialState.ISSUED) {
-                return reissued(imsi, CredentialState.ISSUED); // a concurrent re-issue won
-            }
-            throw new HttpException(409, "transition-not-allowed", imsi + " is " + now + "; only "
-                    + CredentialState.ISSUED.allowedFrom().stream().map(Enum::name).sorted().toList() + " can be re-issued");
-        }
-        if (previous.isEmpty()) {
-            throw unknown(imsi);
-        }
-        LOG.info(who + " re-issued PCID " + imsi + " (was " + previous.get() + ")");
-        return reissued(imsi, previous.get());
+        return reissued(imsi, previous);
     }
 
     private static Response reissued(String imsi, CredentialState previous) {
@@ -476,6 +452,27 @@ public final class AdminApi {
     }
 
     // ---------------------------------------------------------------------------------- helpers
+
+    /**
+     * Moves {@code imsi} to {@code target} and returns the state it left — or {@code target} itself
+     * when it was there already (an operator's retry after a lost answer; no state enters itself, so
+     * that is the only way to get it). 404 for an unknown IMSI; 409 {@code transition-not-allowed},
+     * naming the states it may come from, otherwise.
+     */
+    private CredentialState move(String imsi, CredentialState target, String verb) {
+        Optional<CredentialState> previous;
+        try {
+            previous = store.transition(imsi, target, clock.instant());
+        } catch (IllegalStateException e) {
+            CredentialState now = store.find(imsi).map(Subscriber::state).orElseThrow(() -> unknown(imsi));
+            if (now == target) {
+                return target;
+            }
+            throw new HttpException(409, "transition-not-allowed", imsi + " is " + now + "; only "
+                    + target.allowedFrom().stream().map(Enum::name).sorted().toList() + " can be " + verb);
+        }
+        return previous.orElseThrow(() -> unknown(imsi));
+    }
 
     /** The administrator's CN; 403 unless it is one of {@code admin.names} (the TLS layer checked the chain). */
     private String authorize(Request r) {
