@@ -2,6 +2,7 @@ package org.openmcim.drfdpf;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.openmcim.icf.IcfFixtures.experimentalCode;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -34,7 +35,6 @@ import org.openmcim.aka.sqn.SqnPolicy;
 import org.openmcim.aka.usim.Usim;
 import org.openmcim.diameter.ApplicationId;
 import org.openmcim.diameter.Avp;
-import org.openmcim.diameter.BaseAvpCode;
 import org.openmcim.diameter.DiameterMessage;
 import org.openmcim.diameter.ExperimentalResultCode;
 import org.openmcim.diameter.ResultCode;
@@ -237,16 +237,5 @@ class PcidRenewalFlowTest {
         assertEquals(200, lab.report(got.body().path("objectId").asText(), false, e.getMessage()).status());
         assertEquals(fresh.imsi(), lab.icfStore.pendingRenewal(pcid).orElseThrow());
         assertNotEquals(CredentialState.REPLACED, lab.icfStore.find(pcid).orElseThrow().state());
-    }
-
-    static long experimentalCode(DiameterMessage m) {
-        Avp er = m.first(BaseAvpCode.EXPERIMENTAL_RESULT, 0);
-        assertNotNull(er, "no Experimental-Result in " + m);
-        for (Avp c : er.grouped()) {
-            if (c.code() == BaseAvpCode.EXPERIMENTAL_RESULT_CODE) {
-                return c.unsigned32();
-            }
-        }
-        throw new AssertionError("no Experimental-Result-Code");
     }
 }

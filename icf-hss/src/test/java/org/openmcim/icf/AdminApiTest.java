@@ -357,7 +357,7 @@ class AdminApiTest {
             assertEquals(ResultCode.DIAMETER_SUCCESS, b.path("cancelLocation").path("resultCode").asLong());
             assertEquals(CredentialState.REVOKED, store.find(IMSI).orElseThrow().state());
             assertEquals(ExperimentalResultCode.DIAMETER_ERROR_UNKNOWN_EPS_SUBSCRIPTION,
-                    IcfServerTest.experimentalCode(mme.exchange(mme.air(IMSI, 1, IcfServerTest.VISITED, null))));
+                    IcfFixtures.experimentalCode(mme.exchange(mme.air(IMSI, 1, IcfServerTest.VISITED, null))));
 
             HttpResponse<String> again = post("/icf/v1/subscribers/" + IMSI + "/revoke", null, null);
             assertEquals(200, again.statusCode(), again.body());
@@ -390,7 +390,7 @@ class AdminApiTest {
         // One MME connection throughout: the test client numbers End-to-End ids per connection, and a
         // second connection would repeat them (a duplicate to the ICF, RFC 6733 §6.1.3).
         try (DiameterTestClient mme = openMme()) {
-            assertEquals(5420, IcfServerTest.experimentalCode(mme.exchange(mme.air(IMSI, 1, IcfServerTest.VISITED, null))));
+            assertEquals(5420, IcfFixtures.experimentalCode(mme.exchange(mme.air(IMSI, 1, IcfServerTest.VISITED, null))));
             HttpClient drf = client("drf");
             HttpResponse<String> r = send(drf, "POST", "/icf/v1/subscribers/" + IMSI + "/reissue", null, null, null);
             assertEquals(200, r.statusCode(), r.body());

@@ -204,7 +204,7 @@ class ChtifFetchTest {
             String other = "001019900000042";
             DiameterMessage unknown = c.exchange(c.mar("0" + other + "@nai.epc.mnc001.mcc001.3gppnetwork.org", "EAP-AKA", 1, null, null)
                     .build());
-            assertEquals(ExperimentalResultCode.DIAMETER_ERROR_USER_UNKNOWN, IcfServerTest.experimentalCode(unknown));
+            assertEquals(ExperimentalResultCode.DIAMETER_ERROR_USER_UNKNOWN, IcfFixtures.experimentalCode(unknown));
         }
         assertArrayEquals(set2.hex("K"), store.find(PCID).orElseThrow().k());
     }
@@ -253,7 +253,7 @@ class ChtifFetchTest {
         try (DiameterTestClient c = mme()) {
             for (int i = 0; i < 5; i++) {
                 assertEquals(ExperimentalResultCode.DIAMETER_ERROR_USER_UNKNOWN,
-                        IcfServerTest.experimentalCode(c.exchange(c.air(bogus, 1, IcfServerTest.VISITED, null))));
+                        IcfFixtures.experimentalCode(c.exchange(c.air(bogus, 1, IcfServerTest.VISITED, null))));
             }
             assertEquals(1, chtif.requests(bogus), "five AIRs, one GET");
             assertEquals(4, fetches("unknown-cached"));
@@ -316,7 +316,7 @@ class ChtifFetchTest {
                 long start = System.nanoTime();
                 DiameterMessage aia = c.exchange(c.air(PCID, 1, IcfServerTest.VISITED, null));
                 long ms = (System.nanoTime() - start) / 1_000_000;
-                assertEquals(ExperimentalResultCode.DIAMETER_AUTHENTICATION_DATA_UNAVAILABLE, IcfServerTest.experimentalCode(aia));
+                assertEquals(ExperimentalResultCode.DIAMETER_AUTHENTICATION_DATA_UNAVAILABLE, IcfFixtures.experimentalCode(aia));
                 assertTrue(ms < TIMEOUT_MS, "answered in " + ms + " ms");
             }
         }
@@ -348,7 +348,7 @@ class ChtifFetchTest {
 
             DiameterMessage aia = waiting.receive();
             long ms = (System.nanoTime() - start) / 1_000_000;
-            assertEquals(ExperimentalResultCode.DIAMETER_AUTHENTICATION_DATA_UNAVAILABLE, IcfServerTest.experimentalCode(aia));
+            assertEquals(ExperimentalResultCode.DIAMETER_AUTHENTICATION_DATA_UNAVAILABLE, IcfFixtures.experimentalCode(aia));
             assertTrue(ms >= TIMEOUT_MS - 50 && ms < TIMEOUT_MS + 1500, "4181 after " + ms + " ms (timeout " + TIMEOUT_MS + " ms)");
         }
         assertTrue(store.find(PCID).isEmpty());
@@ -361,15 +361,15 @@ class ChtifFetchTest {
         icf(chtif(pki.credential("chtif")).url());
         try (DiameterTestClient c = mme()) {
             assertEquals(ExperimentalResultCode.DIAMETER_ERROR_USER_UNKNOWN,
-                    IcfServerTest.experimentalCode(c.exchange(c.air("001019900000002", 1, IcfServerTest.VISITED, null))));
+                    IcfFixtures.experimentalCode(c.exchange(c.air("001019900000002", 1, IcfServerTest.VISITED, null))));
             assertEquals(1, chtif.requests("001019900000002"));
             // Outside the CHTIF's ranges nothing is fetched.
             assertEquals(ExperimentalResultCode.DIAMETER_ERROR_USER_UNKNOWN,
-                    IcfServerTest.experimentalCode(c.exchange(c.air("001010000000999", 1, IcfServerTest.VISITED, null))));
+                    IcfFixtures.experimentalCode(c.exchange(c.air("001010000000999", 1, IcfServerTest.VISITED, null))));
             assertEquals(0, chtif.requests("001010000000999"));
             chtif.script(imsi -> Response.error(404, "not-found", "no such resource"));
             assertEquals(ExperimentalResultCode.DIAMETER_AUTHENTICATION_DATA_UNAVAILABLE,
-                    IcfServerTest.experimentalCode(c.exchange(c.air("001019900000003", 1, IcfServerTest.VISITED, null))));
+                    IcfFixtures.experimentalCode(c.exchange(c.air("001019900000003", 1, IcfServerTest.VISITED, null))));
         }
         assertEquals(1, fetches("unknown"));
         assertEquals(1, fetches("refused"));
@@ -396,7 +396,7 @@ class ChtifFetchTest {
         try (DiameterTestClient c = mme()) {
             for (String imsi : answers.keySet()) {
                 assertEquals(ExperimentalResultCode.DIAMETER_AUTHENTICATION_DATA_UNAVAILABLE,
-                        IcfServerTest.experimentalCode(c.exchange(c.air(imsi, 1, IcfServerTest.VISITED, null))), imsi);
+                        IcfFixtures.experimentalCode(c.exchange(c.air(imsi, 1, IcfServerTest.VISITED, null))), imsi);
             }
         }
         assertEquals(0, store.size(), "nothing stored");
@@ -418,7 +418,7 @@ class ChtifFetchTest {
         icf(chtif(pki.credential("sho1")).url());
         try (DiameterTestClient c = mme()) {
             assertEquals(ExperimentalResultCode.DIAMETER_AUTHENTICATION_DATA_UNAVAILABLE,
-                    IcfServerTest.experimentalCode(c.exchange(c.air(PCID, 1, IcfServerTest.VISITED, null))));
+                    IcfFixtures.experimentalCode(c.exchange(c.air(PCID, 1, IcfServerTest.VISITED, null))));
         }
         assertEquals(0, chtif.requests(PCID), "TLS failed before any request");
         assertEquals(1, fetches("unreachable"));
@@ -431,7 +431,7 @@ class ChtifFetchTest {
         icf(chtif.url());
         try (DiameterTestClient c = mme()) {
             assertEquals(ExperimentalResultCode.DIAMETER_AUTHENTICATION_DATA_UNAVAILABLE,
-                    IcfServerTest.experimentalCode(c.exchange(c.air(PCID, 1, IcfServerTest.VISITED, null))));
+                    IcfFixtures.experimentalCode(c.exchange(c.air(PCID, 1, IcfServerTest.VISITED, null))));
         }
         assertEquals(1, fetches("refused"), "403 forbidden-peer from the CHTIF");
         assertTrue(store.find(PCID).isEmpty());

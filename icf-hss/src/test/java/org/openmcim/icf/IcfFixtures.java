@@ -1,8 +1,14 @@
 package org.openmcim.icf;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import org.openmcim.diameter.Avp;
+import org.openmcim.diameter.BaseAvpCode;
+import org.openmcim.diameter.DiameterMessage;
+
 /**
- * ICF configurations the tests of several modules start real ICFs from (through the icf-hss test
- * jar), so that one shape is kept in one place.
+ * ICF configurations the tests of several modules start real ICFs from, and what they read from
+ * its answers (through the icf-hss test jar), so that each is kept in one place.
  */
 public final class IcfFixtures {
     private IcfFixtures() {
@@ -47,5 +53,17 @@ public final class IcfFixtures {
                   names: [ro-admin]
                   reissuers: [drf]
                 """.formatted(port, pkiDir);
+    }
+
+    /** The Experimental-Result-Code of an answer (TS 29.272 §7.4.3: 5001, 5420, 4181, ...); fails the test if there is none. */
+    public static long experimentalCode(DiameterMessage m) {
+        Avp er = m.first(BaseAvpCode.EXPERIMENTAL_RESULT, 0);
+        assertNotNull(er, "no Experimental-Result in " + m);
+        for (Avp c : er.grouped()) {
+            if (c.code() == BaseAvpCode.EXPERIMENTAL_RESULT_CODE) {
+                return c.unsigned32();
+            }
+        }
+        throw new AssertionError("no Experimental-Result-Code");
     }
 }

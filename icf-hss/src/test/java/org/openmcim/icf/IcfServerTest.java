@@ -2,6 +2,7 @@ package org.openmcim.icf;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.openmcim.icf.IcfFixtures.experimentalCode;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -95,17 +96,6 @@ class IcfServerTest {
         DiameterMessage cea = c.exchange(c.cer(ApplicationId.S6A));
         assertEquals(ResultCode.DIAMETER_SUCCESS, cea.resultCode());
         return c;
-    }
-
-    static long experimentalCode(DiameterMessage m) {
-        Avp er = m.first(BaseAvpCode.EXPERIMENTAL_RESULT, 0);
-        assertNotNull(er, "no Experimental-Result in " + m);
-        for (Avp c : er.grouped()) {
-            if (c.code() == BaseAvpCode.EXPERIMENTAL_RESULT_CODE) {
-                return c.unsigned32();
-            }
-        }
-        throw new AssertionError("no Experimental-Result-Code");
     }
 
     @Test

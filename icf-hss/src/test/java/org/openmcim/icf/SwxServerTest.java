@@ -137,7 +137,7 @@ class SwxServerTest {
     }
 
     static long experimentalCode(DiameterMessage m) {
-        return IcfServerTest.experimentalCode(m);
+        return IcfFixtures.experimentalCode(m);
     }
 
     /** MAA EAP-AKA' items: the USIM accepts AUTN, RES = XRES, CK'/IK' = KDF(CK, IK, ANID, SQN⊕AK) of TS 33.402 A.2. */
