@@ -25,6 +25,7 @@ import org.openmcim.dpf.PcidLifecycle;
 import org.openmcim.dpf.Records;
 import org.openmcim.dpf.SessionStore;
 import org.openmcim.dpf.ShoClient;
+import org.openmcim.icf.MutableClock;
 import org.openmcim.wire.device.DeviceProof;
 import org.openmcim.drf.Drf;
 import org.openmcim.drf.DrfSettings;

@@ -217,23 +217,7 @@ class ChtifFetchTest {
     @Test
     void unknownAnswersAreRememberedForTheTtlAndBounded() throws Exception {
         chtif(pki.credential("chtif"));
-        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(NOW);
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        MutableClock clock = new MutableClock(NOW);
         String yaml = IcfServerTest.yaml(IcfServerTest.freePort()) + """
                 chtif:
                   url: %s
@@ -257,7 +241,7 @@ class ChtifFetchTest {
             }
             assertEquals(1, chtif.requests(bogus), "five AIRs, one GET");
             assertEquals(4, fetches("unknown-cached"));
-            now.set(NOW.plusSeconds(31)); // the TTL is over: asked again
+            clock.advance(Duration.ofSeconds(31)); // the TTL is over: asked again
             c.exchange(c.air(bogus, 1, IcfServerTest.VISITED, null));
             assertEquals(2, chtif.requests(bogus));
             // Bounded: a third bogus PCID pushes out the oldest remembered one.

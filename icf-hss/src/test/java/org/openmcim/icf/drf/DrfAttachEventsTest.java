@@ -13,13 +13,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 
@@ -27,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openmcim.icf.MutableClock;
 import org.junit.jupiter.api.io.TempDir;
 import org.openmcim.http.JsonHttpServer;
 import org.openmcim.pki.DevelopmentPki;
@@ -196,26 +194,10 @@ class DrfAttachEventsTest {
 
     @Test
     void eventsOlderThanMaxAgeAreDropped() throws Exception {
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
-        start(deadUrl(), 10, clock).pcidAttached(PCID, ip("10.45.0.2"), "provisioning", now.get());
+        MutableClock clock = new MutableClock(Instant.now());
+        start(deadUrl(), 10, clock).pcidAttached(PCID, ip("10.45.0.2"), "provisioning", clock.instant());
         await(() -> retries() >= 1, "a failed attempt");
-        now.set(now.get().plus(Duration.ofMinutes(61)));
+        clock.advance(Duration.ofMinutes(61));
         await(() -> dropped("expired") == 1, "expiry");
         assertEquals(0, sender.queued());
     }

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +20,7 @@ import org.openmcim.diameter.CommandCode;
 import org.openmcim.diameter.DiameterCodec;
 import org.openmcim.diameter.DiameterMessage;
 import org.openmcim.diameter.dictionary.Dictionary;
+import org.openmcim.icf.MutableClock;
 
 /**
  * The duplicate-answer cache (RFC 6733 §6.1.3: Origin-Host and End-to-End Identifier identify a
@@ -32,7 +31,7 @@ import org.openmcim.diameter.dictionary.Dictionary;
 class DuplicateCacheTest {
     final Dictionary d = Dictionary.standard();
     final DiameterCodec codec = new DiameterCodec(d);
-    final MutableClock clock = new MutableClock();
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
 
     /** An AIA-like answer whose size grows with {@code padding}. */
     DiameterMessage answer(int endToEnd, int padding) {
@@ -80,9 +79,9 @@ class DuplicateCacheTest {
     void answersOlderThanTheMaximumAgeAreNotDuplicates() {
         DuplicateCache c = new DuplicateCache(16, 1 << 16, Duration.ofSeconds(60), clock, codec);
         c.put("mme", 1, answer(1, 1));
-        clock.advance(60_000);
+        clock.advance(Duration.ofMillis(60_000));
         assertNotNull(c.find("mme", 1));
-        clock.advance(1);
+        clock.advance(Duration.ofMillis(1));
         assertNull(c.find("mme", 1));
     }
 
@@ -152,33 +151,5 @@ class DuplicateCacheTest {
         c.put("mme", 2, answer(2, 400));
         assertNull(c.find("mme", 2));
         assertNotNull(c.find("mme", 1), "the refused answer evicted nothing");
-    }
-
-    static final class MutableClock extends Clock {
-        long millis = Instant.parse("2026-11-23T10:00:00Z").toEpochMilli();
-
-        void advance(long ms) {
-            millis += ms;
-        }
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -1,4 +1,4 @@
-package org.openmcim.drfdpf;
+package org.openmcim.icf;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves forward (bootstrap expiry, stale requests); starts at real time so TLS certificates are valid. */
+/**
+ * A clock a test moves forward (cache TTLs, event expiry, bootstrap expiry, stale requests). Shared by
+ * the icf-hss tests and, through its test jar, the drf-dpf tests; those start it at real time so TLS
+ * certificates are valid.
+ */
 public final class MutableClock extends Clock {
     private volatile Instant now;
 
