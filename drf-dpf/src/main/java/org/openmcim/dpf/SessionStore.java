@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -60,16 +62,8 @@ public final class SessionStore {
      * like {@link #expireClosed}; it runs every few minutes off the event loops.
      */
     public List<DownloadSession> unreported(Instant createdBefore) {
-        List<DownloadSession> out = new ArrayList<>();
-        for (String k : records.keys()) {
-            try {
-                find(k).filter(s -> s.state() == DownloadSession.State.DELIVERED && s.createdAt().isBefore(createdBefore))
-                        .ifPresent(out::add);
-            } catch (RuntimeException e) {
-                // a corrupt record stays for an operator to look at
-            }
-        }
-        return out;
+        return readable().values().stream()
+                .filter(s -> s.state() == DownloadSession.State.DELIVERED && s.createdAt().isBefore(createdBefore)).toList();
     }
 
     /**
@@ -86,23 +80,31 @@ public final class SessionStore {
      */
     public int expireClosed(Instant now, java.time.Duration margin, java.util.function.Function<String, Optional<Instant>> bootstrapExpiry) {
         int n = 0;
-        for (String k : records.keys()) {
-            Optional<DownloadSession> s;
-            try {
-                s = find(k);
-            } catch (RuntimeException e) {
-                continue; // a corrupt record stays for an operator to look at
-            }
-            if (s.isEmpty() || s.get().closedAt() == null || !s.get().closedAt().plus(margin).isBefore(now)) {
+        for (Map.Entry<String, DownloadSession> e : readable().entrySet()) {
+            DownloadSession s = e.getValue();
+            if (s.closedAt() == null || !s.closedAt().plus(margin).isBefore(now)) {
                 continue;
             }
-            Optional<Instant> expiry = s.get().nonce() == null ? Optional.empty() : bootstrapExpiry.apply(s.get().nonce());
+            Optional<Instant> expiry = s.nonce() == null ? Optional.empty() : bootstrapExpiry.apply(s.nonce());
             if (expiry.isEmpty() || expiry.get().plus(margin).isBefore(now)) {
-                records.remove(k);
+                records.remove(e.getKey());
                 n++;
             }
         }
         return n;
+    }
+
+    /** Every session by key, for the sweeps; a corrupt record is left out (and stays for an operator to look at). */
+    private Map<String, DownloadSession> readable() {
+        Map<String, DownloadSession> out = new LinkedHashMap<>();
+        for (String k : records.keys()) {
+            try {
+                find(k).ifPresent(s -> out.put(k, s));
+            } catch (RuntimeException e) {
+                // corrupt: skipped
+            }
+        }
+        return out;
     }
 
     private byte[] bytes(DownloadSession s) {
