@@ -435,14 +435,10 @@ public final class Dpf {
             req.put("treId", s.treId());
             req.put("success", false);
             req.put("detail", why);
-            Timer.Sample sample = Timer.start(meters);
-            String outcome = "ok";
             try {
-                sho.post(target.url().resolve("/sho/v1/report"), req);
+                postToSho("expire", target, "/sho/v1/report", req, e -> isAnswer(e, 404, "unknown-object") ? "unknown-object" : e.reason());
             } catch (ShoClient.ShoException e) {
-                boolean closedThere = e.status() == 404 && e.answer() != null && "unknown-object".equals(e.answer().path("error").asText());
-                outcome = closedThere ? "unknown-object" : e.reason();
-                if (!closedThere) {
+                if (!isAnswer(e, 404, "unknown-object")) {
                     // Unreachable or failing SHO: keep the session open; the next sweep tries again.
                     LOG.warning("download " + s.objectId() + " of TRE " + s.treId() + " expired, but SHO " + target.id()
                             + " could not be told (" + e.getMessage() + "); will retry");
@@ -454,8 +450,6 @@ public final class Dpf {
                 if (sessions.find(s.objectId()).map(x -> x.state() != DownloadSession.State.DELIVERED).orElse(true)) {
                     return false;
                 }
-            } finally {
-                sample.stop(meters.timer("dpf.sho.call", "call", "expire", "sho", target.id(), "outcome", outcome));
             }
         } else {
             LOG.warning("download " + s.objectId() + " expired; its SHO " + s.shoId() + " is no longer configured and was not told");
@@ -479,24 +473,39 @@ public final class Dpf {
     // ---- helpers ----
 
     private JsonNode callSho(String call, DpfSettings.Sho target, String path, Object body) throws InterruptedException {
+        try {
+            return postToSho(call, target, path, body, e -> isAnswer(e, 403, "platform-invalid") ? "platform-invalid" : e.reason());
+        } catch (ShoClient.ShoException e) {
+            // The SHO service answers a negative PVA verdict (step 14) with 403 platform-invalid and
+            // the PVA's reason: a verdict about the device, not an SHO failure (docs/sho-pva-api.md).
+            if (isAnswer(e, 403, "platform-invalid")) {
+                throw platformRejected(target, body instanceof Map<?, ?> m ? String.valueOf(m.get("treId")) : "?",
+                        e.answer().path("reason").asText("refused"));
+            }
+            LOG.info("SHO " + target.id() + " " + call + ": " + e.getMessage());
+            throw new HttpException(e.reason().equals("sho-timeout") ? 504 : 502, e.reason(), e.getMessage());
+        }
+    }
+
+    /** POSTs to the SHO, timed as {@code dpf.sho.call{call, sho, outcome}}; {@code outcomeOf} names a refusal's outcome. */
+    private JsonNode postToSho(String call, DpfSettings.Sho target, String path, Object body,
+                               java.util.function.Function<ShoClient.ShoException, String> outcomeOf)
+            throws ShoClient.ShoException, InterruptedException {
         Timer.Sample sample = Timer.start(meters);
         String outcome = "ok";
         try {
             return sho.post(target.url().resolve(path), body);
         } catch (ShoClient.ShoException e) {
-            // The SHO service answers a negative PVA verdict (step 14) with 403 platform-invalid and
-            // the PVA's reason: a verdict about the device, not an SHO failure (docs/sho-pva-api.md).
-            if (e.status() == 403 && e.answer() != null && "platform-invalid".equals(e.answer().path("error").asText())) {
-                outcome = "platform-invalid";
-                throw platformRejected(target, body instanceof Map<?, ?> m ? String.valueOf(m.get("treId")) : "?",
-                        e.answer().path("reason").asText("refused"));
-            }
-            outcome = e.reason();
-            LOG.info("SHO " + target.id() + " " + call + ": " + e.getMessage());
-            throw new HttpException(e.reason().equals("sho-timeout") ? 504 : 502, e.reason(), e.getMessage());
+            outcome = outcomeOf.apply(e);
+            throw e;
         } finally {
             sample.stop(meters.timer("dpf.sho.call", "call", call, "sho", target.id(), "outcome", outcome));
         }
+    }
+
+    /** The SHO answered {@code status} with this machine-readable {@code error}. */
+    private static boolean isAnswer(ShoClient.ShoException e, int status, String error) {
+        return e.status() == status && e.answer() != null && error.equals(e.answer().path("error").asText());
     }
 
     /** Step 14 said no: 403 platform-rejected with the PVA's reason in kebab case (measurement-mismatch, ...). */
