@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 
 import org.openmcim.metrics.PrometheusEndpoint;
 import org.openmcim.service.ServiceLifetime;
+import org.openmcim.service.StartUp;
 import org.openmcim.store.cli.StoreRuntime;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,8 +42,13 @@ public final class DpfCommand implements Callable<Integer> {
             return 0;
         }
         PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
-        StateStore.Serving<DpfServer> run = launch(cfg, StoreRuntime.system(), registry);
-        PrometheusEndpoint metrics = PrometheusEndpoint.startBeside(registry, cfg.metrics(), run);
+        StateStore.Serving<DpfServer> run;
+        PrometheusEndpoint metrics;
+        try (StartUp up = new StartUp()) { // a metrics address in use closes the service and its store member again
+            run = up.started(launch(cfg, StoreRuntime.system(), registry));
+            metrics = up.started(PrometheusEndpoint.start(registry, cfg.metrics()));
+            up.succeeded();
+        }
         DpfServer server = run.server();
         out.println("DPF on https://" + server.address().getHostString() + ":" + server.address().getPort() + "/dpf/v1; records "
                 + cfg.state().describe());

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.openmcim.dpf.StateStore;
 import org.openmcim.metrics.PrometheusEndpoint;
 import org.openmcim.service.ServiceLifetime;
+import org.openmcim.service.StartUp;
 import org.openmcim.store.cli.StoreRuntime;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,8 +43,13 @@ public final class DrfCommand implements Callable<Integer> {
             return 0;
         }
         PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
-        StateStore.Serving<DrfServer> run = launch(cfg, StoreRuntime.system(), registry);
-        PrometheusEndpoint metrics = PrometheusEndpoint.startBeside(registry, cfg.metrics(), run);
+        StateStore.Serving<DrfServer> run;
+        PrometheusEndpoint metrics;
+        try (StartUp up = new StartUp()) { // a metrics address in use closes the service and its store member again
+            run = up.started(launch(cfg, StoreRuntime.system(), registry));
+            metrics = up.started(PrometheusEndpoint.start(registry, cfg.metrics()));
+            up.succeeded();
+        }
         DrfServer server = run.server();
         out.println("DRF devices on https://" + server.deviceAddress().getHostString() + ":" + server.deviceAddress().getPort()
                 + "/drf/v1/bootstrap, SHOs on https://" + server.operatorAddress().getHostString() + ":" + server.operatorAddress().getPort()

@@ -134,7 +134,7 @@ public final class IcfCommand implements Callable<Integer> {
             throw new ConfigException(config + ": " + e.getMessage() + " (run 'openmcim pki init' for the development PKI)", e);
         }
         PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
-        PrometheusEndpoint metrics = cfg.metrics().isPresent() ? up.started(PrometheusEndpoint.start(registry, cfg.metrics().get())) : null;
+        PrometheusEndpoint metrics = up.started(PrometheusEndpoint.start(registry, cfg.metrics()));
         Clock clock = Clock.systemUTC();
         DrfAttachEvents drf = drfTls == null ? null
                 : up.started(DrfAttachEvents.start(DrfAttachEvents.Settings.of(cfg.drf().get()), drfTls, registry, clock));

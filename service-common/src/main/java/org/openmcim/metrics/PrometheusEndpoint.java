@@ -31,22 +31,13 @@ public final class PrometheusEndpoint implements AutoCloseable {
     }
 
     /**
-     * The endpoint on {@code listen} if the configuration names one (else null), for a service that is
-     * already running: if the endpoint cannot start (its address taken: an IOException; a bad one: a
-     * runtime exception), {@code running} is closed before the failure is rethrown, so a failed
-     * start-up leaves no listener, store member or thread behind.
+     * The endpoint on {@code listen} if the configuration names one, else null (the services'
+     * optional {@code metrics:} key). A service registers it with its {@code StartUp}, so that an
+     * address already taken also closes what started before it.
      */
-    public static PrometheusEndpoint startBeside(PrometheusMeterRegistry registry, java.util.Optional<InetSocketAddress> listen,
-                                                 AutoCloseable running) throws Exception {
-        if (listen.isEmpty()) {
-            return null;
-        }
-        try {
-            return start(registry, listen.get());
-        } catch (IOException | RuntimeException e) {
-            running.close();
-            throw e;
-        }
+    public static PrometheusEndpoint start(PrometheusMeterRegistry registry, java.util.Optional<InetSocketAddress> listen)
+            throws IOException {
+        return listen.isEmpty() ? null : start(registry, listen.get());
     }
 
     public static PrometheusEndpoint start(PrometheusMeterRegistry registry, InetSocketAddress listen) throws IOException {

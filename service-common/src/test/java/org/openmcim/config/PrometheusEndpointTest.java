@@ -32,18 +32,30 @@ class PrometheusEndpointTest {
         }
     }
 
-    /** A metrics address that cannot be bound stops start-up and closes what was already running. */
+    /**
+     * A metrics address that cannot be bound stops start-up and closes what was already running (as
+     * the service commands register both with their StartUp); no metrics address starts nothing.
+     */
     @Test
-    void startBesideClosesTheRunningServiceWhenTheAddressIsTaken() throws Exception {
+    void aTakenAddressStopsStartUpAndClosesTheRunningService() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             InetSocketAddress at = new InetSocketAddress("127.0.0.1", taken.getLocalPort());
-            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> PrometheusEndpoint.startBeside(
-                    PrometheusEndpoint.newRegistry(), java.util.Optional.of(at), () -> closed.set(true)));
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> {
+                try (org.openmcim.service.StartUp up = new org.openmcim.service.StartUp()) {
+                    up.started(() -> closed.set(true));
+                    up.started(PrometheusEndpoint.start(PrometheusEndpoint.newRegistry(), java.util.Optional.of(at)));
+                    up.succeeded();
+                }
+            });
         }
         assertTrue(closed.get(), "the running service was closed");
         closed.set(false);
-        assertEquals(null, PrometheusEndpoint.startBeside(PrometheusEndpoint.newRegistry(), java.util.Optional.empty(), () -> closed.set(true)));
+        try (org.openmcim.service.StartUp up = new org.openmcim.service.StartUp()) {
+            up.started(() -> closed.set(true));
+            assertEquals(null, up.started(PrometheusEndpoint.start(PrometheusEndpoint.newRegistry(), java.util.Optional.empty())));
+            up.succeeded();
+        }
         assertTrue(!closed.get(), "no metrics address: nothing started, nothing closed");
     }
 }

@@ -44,7 +44,7 @@ public final class PvaCommand implements Callable<Integer> {
         PrometheusEndpoint metrics;
         PvaService pva;
         try (StartUp up = new StartUp()) { // a failed start closes what started (the metrics server would keep the JVM alive)
-            metrics = cfg.metrics().isPresent() ? up.started(PrometheusEndpoint.start(registry, cfg.metrics().get())) : null;
+            metrics = up.started(PrometheusEndpoint.start(registry, cfg.metrics()));
             pva = up.started(PvaService.start(settings, validation, issuer, registry, Clock.systemUTC()));
             up.succeeded();
         }

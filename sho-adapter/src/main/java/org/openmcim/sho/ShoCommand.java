@@ -142,7 +142,7 @@ public final class ShoCommand implements Callable<Integer> {
             store = new InMemoryCredentialStore();
         }
         PrometheusMeterRegistry registry = PrometheusEndpoint.newRegistry();
-        PrometheusEndpoint metrics = cfg.metrics().isPresent() ? up.started(PrometheusEndpoint.start(registry, cfg.metrics().get())) : null;
+        PrometheusEndpoint metrics = up.started(PrometheusEndpoint.start(registry, cfg.metrics()));
         IcfServer hss = hssConfig == null ? null : up.started(IcfServer.start(hssConfig, store, registry, clock, random));
         Credential identity = settings.identity();
         McimIssuer issuer = new McimIssuer(store, cfg.imsiPrefix(), cfg.shoId(), identity, cfg.apn(), random, clock);
