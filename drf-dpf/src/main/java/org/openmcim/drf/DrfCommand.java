@@ -72,8 +72,13 @@ public final class DrfCommand implements Callable<Integer> {
             // With a Hazelcast store the DRF reaches the ICF's PCID records through its member, as the
             // DPF does for PROVISIONING/RETIRED; with a directory store, through the ICF's admin API
             // when icf-admin: names it (else nothing re-issues the PCID: PcidLifecycle.none()).
-            server.drf().reissuePcidOnRevert(cfg.icfAdmin()
-                    .<org.openmcim.dpf.PcidLifecycle>map(a -> new IcfAdminPcids(a, cfg.tls(), meters)).orElse(state.pcids()));
+            if (cfg.icfAdmin().isPresent()) {
+                IcfAdminPcids icf = new IcfAdminPcids(cfg.icfAdmin().get(), cfg.tls(), cfg.tlsProvider().effective("drf"), meters);
+                server.closeWith(icf);
+                server.drf().reissuePcidOnRevert(icf);
+            } else {
+                server.drf().reissuePcidOnRevert(state.pcids());
+            }
             return server;
         });
     }

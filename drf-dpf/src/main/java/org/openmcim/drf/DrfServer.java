@@ -25,6 +25,7 @@ public final class DrfServer implements AutoCloseable {
     private final JsonHttpServer device;
     private final JsonHttpServer operator;
     private final org.openmcim.dpf.StateExpiry expiry;
+    private final List<AutoCloseable> owned = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private DrfServer(Drf drf, JsonHttpServer device, JsonHttpServer operator, org.openmcim.dpf.StateExpiry expiry) {
         this.drf = drf;
@@ -95,11 +96,23 @@ public final class DrfServer implements AutoCloseable {
         return operator.address();
     }
 
+    /** Closes {@code resource} with the server, after its listeners (e.g. a client the DRF's flows call). */
+    public void closeWith(AutoCloseable resource) {
+        owned.add(resource);
+    }
+
     @Override
     public void close() {
         expiry.close();
         device.close();
         operator.close();
         drf.close();
+        for (AutoCloseable r : owned) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                java.util.logging.Logger.getLogger(DrfServer.class.getName()).warning("closing " + r.getClass().getSimpleName() + ": " + e);
+            }
+        }
     }
 }

@@ -1,9 +1,6 @@
 package org.openmcim.drf;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -11,10 +8,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 import org.openmcim.dpf.PcidLifecycle;
+import org.openmcim.http.HttpsClient;
+import org.openmcim.http.JsonHttpServer;
 import org.openmcim.pki.Credential;
 import org.openmcim.pki.TlsContexts;
+import org.openmcim.pki.TlsProvider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.http.HttpMethod;
 
 /**
  * The PCID records as a DRF on its own state directory reaches them: through the ICF's admin API
@@ -27,21 +31,26 @@ import io.micrometer.core.instrument.MeterRegistry;
  * attempts (then 1 s and 3 s later), each bounded by {@code timeout}. The outcome is logged and
  * counted ({@code drf.pcid.reissue}, {@code outcome} = reissued, already-issued, refused, failed); a
  * refusal (409: the PCID is not RETIRED; 404) is not retried.
+ *
+ * <p>The call runs on the DRF's own TLS stack ({@code tls.provider}) and PKIX policy, through the same
+ * {@link HttpsClient} as every other operator hop, on one event-loop thread of its own; the kept-alive
+ * connection closes after 20 s idle. Close this with the DRF.
  */
-public final class IcfAdminPcids implements PcidLifecycle {
+public final class IcfAdminPcids implements PcidLifecycle, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(IcfAdminPcids.class.getName());
     private static final long[] RETRY_AFTER_MS = {0, 1_000, 3_000};
 
-    private final HttpClient http;
+    private final HttpsClient http;
     private final URI base;
-    private final Duration timeout;
     private final MeterRegistry meters;
+    private final ObjectMapper json = new ObjectMapper();
 
-    public IcfAdminPcids(DrfConfig.IcfAdmin cfg, Credential drf, MeterRegistry meters) {
-        this.http = HttpClient.newBuilder().sslContext(TlsContexts.jdkClient(drf, cfg.roots())).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(cfg.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+    /** @param tls the DRF's TLS stack ({@code tls.provider}, {@link TlsProvider#effective} already applied) */
+    public IcfAdminPcids(DrfConfig.IcfAdmin cfg, Credential drf, TlsProvider tls, MeterRegistry meters) {
+        Duration timeout = cfg.timeout();
+        this.http = HttpsClient.builder("drf-icf-admin-client", TlsContexts.client(drf, cfg.roots(), tls)).threads(1)
+                .connectTimeout(timeout).requestTimeout(timeout).maxResponseBody(16 * 1024).maxConnectionsPerPeer(1).build();
         this.base = cfg.url();
-        this.timeout = cfg.timeout();
         this.meters = meters;
     }
 
@@ -67,26 +76,41 @@ public final class IcfAdminPcids implements PcidLifecycle {
     }
 
     private CompletableFuture<String> attempt(String pcid, int n) {
-        HttpRequest req = HttpRequest.newBuilder(base.resolve("/icf/v1/subscribers/" + pcid + "/reissue")).timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
-        CompletableFuture<HttpResponse<String>> call = CompletableFuture.supplyAsync(() -> null,
+        URI url = base.resolve("/icf/v1/subscribers/" + pcid + "/reissue");
+        CompletableFuture<HttpsClient.Response> call = CompletableFuture.supplyAsync(() -> null,
                 CompletableFuture.delayedExecutor(RETRY_AFTER_MS[n], TimeUnit.MILLISECONDS))
-                .thenCompose(x -> http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+                .thenCompose(x -> http.send(HttpMethod.POST, url, null, null));
         return call.handle((resp, error) -> {
-            if (error == null && resp.statusCode() == 200) {
-                boolean already = resp.body().contains("\"previous\":\"ISSUED\"");
-                return CompletableFuture.completedFuture(count(pcid, already ? "already-issued" : "reissued", "HTTP 200"));
+            if (error == null && resp.status() == 200) {
+                return CompletableFuture.completedFuture(count(pcid, wasIssued(resp) ? "already-issued" : "reissued", "HTTP 200"));
             }
-            if (error == null && resp.statusCode() / 100 == 4) {
-                // The ICF's word on this PCID (not RETIRED, unknown, or this DRF not a reissuer): retrying changes nothing.
-                return CompletableFuture.completedFuture(count(pcid, "refused", "HTTP " + resp.statusCode() + " " + resp.body()));
+            if (error == null && resp.status() / 100 == 4) {
+                // The ICF's word on this PCID (not RETIRED, unknown, or this DRF not a reissuer): retrying
+                // changes nothing. Only its machine-readable reason reaches the log.
+                String reason = JsonHttpServer.reasonOf(resp.body());
+                return CompletableFuture.completedFuture(count(pcid, "refused", "HTTP " + resp.status() + (reason == null ? "" : " " + reason)));
             }
-            String why = error != null ? error.getClass().getSimpleName() : "HTTP " + resp.statusCode();
+            String why = error != null ? describe(error) : "HTTP " + resp.status();
             if (n + 1 < RETRY_AFTER_MS.length) {
                 return attempt(pcid, n + 1);
             }
             return CompletableFuture.completedFuture(count(pcid, "failed", why + " after " + RETRY_AFTER_MS.length + " attempts"));
         }).thenCompose(f -> f);
+    }
+
+    /** docs/icf-admin-api.md: a 200 answer names the state the PCID was in; ISSUED means nothing changed. */
+    private boolean wasIssued(HttpsClient.Response resp) {
+        try {
+            JsonNode previous = json.readTree(resp.body()).path("previous");
+            return previous.isTextual() && previous.asText().equals("ISSUED");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static String describe(Throwable error) {
+        Throwable e = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        return e instanceof HttpsClient.HttpsClientException h ? h.kind() + " (" + h.getMessage() + ")" : e.getClass().getSimpleName();
     }
 
     private String count(String pcid, String outcome, String detail) {
@@ -98,5 +122,11 @@ public final class IcfAdminPcids implements PcidLifecycle {
             LOG.warning(line);
         }
         return outcome;
+    }
+
+    /** Closes the kept-alive connection and the client's event loop; a call still retrying then fails. */
+    @Override
+    public void close() {
+        http.close();
     }
 }

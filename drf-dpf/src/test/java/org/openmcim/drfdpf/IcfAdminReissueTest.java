@@ -22,6 +22,7 @@ import org.openmcim.config.ConfigException;
 import org.openmcim.drf.DrfCommand;
 import org.openmcim.drf.DrfConfig;
 import org.openmcim.drf.DrfServer;
+import org.openmcim.drf.IcfAdminPcids;
 import org.openmcim.http.JsonHttpServer;
 import org.openmcim.icf.IcfServer;
 import org.openmcim.icf.admin.AdminApi;
@@ -100,7 +101,38 @@ class IcfAdminReissueTest {
             awaitCount(meters, "refused", 1);
             assertEquals(CredentialState.ISSUED, store.find(RETIRED).orElseThrow().state(), "re-issued at the ICF");
             assertEquals(CredentialState.REVOKED, store.find(REVOKED).orElseThrow().state(), "the ICF refused: unchanged");
+
+            // The SHO repeats the revert (e.g. its first answer was lost): the ICF says the PCID was
+            // already ISSUED, and the DRF counts it so, not as a second re-issue.
+            Map<String, Object> again = new LinkedHashMap<>();
+            again.put("pcid", RETIRED);
+            again.put("treId", "tre-0081");
+            again.put("shoId", "sho1");
+            again.put("shoUrl", "https://localhost:9443");
+            again.put("dpfUrl", "https://localhost:8443/dpf/v1");
+            again.put("operation", "revert-to-pristine");
+            assertEquals(200, Lab.post(asSho, registrations, again).status());
+            awaitCount(meters, "already-issued", 1);
+            assertEquals(1.0, meters.find("drf.pcid.reissue").tag("outcome", "reissued").counter().count(), "not counted twice");
+            assertEquals(CredentialState.ISSUED, store.find(RETIRED).orElseThrow().state());
         }
+    }
+
+    @Test
+    void anUnreachableIcfIsTriedThreeTimesThenCountedFailed() throws Exception {
+        DevelopmentPki pki = DevelopmentPki.init(tmp.resolve(".work/pki"), Instant.now().minus(Duration.ofDays(1)), new SecureRandom(), false);
+        int nobody = HazelcastStateTest.freePorts(1)[0];
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        DrfConfig.IcfAdmin cfg = new DrfConfig.IcfAdmin(URI.create("https://localhost:" + nobody), List.of(pki.root("ro-root")),
+                Duration.ofSeconds(2));
+        try (IcfAdminPcids icf = new IcfAdminPcids(cfg, pki.credential("drf"), org.openmcim.pki.TlsProvider.preferred(), meters)) {
+            long t0 = System.nanoTime();
+            assertEquals("failed", icf.reissue(RETIRED).get(30, java.util.concurrent.TimeUnit.SECONDS));
+            // Three attempts: at 0, 1 s and 1 + 3 s (each refused at once on loopback).
+            assertTrue(System.nanoTime() - t0 >= Duration.ofSeconds(4).toNanos(), "the retries were spaced");
+            assertEquals("refused", icf.reissue("not-an-imsi").get(5, java.util.concurrent.TimeUnit.SECONDS), "no call for a malformed PCID");
+        }
+        assertEquals(1.0, meters.find("drf.pcid.reissue").tag("outcome", "failed").counter().count());
     }
 
     @Test
