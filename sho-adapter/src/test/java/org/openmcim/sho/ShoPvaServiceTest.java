@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openmcim.http.JsonHttpServer;
+import org.openmcim.icf.MutableClock;
 import org.openmcim.pki.CertificateAuthority;
 import org.openmcim.pki.Credential;
 import org.openmcim.pki.DevelopmentPki;
