@@ -42,12 +42,11 @@ import org.openmcim.icf.s6a.S6aHandler;
 import org.openmcim.icf.s6a.VectorService;
 import org.openmcim.icf.swx.SwxHandler;
 import org.openmcim.icf.swx.SwxService;
+import org.openmcim.service.IoTransport;
 import org.openmcim.store.CredentialStore;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 
 /**
  * The ICF (or, in home mode, the SHO's HSS): one Diameter server per configured identity, sharing
@@ -74,8 +73,11 @@ public final class IcfServer implements AutoCloseable {
                       AttachEvents attachEvents, CredentialFetch fetch) throws InterruptedException {
         this.metrics = new DiameterMetrics(registry);
         // Named so that thread dumps and per-thread CPU (bench-attach) tell the ICF's loops apart.
-        this.group = new MultiThreadIoEventLoopGroup(2, new io.netty.util.concurrent.DefaultThreadFactory("icf-io"),
-                NioIoHandler.newFactory());
+        // Native epoll where it loads (IoTransport); NIO when a listener runs SCTP, which Netty has
+        // only on NIO channels, so that every listener and relay connection shares these two loops.
+        IoTransport io = config.identities().stream().anyMatch(id -> id.transport() == IcfConfig.Transport.SCTP)
+                ? IoTransport.NIO : IoTransport.preferred();
+        this.group = io.group(2, new io.netty.util.concurrent.DefaultThreadFactory("icf-io"));
         AtomicInteger n = new AtomicInteger();
         IcfConfig.Limits limits = config.limits();
         if (limits.workerThreads() == 0 && (!(store instanceof org.openmcim.store.InMemoryCredentialStore) || fetch != CredentialFetch.NONE)) {

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.ssl.SSLException;
 
+import org.openmcim.service.IoTransport;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -27,11 +29,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -150,7 +149,7 @@ public final class HttpsClient implements AutoCloseable {
             this.ownGroup = false;
         } else {
             // Daemon threads: a client its owner forgets to close must not keep the JVM alive.
-            this.group = new MultiThreadIoEventLoopGroup(b.threads, new DefaultThreadFactory(b.name, true), NioIoHandler.newFactory());
+            this.group = IoTransport.preferred().group(b.threads, new DefaultThreadFactory(b.name, true));
             this.ownGroup = true;
         }
     }
@@ -458,7 +457,7 @@ public final class HttpsClient implements AutoCloseable {
 
     private CompletableFuture<Connection> connect(Target t, Peer pool) {
         CompletableFuture<Connection> out = new CompletableFuture<>();
-        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+        Bootstrap b = new Bootstrap().group(group).channel(IoTransport.of(group).channel()).option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -19,6 +19,8 @@ import java.util.logging.Logger;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
 
+import org.openmcim.service.IoTransport;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -33,13 +35,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -255,7 +254,8 @@ public final class JsonHttpServer implements AutoCloseable {
     private final List<Template> templates;
     private final SslContext tls;
     private final int maxBody;
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    /** Native epoll where it loads, else NIO ({@link IoTransport}); Netty's default thread names. */
+    private final EventLoopGroup group = IoTransport.preferred().group(1, null);
     private final ExecutorService workers;
     /**
      * The accepted connections, closed by {@link #close()}: shutting the event loop down leaves their
@@ -376,7 +376,7 @@ public final class JsonHttpServer implements AutoCloseable {
 
     private void bind(InetSocketAddress listen) throws InterruptedException {
         InetSocketAddress to = listen.isUnresolved() ? new InetSocketAddress(listen.getHostString(), listen.getPort()) : listen;
-        channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        channel = new ServerBootstrap().group(group).channel(IoTransport.of(group).serverChannel())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.openmcim.diameter.DiameterCodec;
 import org.openmcim.diameter.netty.DiameterPipeline;
 import org.openmcim.icf.config.IcfConfig;
+import org.openmcim.service.IoTransport;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -18,7 +19,6 @@ import io.netty.channel.sctp.SctpChannelOption;
 import io.netty.handler.codec.sctp.SctpMessageCompletionHandler;
 import io.netty.channel.sctp.nio.NioSctpServerChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
@@ -74,7 +74,7 @@ public final class DiameterServer implements AutoCloseable {
                         }
                     });
         } else {
-            b.channel(NioServerSocketChannel.class)
+            b.channel(IoTransport.of(group).serverChannel())
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 import org.openmcim.diameter.ApplicationId;
+import org.openmcim.service.IoTransport;
 import org.openmcim.diameter.Avp;
 import org.openmcim.diameter.CommandCode;
 import org.openmcim.diameter.DecodeResult;
@@ -29,7 +30,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 
@@ -83,7 +83,7 @@ public final class OutboundPeer implements AutoCloseable {
             return;
         }
         InetSocketAddress to = address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
-        new Bootstrap().group(group).channel(NioSocketChannel.class)
+        new Bootstrap().group(group).channel(IoTransport.of(group).channel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 3000)
                 .handler(new ChannelInitializer<SocketChannel>() {
