@@ -183,8 +183,11 @@ public final class AirLoad {
         for (int i = 0; i < subscribers; i++) {
             templates[i] = codec.encode(air(String.format("00101%010d", i)));
         }
-        try (IcfServer icf = IcfServer.start(config, store, new SimpleMeterRegistry(), Clock.systemUTC(), new SecureRandom())) {
-            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (IcfServer icf = IcfServer.start(config, store, registry, Clock.systemUTC(), new SecureRandom())) {
+            // Named so that the per-thread table tells the load client's loop from the ICF's (icf-io).
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("client-io", true),
+                    NioIoHandler.newFactory());
             try {
                 List<Conn> conns = new ArrayList<>();
                 for (int c = 0; c < connections; c++) {
@@ -208,10 +211,13 @@ public final class AirLoad {
                 failed.reset();
                 cpuBefore = processCpuNanos();
                 long[] gcBefore = gcTotals();
+                Map<Integer, ThreadTimes.Sample> threadsBefore = ThreadTimes.snapshot();
+                double onLoopBefore = onLoop(registry);
                 long t0 = System.nanoTime();
                 Thread.sleep(seconds * 1000L);
                 long elapsed = System.nanoTime() - t0;
                 long cpu = processCpuNanos() - cpuBefore;
+                Map<Integer, ThreadTimes.Sample> threadsAfter = ThreadTimes.snapshot();
                 Histogram h = latency.getIntervalHistogram();
                 double perSecond = answered.sum() * 1e9 / elapsed;
                 System.out.printf("answered %,d AIA (%,d failed) in %.1f s: %,.0f AIR/s%n", answered.sum(), failed.sum(), elapsed / 1e9, perSecond);
@@ -225,6 +231,21 @@ public final class AirLoad {
                         100.0 * cpu / elapsed / Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors(),
                         cpu / 1e3 / Math.max(1, answered.sum() + failed.sum()));
                 System.out.printf("GC while measuring: %s%n", gcSince(gcBefore));
+                System.out.printf("answered on the ICF's event loops, without a worker hand-off: %,.0f%n", onLoop(registry) - onLoopBefore);
+                // Hazelcast names its threads hz.<instance name>.*, a random name per member: say which is which
+                // (letters, since the grouping turns digits into #).
+                Map<String, String> memberNames = new java.util.HashMap<>();
+                for (int m = 0; m < members.size(); m++) {
+                    memberNames.put("hz." + members.get(m).hazelcast().getName() + ".", "hz." + (m == 0 ? "icf-member" : "member-" + (char) ('a' + m)) + ".");
+                }
+                ThreadTimes.print(ThreadTimes.byGroup(threadsBefore, threadsAfter, name -> {
+                    for (Map.Entry<String, String> e : memberNames.entrySet()) {
+                        if (name.startsWith(e.getKey())) {
+                            return e.getValue() + name.substring(e.getKey().length());
+                        }
+                    }
+                    return name;
+                }), cpu, answered.sum() + failed.sum(), "answer");
                 if (!members.isEmpty()) {
                     long written = 0;
                     long skipped = 0;
@@ -242,6 +263,12 @@ public final class AirLoad {
         } finally {
             members.forEach(StoreMember::close);
         }
+    }
+
+    /** The ICF's count of requests answered without a worker hand-off (0 for a build without it). */
+    private static double onLoop(SimpleMeterRegistry registry) {
+        var c = registry.find("diameter.answered_on_loop").counter();
+        return c == null ? 0 : c.count();
     }
 
     private static int freePort() throws java.io.IOException {
