@@ -49,6 +49,13 @@ public final class DiameterMetrics {
                 .register(registry).increment();
     }
 
+    /** A request answered on the event loop, without a hand-off to a worker ({@link ApplicationHandler#answerWithoutBlocking}). */
+    public void answeredOnLoop() {
+        Counter.builder("diameter.answered_on_loop")
+                .description("application requests answered on the event loop, without a hand-off to a worker thread")
+                .register(registry).increment();
+    }
+
     public void tooBusy() {
         Counter.builder("diameter.too_busy").description("requests refused with 3004 DIAMETER_TOO_BUSY")
                 .register(registry).increment();
