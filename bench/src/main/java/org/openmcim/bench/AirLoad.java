@@ -99,6 +99,7 @@ public final class AirLoad {
         int lease = SqnLease.DEFAULT;
         boolean prime = false;
         int block = 0;
+        Map<String, String> hz = new java.util.HashMap<>(Map.of("hazelcast.logging.type", "none"));
         for (int i = 0; i < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -114,14 +115,22 @@ public final class AirLoad {
                 case "--lease" -> lease = SqnLease.check(Integer.parseInt(v));
                 case "--prime" -> prime = Boolean.parseBoolean(v);
                 case "--block" -> block = SqnBlocks.check(Integer.parseInt(v));
+                case "--hz" -> {
+                    // A Hazelcast property for both members, e.g. --hz hazelcast.io.thread.count=1 (thread-count experiments).
+                    int eq = v.indexOf('=');
+                    if (!v.startsWith("hazelcast.") || eq < 0) {
+                        throw new IllegalArgumentException("--hz wants hazelcast.<property>=<value>, got " + v);
+                    }
+                    hz.put(v.substring(0, eq), v.substring(eq + 1));
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        new AirLoad().run(mode, connections, window, rate, seconds, subscribers, warmup, storeKind, workers, lease, prime, block);
+        new AirLoad().run(mode, connections, window, rate, seconds, subscribers, warmup, storeKind, workers, lease, prime, block, hz);
     }
 
     private void run(String mode, int connections, int window, int rate, int seconds, int subscribers, int warmup, String storeKind,
-                     int workers, int lease, boolean prime, int block)
+                     int workers, int lease, boolean prime, int block, Map<String, String> hzProperties)
             throws Exception {
         List<StoreMember> members = new ArrayList<>();
         CredentialStore store;
@@ -141,7 +150,7 @@ public final class AirLoad {
             DatabaseSettings db = new DatabaseSettings("jdbc:h2:file:" + dbDir.resolve("store").toAbsolutePath(), "sa", "", 8, "subscriber");
             for (int port : ports) {
                 members.add(StoreMember.start(new ClusterSettings("airload", "127.0.0.1", port, addresses, 1,
-                        Map.of("hazelcast.logging.type", "none")), db, cipher, lease, block));
+                        hzProperties), db, cipher, lease, block));
             }
             store = members.get(0).store();
         } else {
@@ -197,7 +206,7 @@ public final class AirLoad {
                     c.open.await(5, TimeUnit.SECONDS);
                 }
                 System.out.printf("AIR load: %s store%s, %d workers, mode %s, %d connection(s), %s, %d subscribers, warm-up %d s, measure %d s, %d cores%n",
-                        storeKind, storeKind.equals("hazelcast") ? " (SQN lease " + lease + ", block " + block + ")" : "", workers, mode, connections, mode.equals("closed") ? "window " + window + " per connection" : rate + " AIR/s offered",
+                        storeKind, storeKind.equals("hazelcast") ? " (SQN lease " + lease + ", block " + block + ", " + hzProperties + ")" : "", workers, mode, connections, mode.equals("closed") ? "window " + window + " per connection" : rate + " AIR/s offered",
                         subscribers, warmup, seconds, Runtime.getRuntime().availableProcessors());
                 long cpuBefore = processCpuNanos();
                 if (mode.equals("closed")) {
