@@ -214,7 +214,7 @@ public final class SqnBlocks {
      * class comment hold whichever of the two hands them out.
      */
     Optional<SqnGrant> grantFromBlock(String imsi, SqnPolicy policy, int ind, int count, Instant now,
-                                               Function<Processors.GrantResult, SqnGrant> toGrant) {
+                                      Function<Processors.GrantResult, SqnGrant> toGrant) {
         Block b = blocks.get(imsi);
         if (b == null || !b.lock.tryLock()) {
             return Optional.empty();

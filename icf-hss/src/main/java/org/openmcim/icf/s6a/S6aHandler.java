@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 
@@ -143,7 +144,7 @@ public final class S6aHandler implements ApplicationHandler {
     }
 
     /** The AIA, with the vectors from {@code vectorsFor}; null if that gives none (not without blocking). */
-    private DiameterMessage air(DiameterMessage req, java.util.function.Function<VectorService.Request, VectorService.Outcome> vectorsFor) {
+    private DiameterMessage air(DiameterMessage req, Function<VectorService.Request, VectorService.Outcome> vectorsFor) {
         String imsi = userName(req);
         if (imsi == null) {
             return missing(req, a.userName());
