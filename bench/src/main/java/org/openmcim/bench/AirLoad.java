@@ -99,6 +99,7 @@ public final class AirLoad {
         int lease = SqnLease.DEFAULT;
         boolean prime = false;
         int block = 0;
+        Map<String, String> hz = new java.util.HashMap<>(Map.of("hazelcast.logging.type", "none"));
         for (int i = 0; i < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -114,14 +115,22 @@ public final class AirLoad {
                 case "--lease" -> lease = SqnLease.check(Integer.parseInt(v));
                 case "--prime" -> prime = Boolean.parseBoolean(v);
                 case "--block" -> block = SqnBlocks.check(Integer.parseInt(v));
+                case "--hz" -> {
+                    // A Hazelcast property for both members, e.g. --hz hazelcast.io.thread.count=1 (thread-count experiments).
+                    int eq = v.indexOf('=');
+                    if (!v.startsWith("hazelcast.") || eq < 0) {
+                        throw new IllegalArgumentException("--hz wants hazelcast.<property>=<value>, got " + v);
+                    }
+                    hz.put(v.substring(0, eq), v.substring(eq + 1));
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        new AirLoad().run(mode, connections, window, rate, seconds, subscribers, warmup, storeKind, workers, lease, prime, block);
+        new AirLoad().run(mode, connections, window, rate, seconds, subscribers, warmup, storeKind, workers, lease, prime, block, hz);
     }
 
     private void run(String mode, int connections, int window, int rate, int seconds, int subscribers, int warmup, String storeKind,
-                     int workers, int lease, boolean prime, int block)
+                     int workers, int lease, boolean prime, int block, Map<String, String> hzProperties)
             throws Exception {
         List<StoreMember> members = new ArrayList<>();
         CredentialStore store;
@@ -141,7 +150,7 @@ public final class AirLoad {
             DatabaseSettings db = new DatabaseSettings("jdbc:h2:file:" + dbDir.resolve("store").toAbsolutePath(), "sa", "", 8, "subscriber");
             for (int port : ports) {
                 members.add(StoreMember.start(new ClusterSettings("airload", "127.0.0.1", port, addresses, 1,
-                        Map.of("hazelcast.logging.type", "none")), db, cipher, lease, block));
+                        hzProperties), db, cipher, lease, block));
             }
             store = members.get(0).store();
         } else {
@@ -183,8 +192,11 @@ public final class AirLoad {
         for (int i = 0; i < subscribers; i++) {
             templates[i] = codec.encode(air(String.format("00101%010d", i)));
         }
-        try (IcfServer icf = IcfServer.start(config, store, new SimpleMeterRegistry(), Clock.systemUTC(), new SecureRandom())) {
-            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (IcfServer icf = IcfServer.start(config, store, registry, Clock.systemUTC(), new SecureRandom())) {
+            // Named so that the per-thread table tells the load client's loop from the ICF's (icf-io).
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("client-io", true),
+                    NioIoHandler.newFactory());
             try {
                 List<Conn> conns = new ArrayList<>();
                 for (int c = 0; c < connections; c++) {
@@ -194,7 +206,7 @@ public final class AirLoad {
                     c.open.await(5, TimeUnit.SECONDS);
                 }
                 System.out.printf("AIR load: %s store%s, %d workers, mode %s, %d connection(s), %s, %d subscribers, warm-up %d s, measure %d s, %d cores%n",
-                        storeKind, storeKind.equals("hazelcast") ? " (SQN lease " + lease + ", block " + block + ")" : "", workers, mode, connections, mode.equals("closed") ? "window " + window + " per connection" : rate + " AIR/s offered",
+                        storeKind, storeKind.equals("hazelcast") ? " (SQN lease " + lease + ", block " + block + ", " + hzProperties + ")" : "", workers, mode, connections, mode.equals("closed") ? "window " + window + " per connection" : rate + " AIR/s offered",
                         subscribers, warmup, seconds, Runtime.getRuntime().availableProcessors());
                 long cpuBefore = processCpuNanos();
                 if (mode.equals("closed")) {
@@ -208,10 +220,13 @@ public final class AirLoad {
                 failed.reset();
                 cpuBefore = processCpuNanos();
                 long[] gcBefore = gcTotals();
+                Map<Integer, ThreadTimes.Sample> threadsBefore = ThreadTimes.snapshot();
+                double onLoopBefore = onLoop(registry);
                 long t0 = System.nanoTime();
                 Thread.sleep(seconds * 1000L);
                 long elapsed = System.nanoTime() - t0;
                 long cpu = processCpuNanos() - cpuBefore;
+                Map<Integer, ThreadTimes.Sample> threadsAfter = ThreadTimes.snapshot();
                 Histogram h = latency.getIntervalHistogram();
                 double perSecond = answered.sum() * 1e9 / elapsed;
                 System.out.printf("answered %,d AIA (%,d failed) in %.1f s: %,.0f AIR/s%n", answered.sum(), failed.sum(), elapsed / 1e9, perSecond);
@@ -225,6 +240,21 @@ public final class AirLoad {
                         100.0 * cpu / elapsed / Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors(),
                         cpu / 1e3 / Math.max(1, answered.sum() + failed.sum()));
                 System.out.printf("GC while measuring: %s%n", gcSince(gcBefore));
+                System.out.printf("answered on the ICF's event loops, without a worker hand-off: %,.0f%n", onLoop(registry) - onLoopBefore);
+                // Hazelcast names its threads hz.<instance name>.*, a random name per member: say which is which
+                // (letters, since the grouping turns digits into #).
+                Map<String, String> memberNames = new java.util.HashMap<>();
+                for (int m = 0; m < members.size(); m++) {
+                    memberNames.put("hz." + members.get(m).hazelcast().getName() + ".", "hz." + (m == 0 ? "icf-member" : "member-" + (char) ('a' + m)) + ".");
+                }
+                ThreadTimes.print(ThreadTimes.byGroup(threadsBefore, threadsAfter, name -> {
+                    for (Map.Entry<String, String> e : memberNames.entrySet()) {
+                        if (name.startsWith(e.getKey())) {
+                            return e.getValue() + name.substring(e.getKey().length());
+                        }
+                    }
+                    return name;
+                }), cpu, answered.sum() + failed.sum(), "answer");
                 if (!members.isEmpty()) {
                     long written = 0;
                     long skipped = 0;
@@ -242,6 +272,12 @@ public final class AirLoad {
         } finally {
             members.forEach(StoreMember::close);
         }
+    }
+
+    /** The ICF's count of requests answered without a worker hand-off (0 for a build without it). */
+    private static double onLoop(SimpleMeterRegistry registry) {
+        var c = registry.find("diameter.answered_on_loop").counter();
+        return c == null ? 0 : c.count();
     }
 
     private static int freePort() throws java.io.IOException {

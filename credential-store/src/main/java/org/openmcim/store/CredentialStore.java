@@ -39,6 +39,18 @@ public interface CredentialStore extends AutoCloseable {
     SqnGrant grantVectors(String imsi, SqnPolicy policy, int ind, int count, Instant now);
 
     /**
+     * {@link #grantVectors}, with the same guarantees, if this store can decide it from this
+     * process's memory without blocking — no cluster call, no database, no waiting for a lock held
+     * across either — else empty, having changed nothing. The exception to the class comment: safe
+     * on a Netty event loop, so that the ICF answers such an AIR there instead of waking a worker
+     * thread and the loop again for it (issue #3: at part load those wake-ups cost more CPU than the
+     * answer). Empty by default.
+     */
+    default Optional<SqnGrant> grantVectorsWithoutBlocking(String imsi, SqnPolicy policy, int ind, int count, Instant now) {
+        return Optional.empty();
+    }
+
+    /**
      * Atomically applies a resynchronisation whose MAC-S the caller has verified (§6.3.5): SQN_HE
      * stays if the next SQN would be accepted, else becomes {@code sqnMs} (a new SQN_HE is persisted,
      * with its lease, before this returns; if it cannot be, this throws and nothing changes).

@@ -76,6 +76,12 @@ public final class InMemoryCredentialStore implements CredentialStore {
         }
     }
 
+    /** Always decided here: a grant holds its subscriber's monitor for a few field updates, never across I/O. */
+    @Override
+    public Optional<SqnGrant> grantVectorsWithoutBlocking(String imsi, SqnPolicy policy, int ind, int count, Instant now) {
+        return Optional.of(grantVectors(imsi, policy, ind, count, now));
+    }
+
     @Override
     public Optional<Long> resync(String imsi, SqnPolicy policy, long sqnMs) {
         Cell c = subscribers.get(imsi);

@@ -119,6 +119,21 @@ public final class HazelcastCredentialStore implements CredentialStore {
         return toGrant(imsi, r);
     }
 
+    /**
+     * From this member's SQN block when it holds a usable one that no other thread is using
+     * ({@link SqnBlocks#grantFromBlock}); without blocks ({@code sqn.block: 0}) every grant is a
+     * cluster call, so always empty.
+     */
+    @Override
+    public Optional<SqnGrant> grantVectorsWithoutBlocking(String imsi, SqnPolicy policy, int ind, int count, Instant now) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1, got " + count);
+        }
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(now, "now");
+        return blocks == null ? Optional.empty() : blocks.grantFromBlock(imsi, policy, ind, count, now, r -> toGrant(imsi, r));
+    }
+
     private SqnGrant toGrant(String imsi, Processors.GrantResult r) {
         if (r == null) {
             return new SqnGrant.Unknown(imsi);

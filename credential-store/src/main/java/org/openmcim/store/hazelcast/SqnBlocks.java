@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -171,13 +172,7 @@ public final class SqnBlocks {
                 }
                 long nanos = nanoTime.getAsLong();
                 if (b.usable(policy, count, now, nanos)) {
-                    long[] sqns = new long[count];
-                    for (int i = 0; i < count; i++) {
-                        sqns[i] = policy.sqn(b.nextSeq++, ind);
-                    }
-                    StoredSubscriber rec = b.record;
-                    StoredSubscriber view = rec.withSqn(sqns[count - 1], rec.sqnLease(), rec.state());
-                    return toGrant.apply(Processors.GrantResult.granted(view, sqns));
+                    return toGrant.apply(take(b, policy, ind, count));
                 }
                 b.record = null; // used up, expired or another policy: whatever is left is skipped
                 Processors.GrantResult r;
@@ -209,6 +204,40 @@ public final class SqnBlocks {
                 b.lock.unlock();
             }
         }
+    }
+
+    /**
+     * The grant from this member's block of {@code imsi} if it holds a usable one and no other
+     * thread holds its lock (a thread reserving a new block holds it across the cluster call); else
+     * empty, with nothing taken. Never blocks: what {@code grantVectorsWithoutBlocking} promises. The
+     * SEQ values come from the same block under the same lock as {@link #grant}'s, so the rules of the
+     * class comment hold whichever of the two hands them out.
+     */
+    Optional<SqnGrant> grantFromBlock(String imsi, SqnPolicy policy, int ind, int count, Instant now,
+                                      Function<Processors.GrantResult, SqnGrant> toGrant) {
+        Block b = blocks.get(imsi);
+        if (b == null || !b.lock.tryLock()) {
+            return Optional.empty();
+        }
+        try {
+            if (b.dead || !b.usable(policy, count, now, nanoTime.getAsLong())) {
+                return Optional.empty();
+            }
+            return Optional.of(toGrant.apply(take(b, policy, ind, count)));
+        } finally {
+            b.lock.unlock();
+        }
+    }
+
+    /** The next {@code count} SEQ values of a usable block, with IND {@code ind}; the caller holds its lock. */
+    private static Processors.GrantResult take(Block b, SqnPolicy policy, int ind, int count) {
+        long[] sqns = new long[count];
+        for (int i = 0; i < count; i++) {
+            sqns[i] = policy.sqn(b.nextSeq++, ind);
+        }
+        StoredSubscriber rec = b.record;
+        // The caller's SQN_HE is its own last SQN, not the end of the block.
+        return Processors.GrantResult.granted(rec.withSqn(sqns[count - 1], rec.sqnLease(), rec.state()), sqns);
     }
 
     /** Drops this member's block of {@code imsi}: a grant in progress finishes, none follows. */

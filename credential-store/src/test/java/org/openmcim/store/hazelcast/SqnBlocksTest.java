@@ -219,6 +219,52 @@ class SqnBlocksTest {
         }
     }
 
+    /**
+     * {@code grantVectorsWithoutBlocking} (what the ICF calls on its event loops): nothing until this
+     * member holds a block, and nothing taken then; from a held block the next SEQ values, interleaved
+     * in order with {@code grantVectors}' from the same block; nothing once the block is used up, on a
+     * member without blocks, or after a revocation dropped the blocks (then the grant through the
+     * cluster says REVOKED).
+     */
+    @Test
+    void grantsWithoutBlockingOnlyFromAHeldBlock() {
+        TestCluster c = start("noblock", B, 0);
+        String imsi = StoreFaultTest.pcids(1).get(0).imsi();
+        c.member(0).store().insertAll(StoreFaultTest.pcids(1));
+        CredentialStore withBlocks = c.member(0).store();
+        CredentialStore without = c.member(1).store();
+        long before = withBlocks.find(imsi).orElseThrow().sqnHe();
+        assertTrue(withBlocks.grantVectorsWithoutBlocking(imsi, P, 1, 1, T0).isEmpty(), "no block held yet");
+        assertTrue(without.grantVectorsWithoutBlocking(imsi, P, 1, 1, T0).isEmpty(), "a member without blocks");
+        assertEquals(before, withBlocks.find(imsi).orElseThrow().sqnHe(), "nothing taken");
+
+        SqnArray usim = new SqnArray(P);
+        long first = granted(withBlocks, imsi, 1, 1); // reserves the block: SEQ first .. first + B - 1
+        assertEquals(SqnArray.Verdict.ACCEPTED, usim.accept(first));
+        long expected = P.seq(first) + 1;
+        for (int i = 1; i < B; i++) {
+            long sqn;
+            if (i % 3 == 0) {
+                sqn = granted(withBlocks, imsi, 1, 1);
+            } else {
+                SqnGrant.Granted g = assertInstanceOf(SqnGrant.Granted.class,
+                        withBlocks.grantVectorsWithoutBlocking(imsi, P, 1, 1, T0).orElseThrow(), "from the block, grant " + i);
+                assertEquals(g.sqns()[0], g.subscriber().sqnHe(), "the caller's SQN_HE is its own last SQN");
+                sqn = g.sqns()[0];
+            }
+            assertEquals(expected++, P.seq(sqn), "the block's next SEQ, grant " + i);
+            assertEquals(SqnArray.Verdict.ACCEPTED, usim.accept(sqn));
+        }
+        assertTrue(withBlocks.grantVectorsWithoutBlocking(imsi, P, 1, 1, T0).isEmpty(), "the block is used up");
+        assertEquals(expected, P.seq(granted(withBlocks, imsi, 1, 1)), "the next block, through the cluster");
+        assertTrue(withBlocks.grantVectorsWithoutBlocking(imsi, P, 1, 1, T0).isPresent());
+
+        assertEquals(CredentialState.ISSUED, without.transition(imsi, CredentialState.REVOKED, T0).orElseThrow());
+        assertTrue(withBlocks.grantVectorsWithoutBlocking(imsi, P, 1, 1, T0).isEmpty(), "the revocation dropped the block");
+        assertEquals(CredentialState.REVOKED, assertInstanceOf(SqnGrant.NotServing.class,
+                withBlocks.grantVectors(imsi, P, 1, 1, T0)).state());
+    }
+
     /** A PCID's lifetime ending stops grants from a block on the spot (the cluster marks it EXPIRED). */
     @Test
     void expiryStopsGrantsFromABlock() {

@@ -208,7 +208,7 @@ public final class PeerHandler extends SimpleChannelInboundHandler<DecodeResult>
             default:
                 dispatcher.dispatch(m, peer, local, answer -> {
                     if (ctx.executor().inEventLoop()) {
-                        write(ctx, answer, false); // answered on the loop (worker-threads 0): no task per answer
+                        write(ctx, answer, false); // answered on the loop (worker-threads 0, or answerWithoutBlocking): no task per answer
                     } else {
                         ctx.executor().execute(() -> write(ctx, answer, false));
                     }

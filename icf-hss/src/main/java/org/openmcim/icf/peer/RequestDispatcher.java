@@ -21,7 +21,8 @@ import org.openmcim.diameter.ResultCode;
  * Gate and hand-off for application requests. On the event loop it does the cheap edge checks —
  * duplicates (RFC 6733 §6.1.3), the request's origin against the configured peers (5003), the
  * application (3007), Session-Id (5005), unsupported mandatory AVPs (5001), the in-flight bound
- * (3004 DIAMETER_TOO_BUSY rather than an unbounded queue) — then runs the handler on a worker.
+ * (3004 DIAMETER_TOO_BUSY rather than an unbounded queue) — then has the handler answer at once if
+ * it can without blocking ({@link ApplicationHandler#answerWithoutBlocking}), else runs it on a worker.
  */
 public final class RequestDispatcher {
     private static final Logger LOG = Logger.getLogger(RequestDispatcher.class.getName());
@@ -105,6 +106,21 @@ public final class RequestDispatcher {
             return;
         }
         String origin = originHost;
+        DiameterMessage now;
+        try {
+            now = handler.answerWithoutBlocking(request, peer);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "handler failed on command " + request.commandCode(), e);
+            now = complete(handler, request, local.answer(request, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
+        }
+        if (now != null) {
+            // Answered here, on the event loop: no worker woken, no task back to this loop.
+            inFlight.release();
+            metrics.answeredOnLoop();
+            duplicates.put(origin, request.endToEnd(), now);
+            finish(request, now, start, reply);
+            return;
+        }
         try {
             workers.execute(() -> {
                 DiameterMessage answer;

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 
@@ -120,9 +121,30 @@ public final class S6aHandler implements ApplicationHandler {
         }
     }
 
+    /**
+     * An AIR whose SQNs the store can grant from memory (the in-memory store; a member-local SQN
+     * block, {@code sqn.block}), answered on the event loop; anything else null, for a worker.
+     */
+    @Override
+    public DiameterMessage answerWithoutBlocking(DiameterMessage request, PeerInfo peer) {
+        if (request.commandCode() != CommandCode.AUTHENTICATION_INFORMATION) {
+            return null;
+        }
+        try {
+            return air(request, r -> vectors.authenticationInfoWithoutBlocking(r).orElse(null));
+        } catch (AvpFormatException e) {
+            return local.failed(request, e.resultCode(), null, e.getMessage());
+        }
+    }
+
     // ---------------------------------------------------------------------------------- AIR
 
     private DiameterMessage air(DiameterMessage req) {
+        return air(req, vectors::authenticationInfo);
+    }
+
+    /** The AIA, with the vectors from {@code vectorsFor}; null if that gives none (not without blocking). */
+    private DiameterMessage air(DiameterMessage req, Function<VectorService.Request, VectorService.Outcome> vectorsFor) {
         String imsi = userName(req);
         if (imsi == null) {
             return missing(req, a.userName());
@@ -171,8 +193,11 @@ public final class S6aHandler implements ApplicationHandler {
             return experimental(req, ExperimentalResultCode.DIAMETER_ERROR_USER_UNKNOWN, "IMSI range not served here");
         }
         // A UTRAN/GERAN request gets quintets; GERAN-only MMEs/SGSNs convert (TS 29.272 §5.2.3.1.3).
-        VectorService.Outcome o = vectors.authenticationInfo(new VectorService.Request(imsi, req.originHost(), servingNetwork,
+        VectorService.Outcome o = vectorsFor.apply(new VectorService.Request(imsi, req.originHost(), servingNetwork,
                 eutran, utran, 0, resync));
+        if (o == null) {
+            return null;
+        }
         if (o instanceof VectorService.Refused r) {
             return refused(req, r);
         }

@@ -31,7 +31,8 @@ import org.openmcim.store.Subscriber;
 /**
  * The HSS/AuC behaviour behind AIR and MAR (TR 33.812 steps 2-4): verify a resynchronisation,
  * reserve SQNs atomically in the store, compute the vectors. No Diameter here: callers translate
- * requests and outcomes. Blocking (store calls): runs on worker threads.
+ * requests and outcomes. Blocking (store calls): runs on worker threads, except
+ * {@link #authenticationInfoWithoutBlocking}.
  */
 public final class VectorService {
     private final CredentialStore store;
@@ -89,7 +90,30 @@ public final class VectorService {
     }
 
     public Outcome authenticationInfo(Request r) {
-        Object granted = grant(r.imsi(), r.servingNode(), r.eutran() + r.utran() + r.geran(), r.resync());
+        return vectors(r, grant(r.imsi(), r.servingNode(), r.eutran() + r.utran() + r.geran(), r.resync()));
+    }
+
+    /**
+     * {@link #authenticationInfo} if nothing on the way can block: no resynchronisation (the store
+     * round trip of §6.3.5), a store that decides the grant in memory
+     * ({@link CredentialStore#grantVectorsWithoutBlocking}) and no CHTIF fetch for an IMSI it does
+     * not hold. Else empty, with nothing changed: the caller hands the request to a worker, which
+     * calls {@link #authenticationInfo}. Safe on a Netty event loop (issue #3).
+     */
+    public Optional<Outcome> authenticationInfoWithoutBlocking(Request r) {
+        if (r.resync().isPresent()) {
+            return Optional.empty();
+        }
+        Optional<SqnGrant> g = store.grantVectorsWithoutBlocking(r.imsi(), policy, inds.indFor(r.servingNode()),
+                r.eutran() + r.utran() + r.geran(), clock.instant());
+        if (g.isEmpty() || (g.get() instanceof SqnGrant.Unknown && fetch.covers(r.imsi()))) {
+            return Optional.empty();
+        }
+        return Optional.of(vectors(r, outcomeOf(g.get())));
+    }
+
+    /** The vectors of {@code r} from a {@link SqnGrant.Granted}, or the {@link Refused} as it is. */
+    private Outcome vectors(Request r, Object granted) {
         if (granted instanceof Refused refused) {
             return refused;
         }
@@ -219,6 +243,11 @@ public final class VectorService {
             }
             grant = store.grantVectors(imsi, policy, inds.indFor(servingNode), count, clock.instant());
         }
+        return outcomeOf(grant);
+    }
+
+    /** A {@link SqnGrant.Granted} as it is, any other grant outcome as its {@link Refused}. */
+    private static Object outcomeOf(SqnGrant grant) {
         if (grant instanceof SqnGrant.Unknown) {
             return new Refused(Reason.UNKNOWN_USER, "unknown IMSI");
         }
