@@ -25,8 +25,8 @@ import org.openmcim.wire.mcim.McimPart;
  * this instance validated before — what the DPF, SHO and devices do with every bootstrap, verdict and MCIMobj;</li>
  * <li>{@code verify, new signer}: {@link Jws#verify} of a signer seen for the first time (a TRE: each
  * device is provisioned once), so the chain is parsed and validated (PKIX) too;</li>
- * <li>{@code verify, same new signer again}: the same TRE's second JWS at the same verifier (the DPF
- * gets the attestation, then the report proof);</li>
+ * <li>{@code same signer, other type}: the same TREs' JWS of another type at the same verifier (the
+ * DPF gets a TRE's attestation, then its report proof);</li>
  * <li>{@code seal}: an MCIMobj with one sealed part (ephemeral key, ECDH, HKDF, AES-GCM) and the SHO's signature;</li>
  * <li>{@code open}: what the TRE does with it (verify, ECDH, decrypt).</li>
  * </ul>
@@ -39,7 +39,7 @@ public final class P256CpuTime {
     }
 
     public static void main(String[] args) throws Exception {
-        int ops = 200; // below Jws.VALIDATED_CHAINS, so the second pass finds every chain validated
+        int ops = 200; // below Jws.VALIDATED_CHAINS: the second pass may find every chain it validated
         int rounds = 5;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
@@ -57,6 +57,7 @@ public final class P256CpuTime {
                 + "\"expiresAt\":\"2026-11-23T10:15:00Z\",\"provUrl\":\"https://dpf.ro.example:8443/dpf/v1\"}").getBytes(StandardCharsets.UTF_8);
         // One TRE per call of the "new signer" rows, as in the field (and in bench-prov's pool of 400).
         List<String> treSigned = new ArrayList<>();
+        List<String> treSignedOther = new ArrayList<>();
         List<Credential> tres = new ArrayList<>();
         Jws signer = new Jws();
         for (int i = 0; i < ops; i++) {
@@ -64,6 +65,7 @@ public final class P256CpuTime {
                     Duration.ofDays(1));
             tres.add(tre);
             treSigned.add(signer.sign(payload, tre, "t"));
+            treSignedOther.add(signer.sign(payload, tre, "t2"));
         }
         String roSigned = signer.sign(payload, ro, "t");
         McimObjectCodec codec = new McimObjectCodec(random);
@@ -73,7 +75,7 @@ public final class P256CpuTime {
         String sealed = codec.seal(o, trePublic, ro);
 
         ThreadMXBean t = ManagementFactory.getThreadMXBean();
-        System.out.println("µs of CPU per call: sign | verify, known signer | verify, new signer | same new signer again | seal | open");
+        System.out.println("µs of CPU per call: sign | verify, known signer | verify, new signer | same signer, other type | seal | open");
         for (int r = 0; r < rounds; r++) {
             long[] cpu = new long[7];
             cpu[0] = t.getCurrentThreadCpuTime();
@@ -92,7 +94,7 @@ public final class P256CpuTime {
             }
             cpu[3] = t.getCurrentThreadCpuTime();
             for (int i = 0; i < ops; i++) {
-                fresh.verify(treSigned.get(i), trusted, "t", now);
+                fresh.verify(treSignedOther.get(i), trusted, "t2", now);
             }
             cpu[4] = t.getCurrentThreadCpuTime();
             for (int i = 0; i < ops; i++) {
