@@ -64,10 +64,16 @@ public final class Dpf {
     private final Clock clock;
     private final MeterRegistry meters;
     private final BootstrapCodec bootstrapCodec = new BootstrapCodec();
-    private final PlatformAttestationCodec attestationCodec = new PlatformAttestationCodec();
+    /**
+     * One JWS verifier for everything a TRE signs here (the attestation of step 11, the report proof
+     * of step 19, download proofs): the TRE's chain is validated once per session instead of once
+     * per JWS. Each signature is still verified.
+     */
+    private final Jws treJws = new Jws();
+    private final PlatformAttestationCodec attestationCodec = new PlatformAttestationCodec(treJws);
     private final McimObjectCodec mcimCodec;
     private final PcidRenewalCodec renewalCodec;
-    private final DeviceProof proofs = new DeviceProof();
+    private final DeviceProof proofs = new DeviceProof(treJws);
     private final Map<String, Boolean> reporting = new ConcurrentHashMap<>();
     private final PcidLifecycle pcids;
     private volatile org.openmcim.drf.Registry registry;

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 import org.openmcim.wire.bootstrap.BootstrapMessage;
 
@@ -24,6 +25,11 @@ import org.openmcim.wire.bootstrap.BootstrapMessage;
  */
 public record Registration(String pcid, String treId, String shoId, String shoName, URI shoUrl, URI dpfUrl,
                            BootstrapMessage.Operation operation, List<String> applications, Instant registeredAt) {
+    /** Compiled once: {@code String.matches} compiles its pattern on every call, i.e. on every request. */
+    static final Pattern PCID = Pattern.compile("[0-9]{14,15}");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern APPLICATION = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
     public Registration {
         Objects.requireNonNull(pcid, "pcid");
         Objects.requireNonNull(shoId, "shoId");
@@ -33,13 +39,13 @@ public record Registration(String pcid, String treId, String shoId, String shoNa
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(registeredAt, "registeredAt");
         applications = List.copyOf(applications);
-        if (!pcid.matches("[0-9]{14,15}")) {
+        if (!PCID.matcher(pcid).matches()) {
             throw new IllegalArgumentException("pcid must be 14 or 15 digits");
         }
-        if (treId != null && !treId.matches("[A-Za-z0-9._-]{1,64}")) {
+        if (treId != null && !ID.matcher(treId).matches()) {
             throw new IllegalArgumentException("treId must be 1-64 of [A-Za-z0-9._-]");
         }
-        if (!shoId.matches("[A-Za-z0-9._-]{1,64}")) {
+        if (!ID.matcher(shoId).matches()) {
             throw new IllegalArgumentException("shoId must be 1-64 of [A-Za-z0-9._-]");
         }
         for (URI u : List.of(shoUrl, dpfUrl)) {
@@ -47,7 +53,7 @@ public record Registration(String pcid, String treId, String shoId, String shoNa
                 throw new IllegalArgumentException("shoUrl and dpfUrl must be https URLs");
             }
         }
-        if (applications.size() > 32 || applications.stream().anyMatch(a -> !a.matches("[A-Za-z0-9._:-]{1,64}"))) {
+        if (applications.size() > 32 || applications.stream().anyMatch(a -> !APPLICATION.matcher(a).matches())) {
             throw new IllegalArgumentException("applications: at most 32 ids of [A-Za-z0-9._:-]");
         }
     }

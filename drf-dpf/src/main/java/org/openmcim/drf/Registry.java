@@ -30,7 +30,7 @@ public final class Registry {
     }
 
     public Optional<Registration> find(String pcid) {
-        if (pcid == null || !pcid.matches("[0-9]{14,15}")) {
+        if (pcid == null || !Registration.PCID.matcher(pcid).matches()) {
             return Optional.empty();
         }
         return records.get(pcid).map(this::parse);

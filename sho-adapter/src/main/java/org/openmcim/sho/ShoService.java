@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 
 import org.openmcim.http.JsonHttpServer;
 import org.openmcim.http.JsonHttpServer.HttpException;
@@ -57,6 +58,10 @@ import io.micrometer.core.instrument.Timer;
 public final class ShoService implements AutoCloseable {
     public static final String DISCARD_ACK_TYPE = "openmcim-discard-ack+json";
     public static final String REVERT_TYPE = "openmcim-revert+json";
+    /** Compiled once: {@code String.matches} and {@code replaceAll} compile their pattern on every call, i.e. on every request. */
+    private static final Pattern PCID = Pattern.compile("[0-9]{14,15}");
+    private static final Pattern PEM_ARMOUR = Pattern.compile("-----(BEGIN|END) CERTIFICATE-----");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s");
 
     /**
      * Identity, listeners, who may do what, and the grace period before an old SHO withdraws. The RO
@@ -414,7 +419,7 @@ public final class ShoService implements AutoCloseable {
     /** The PCID the device attaches with first (IMSI format, TS 23.003 §2.2): the DRF's registry key. */
     private static String pcid(JsonNode b) {
         String pcid = text(b, "pcid");
-        if (!pcid.matches("[0-9]{14,15}")) {
+        if (!PCID.matcher(pcid).matches()) {
             throw new HttpException(400, "bad-request", "pcid: 14-15 digits (IMSI format)");
         }
         return pcid;
@@ -444,7 +449,7 @@ public final class ShoService implements AutoCloseable {
 
     /** A certificate as PEM or base64 DER. */
     static X509Certificate certificate(String s) {
-        String b64 = s.replaceAll("-----(BEGIN|END) CERTIFICATE-----", "").replaceAll("\\s", "");
+        String b64 = WHITESPACE.matcher(PEM_ARMOUR.matcher(s).replaceAll("")).replaceAll("");
         try {
             return (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(b64)));

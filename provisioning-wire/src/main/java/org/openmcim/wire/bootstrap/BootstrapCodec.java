@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import org.openmcim.pki.Credential;
 import org.openmcim.wire.jws.Jws;
@@ -25,6 +26,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@link Jws.InvalidJwsException} with a short reason, never a crash.
  */
 public final class BootstrapCodec {
+    /** Compiled once: {@code String.matches} compiles its pattern on every call, i.e. on every bootstrap. */
+    private static final Pattern PCID = Pattern.compile("[0-9]{14,15}");
+    private static final Pattern PDN_TYPE = Pattern.compile("ipv4|ipv6|ipv4v6");
     public static final String TYPE = "openmcim-bootstrap+json";
     /** A bootstrap lives for minutes in practice; a day is the hard limit. */
     public static final Duration MAX_LIFETIME = Duration.ofDays(1);
@@ -132,7 +136,7 @@ public final class BootstrapCodec {
 
     /** Rules both sides enforce; an invalid message is neither signed nor accepted. */
     static void check(BootstrapMessage m) {
-        if (!m.pcid().matches("[0-9]{14,15}")) {
+        if (!PCID.matcher(m.pcid()).matches()) {
             throw new IllegalArgumentException("pcid must be 14 or 15 digits");
         }
         byte[] nonce;
@@ -150,7 +154,7 @@ public final class BootstrapCodec {
         if (!"https".equals(m.provUrl().getScheme()) || m.provUrl().getHost() == null) {
             throw new IllegalArgumentException("provUrl must be an https URL");
         }
-        if (!m.napdef().pdnType().matches("ipv4|ipv6|ipv4v6")) {
+        if (!PDN_TYPE.matcher(m.napdef().pdnType()).matches()) {
             throw new IllegalArgumentException("napdef.pdnType must be ipv4, ipv6 or ipv4v6");
         }
     }

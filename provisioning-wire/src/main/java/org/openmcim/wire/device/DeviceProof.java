@@ -34,7 +34,16 @@ public final class DeviceProof {
     public static final String REPORT = "report";
 
     private final ObjectMapper json = new ObjectMapper();
-    private final Jws jws = new Jws();
+    private final Jws jws;
+
+    public DeviceProof() {
+        this(new Jws());
+    }
+
+    /** With {@code jws} shared with the holder's other codecs (see {@code PlatformAttestationCodec(Jws)}). */
+    public DeviceProof(Jws jws) {
+        this.jws = jws;
+    }
 
     /** A verified request: its fields and the TRE identity (the platform certificate's CN). */
     public record Verified(String purpose, String pcid, String objectId, Instant issuedAt, String treId, X509Certificate certificate) {

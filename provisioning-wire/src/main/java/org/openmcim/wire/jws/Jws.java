@@ -85,6 +85,22 @@ public final class Jws {
                 }
             });
 
+    /**
+     * The same validated chains by their x5c array alone (the JSON text of the header's "x5c"), whatever
+     * the JWS type: one verifier that gets several kinds of JWS from one signer (the DPF: a TRE's
+     * platform attestation, then its report proof, TR 33.812 steps 11 and 19) parses and validates the
+     * chain once, and verifies each signature with one point, whose precomputed multiples it keeps.
+     * Only consulted after the header's alg and typ were checked; same bounds and conditions as
+     * {@link #validated}.
+     */
+    private final java.util.Map<String, ValidatedChain> validatedByX5c = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, ValidatedChain> eldest) {
+                    return size() > VALIDATED_CHAINS;
+                }
+            });
+
     private record ValidatedChain(String type, List<X509Certificate> chain, List<X509Certificate> roots, Instant notBefore,
                                   Instant notAfter, ECPublicKeyParameters leafKey) {
         boolean covers(String expectedType, List<X509Certificate> trusted, Instant at) {
@@ -191,16 +207,25 @@ public final class Jws {
         if (expectedType != null && !expectedType.equals(type)) {
             throw new InvalidJwsException("wrong-type: expected " + expectedType);
         }
-        List<X509Certificate> chain = chain(header);
-        validateChain(chain, trustedRoots, at);
-        Instant notBefore = Instant.MIN;
-        Instant notAfter = Instant.MAX;
-        for (X509Certificate c : pathOf(chain)) {
-            notBefore = max(notBefore, c.getNotBefore().toInstant());
-            notAfter = min(notAfter, c.getNotAfter().toInstant());
+        JsonNode x5c = header.get("x5c");
+        String x5cKey = x5c == null ? null : x5c.toString();
+        ValidatedChain known = x5cKey == null ? null : validatedByX5c.get(x5cKey);
+        ValidatedChain v;
+        if (known != null && known.covers(null, trustedRoots, at)) {
+            v = new ValidatedChain(type, known.chain(), known.roots(), known.notBefore(), known.notAfter(), known.leafKey());
+        } else {
+            List<X509Certificate> chain = chain(header);
+            validateChain(chain, trustedRoots, at);
+            Instant notBefore = Instant.MIN;
+            Instant notAfter = Instant.MAX;
+            for (X509Certificate c : pathOf(chain)) {
+                notBefore = max(notBefore, c.getNotBefore().toInstant());
+                notAfter = min(notAfter, c.getNotAfter().toInstant());
+            }
+            v = new ValidatedChain(type, List.copyOf(chain), List.copyOf(trustedRoots), notBefore, notAfter,
+                    p256Point(chain.get(0).getPublicKey()));
+            validatedByX5c.put(x5cKey, v);
         }
-        ValidatedChain v = new ValidatedChain(type, List.copyOf(chain), List.copyOf(trustedRoots), notBefore, notAfter,
-                p256Point(chain.get(0).getPublicKey()));
         validated.put(protectedB64, v);
         return v;
     }

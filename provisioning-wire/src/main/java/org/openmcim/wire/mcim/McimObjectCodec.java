@@ -3,13 +3,14 @@ package org.openmcim.wire.mcim;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -25,11 +26,20 @@ import javax.crypto.KeyAgreement;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
+import org.bouncycastle.crypto.agreement.ECDHBasicAgreement;
 import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.openmcim.pki.CertificateAuthority;
+import org.bouncycastle.util.BigIntegers;
 import org.openmcim.pki.Credential;
 import org.openmcim.wire.jws.Jws;
 
@@ -48,6 +58,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class McimObjectCodec {
     public static final String TYPE = "openmcim-mcimobj+json";
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+    /**
+     * P-256 with Bouncy Castle's dedicated field arithmetic, immutable and shared (as in {@link Jws}):
+     * the generator's fixed-point table, which Bouncy Castle attaches to the point, is built once.
+     */
+    private static final ECDomainParameters P256;
+
+    static {
+        X9ECParameters x = CustomNamedCurves.getByName("secp256r1");
+        P256 = new ECDomainParameters(x.getCurve(), x.getG(), x.getN(), x.getH());
+    }
+
+    /**
+     * DER of a P-256 SubjectPublicKeyInfo up to the point (RFC 5480 §2.1.1: id-ecPublicKey, namedCurve
+     * secp256r1; a BIT STRING of 66 octets), what the JCA's {@code getEncoded()} wrote for "epk".
+     */
+    private static final byte[] SPKI_P256_PREFIX = java.util.HexFormat.of().parseHex("3059301306072a8648ce3d020106082a8648ce3d030107034200");
     private static final byte[] INFO = "OpenMCIM MCIMobj v1".getBytes(StandardCharsets.US_ASCII);
     private static final Base64.Encoder B64U = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64U_DEC = Base64.getUrlDecoder();
@@ -165,8 +191,18 @@ public final class McimObjectCodec {
      */
     ObjectNode sealPart(String objectId, String partId, String treId, byte[] content, PublicKey tre)
             throws GeneralSecurityException {
-        KeyPair eph = CertificateAuthority.newKeyPair(random);
-        byte[] key = partKey(eph.getPrivate(), tre, objectId, partId, treId);
+        ECPublicKeyParameters trePoint = p256Point(tre);
+        if (trePoint == null) {
+            throw new GeneralSecurityException("the TRE platform key must be a P-256 key");
+        }
+        // A fresh ephemeral key per part (docs/mcim-object.md "Per-part sealing") from Bouncy Castle's
+        // lightweight generator on the shared domain: the JCA route looked the curve up by name,
+        // converted its parameters and built and encoded JCA key objects for every part, a third of
+        // the key generation's samples in the issue #5 profile; ECDH likewise (below).
+        ECKeyPairGenerator g = new ECKeyPairGenerator();
+        g.init(new ECKeyGenerationParameters(P256, random));
+        AsymmetricCipherKeyPair eph = g.generateKeyPair();
+        byte[] key = partKey(ecdh((ECPrivateKeyParameters) eph.getPrivate(), trePoint), objectId, partId, treId);
         byte[] iv = new byte[12];
         random.nextBytes(iv);
         Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
@@ -174,18 +210,27 @@ public final class McimObjectCodec {
         c.updateAAD(aad(objectId, partId));
         byte[] ct = c.doFinal(content);
         Arrays.fill(key, (byte) 0);
-        return json.createObjectNode().put("epk", B64U.encodeToString(eph.getPublic().getEncoded()))
+        return json.createObjectNode().put("epk", B64U.encodeToString(subjectPublicKeyInfo((ECPublicKeyParameters) eph.getPublic())))
                 .put("iv", B64U.encodeToString(iv)).put("ct", B64U.encodeToString(ct));
     }
 
     byte[] openPart(String objectId, String partId, String treId, JsonNode sealed, PrivateKey platformKey)
             throws Jws.InvalidJwsException {
         try {
-            PublicKey epk = KeyFactory.getInstance("EC", BC).generatePublic(new X509EncodedKeySpec(B64U_DEC.decode(sealed.path("epk").asText())));
-            if (!(epk instanceof ECPublicKey ec) || ec.getParams().getCurve().getField().getFieldSize() != 256) {
+            ECPublicKeyParameters epk = ephemeralKey(B64U_DEC.decode(sealed.path("epk").asText()));
+            if (epk == null) {
                 throw new Jws.InvalidJwsException("malformed: ephemeral key must be P-256");
             }
-            byte[] key = partKey(platformKey, epk, objectId, partId, treId);
+            byte[] key;
+            if (platformKey instanceof ECPrivateKey k && isP256(k.getParams())) {
+                key = partKey(ecdh(new ECPrivateKeyParameters(k.getS(), P256), epk), objectId, partId, treId);
+            } else {
+                // A platform key that does not show its scalar (a token's handle): its own provider's ECDH.
+                KeyAgreement ka = KeyAgreement.getInstance("ECDH");
+                ka.init(platformKey);
+                ka.doPhase(KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(subjectPublicKeyInfo(epk))), true);
+                key = partKey(ka.generateSecret(), objectId, partId, treId);
+            }
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, B64U_DEC.decode(sealed.path("iv").asText())));
             c.updateAAD(aad(objectId, partId));
@@ -194,18 +239,66 @@ public final class McimObjectCodec {
             return plain;
         } catch (javax.crypto.AEADBadTagException e) {
             throw new Jws.InvalidJwsException("undecryptable: part " + partId + " fails authentication (wrong TRE key or altered)");
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+        } catch (GeneralSecurityException | IllegalArgumentException | IllegalStateException e) {
             throw new Jws.InvalidJwsException("undecryptable: part " + partId);
         }
     }
 
-    /** HKDF-SHA-256 (RFC 5869): IKM = ECDH secret, salt = object id, info = label ‖ part id ‖ TRE id. */
-    private static byte[] partKey(PrivateKey own, PublicKey peer, String objectId, String partId, String treId)
-            throws GeneralSecurityException {
-        KeyAgreement ka = KeyAgreement.getInstance("ECDH", BC);
-        ka.init(own);
-        ka.doPhase(peer, true);
-        byte[] z = ka.generateSecret();
+    /**
+     * The ECDH shared secret Z (SEC 1 §3.3.1: the x-coordinate of d·Q, 32 octets for P-256), with
+     * Bouncy Castle's constant-time multiplication, as its JCA {@code KeyAgreement("ECDH")} computed it.
+     */
+    private static byte[] ecdh(ECPrivateKeyParameters own, ECPublicKeyParameters peer) {
+        ECDHBasicAgreement a = new ECDHBasicAgreement();
+        a.init(own);
+        return BigIntegers.asUnsignedByteArray(a.getFieldSize(), a.calculateAgreement(peer));
+    }
+
+    /**
+     * {@code epk} as a point of P-256, checked to lie on the curve; null if it is no P-256 key. The
+     * encoding this codec writes (named curve, uncompressed point) is read directly; any other
+     * SubjectPublicKeyInfo of a P-256 key (explicit parameters, a compressed point) through the JCA.
+     */
+    private static ECPublicKeyParameters ephemeralKey(byte[] epk) throws GeneralSecurityException {
+        try {
+            if (epk.length == SPKI_P256_PREFIX.length + 65
+                    && Arrays.equals(epk, 0, SPKI_P256_PREFIX.length, SPKI_P256_PREFIX, 0, SPKI_P256_PREFIX.length)) {
+                // decodePoint and ECPublicKeyParameters refuse a point off the curve or at infinity.
+                return new ECPublicKeyParameters(P256.getCurve().decodePoint(Arrays.copyOfRange(epk, SPKI_P256_PREFIX.length, epk.length)), P256);
+            }
+            return p256Point(KeyFactory.getInstance("EC", BC).generatePublic(new X509EncodedKeySpec(epk)));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** RFC 5480 §2: SubjectPublicKeyInfo of a P-256 key, the named curve and the uncompressed point (SEC 1 §2.3.3). */
+    private static byte[] subjectPublicKeyInfo(ECPublicKeyParameters k) {
+        byte[] point = k.getQ().getEncoded(false);
+        byte[] out = Arrays.copyOf(SPKI_P256_PREFIX, SPKI_P256_PREFIX.length + point.length);
+        System.arraycopy(point, 0, out, SPKI_P256_PREFIX.length, point.length);
+        return out;
+    }
+
+    /** {@code key} as a point of the shared P-256 domain, checked to lie on the curve; null if it is no P-256 key. */
+    private static ECPublicKeyParameters p256Point(PublicKey key) {
+        if (!(key instanceof ECPublicKey k) || !isP256(k.getParams())) {
+            return null;
+        }
+        try {
+            return new ECPublicKeyParameters(P256.getCurve().createPoint(k.getW().getAffineX(), k.getW().getAffineY()), P256);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static boolean isP256(ECParameterSpec p) {
+        return p != null && p.getOrder().equals(P256.getN()) && p.getCurve().getField().getFieldSize() == 256
+                && p.getGenerator().getAffineX().equals(P256.getG().getAffineXCoord().toBigInteger());
+    }
+
+    /** HKDF-SHA-256 (RFC 5869): IKM = ECDH secret {@code z} (zeroed here), salt = object id, info = label ‖ part id ‖ TRE id. */
+    private static byte[] partKey(byte[] z, String objectId, String partId, String treId) {
         HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
         byte[] info = concat(INFO, new byte[] {0}, partId.getBytes(StandardCharsets.UTF_8), new byte[] {0},
                 treId.getBytes(StandardCharsets.UTF_8));

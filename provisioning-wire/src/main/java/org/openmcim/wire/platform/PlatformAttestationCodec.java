@@ -16,7 +16,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class PlatformAttestationCodec {
     public static final String TYPE = "openmcim-platform+json";
     private final ObjectMapper json = new ObjectMapper();
-    private final Jws jws = new Jws();
+    private final Jws jws;
+
+    public PlatformAttestationCodec() {
+        this(new Jws());
+    }
+
+    /**
+     * With {@code jws} shared with the holder's other codecs: a verifier that also checks the same
+     * TRE's {@link org.openmcim.wire.device.DeviceProof}s then validates the TRE's chain once.
+     */
+    public PlatformAttestationCodec(Jws jws) {
+        this.jws = jws;
+    }
 
     /** The TRE side: signed with its platform credential (key + supplier-issued chain). */
     public String sign(PlatformAttestation a, Credential platform) {

@@ -128,4 +128,41 @@ class JwsTest {
         assertEquals("bad-signature", assertThrows(Jws.InvalidJwsException.class,
                 () -> jws.verify(o.toString(), roots, "test+json", t0.plusSeconds(60))).reason());
     }
+
+    /**
+     * One verifier, two types of JWS from one signer (the DPF: a TRE's attestation, then its report
+     * proof): the chain validated for the first is used for the second, under the same conditions —
+     * the second type's own check, the same roots, the dates — and each signature is still verified.
+     */
+    @org.junit.jupiter.api.Test
+    void aChainValidatedForOneTypeServesAnotherOnlyUnderTheSameConditions() throws Exception {
+        java.time.Instant t0 = java.time.Instant.parse("2026-11-23T12:00:00Z");
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        org.openmcim.pki.CertificateAuthority root = org.openmcim.pki.CertificateAuthority.newRoot("test-root", t0, java.time.Duration.ofDays(30),
+                random);
+        org.openmcim.pki.CertificateAuthority other = org.openmcim.pki.CertificateAuthority.newRoot("test-root", t0, java.time.Duration.ofDays(30),
+                random); // same name, another key: a look-alike
+        org.openmcim.pki.Credential signer = root.issue("tre", org.openmcim.pki.CertificateAuthority.Usage.SIGNING, java.util.List.of(),
+                java.util.List.of(), t0, java.time.Duration.ofDays(1));
+        java.util.List<java.security.cert.X509Certificate> roots = java.util.List.of(root.certificate());
+        java.time.Instant at = t0.plusSeconds(60);
+        Jws jws = new Jws();
+        String first = jws.sign("{\"a\":1}".getBytes(StandardCharsets.UTF_8), signer, "first+json");
+        String second = jws.sign("{\"b\":2}".getBytes(StandardCharsets.UTF_8), signer, "second+json");
+        jws.verify(first, roots, "first+json", at);
+        assertEquals("{\"b\":2}", new String(jws.verify(second, roots, "second+json", at).payload(), StandardCharsets.UTF_8));
+        Jws fresh = new Jws();
+        fresh.verify(first, roots, "first+json", at);
+        assertEquals("wrong-type", assertThrows(Jws.InvalidJwsException.class, () -> fresh.verify(second, roots, "first+json", at)).reason());
+        assertEquals("untrusted-signer", assertThrows(Jws.InvalidJwsException.class,
+                () -> fresh.verify(second, java.util.List.of(other.certificate()), "second+json", at)).reason());
+        assertEquals("untrusted-signer", assertThrows(Jws.InvalidJwsException.class,
+                () -> fresh.verify(second, roots, "second+json", t0.plus(java.time.Duration.ofDays(2)))).reason());
+        com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(second);
+        o.put("payload", Base64.getUrlEncoder().withoutPadding().encodeToString("{\"b\":3}".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("bad-signature", assertThrows(Jws.InvalidJwsException.class,
+                () -> fresh.verify(o.toString(), roots, "second+json", at)).reason());
+        fresh.verify(second, roots, "second+json", at);
+    }
 }

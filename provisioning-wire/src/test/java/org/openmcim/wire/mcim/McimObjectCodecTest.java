@@ -118,4 +118,66 @@ class McimObjectCodecTest {
         assertTrue(mcim.toString().startsWith("McimCredential[999700000000042"));
         assertFalse(mcim.toString().contains("465b5ce8"));
     }
+
+    /**
+     * "epk" is the SubjectPublicKeyInfo the JCA writes (RFC 5480, named curve, uncompressed point):
+     * the JDK's own provider reads it and writes back the same octets.
+     */
+    @Test
+    void theEphemeralKeyIsAStandardSubjectPublicKeyInfo() throws Exception {
+        String sealed = codec.seal(object(), treKey.getPublic(), pki.credential("sho1"));
+        var header = codec.inspect(sealed, List.of(pki.root("sho1-root")), T0);
+        byte[] epk = Base64.getUrlDecoder().decode(header.path("parts").get(0).path("sealed").path("epk").asText());
+        java.security.PublicKey k = java.security.KeyFactory.getInstance("EC", "SunEC").generatePublic(new java.security.spec.X509EncodedKeySpec(epk));
+        assertArrayEquals(epk, k.getEncoded());
+    }
+
+    /**
+     * A part sealed by another implementation — the JDK's ECDH on a JDK key pair, HKDF and AES-GCM as
+     * docs/mcim-object.md describes them — opens, with the ephemeral key written as this codec writes
+     * it and compressed (SEC 1 §2.3.3); a TRE key from the JDK opens what this codec seals; a point
+     * off the curve is refused.
+     */
+    @Test
+    void partsInteroperateWithTheJdksEcdh() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC", "SunEC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        KeyPair tre = g.generateKeyPair();
+        KeyPair eph = g.generateKeyPair();
+        javax.crypto.KeyAgreement ka = javax.crypto.KeyAgreement.getInstance("ECDH", "SunEC");
+        ka.init(eph.getPrivate());
+        ka.doPhase(tre.getPublic(), true);
+        byte[] z = ka.generateSecret();
+        org.bouncycastle.crypto.generators.HKDFBytesGenerator hkdf =
+                new org.bouncycastle.crypto.generators.HKDFBytesGenerator(new org.bouncycastle.crypto.digests.SHA256Digest());
+        hkdf.init(new org.bouncycastle.crypto.params.HKDFParameters(z, "obj-1".getBytes(StandardCharsets.US_ASCII),
+                "OpenMCIM MCIMobj v1\0mcim\0tre-0001".getBytes(StandardCharsets.UTF_8)));
+        byte[] key = new byte[32];
+        hkdf.generateBytes(key, 0, 32);
+        byte[] iv = new byte[12];
+        javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"), new javax.crypto.spec.GCMParameterSpec(128, iv));
+        c.updateAAD("obj-1/mcim".getBytes(StandardCharsets.UTF_8));
+        byte[] ct = c.doFinal("credential".getBytes(StandardCharsets.UTF_8));
+        Base64.Encoder b64u = Base64.getUrlEncoder().withoutPadding();
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode part = json.createObjectNode().put("epk", b64u.encodeToString(eph.getPublic().getEncoded()))
+                .put("iv", b64u.encodeToString(iv)).put("ct", b64u.encodeToString(ct));
+        assertArrayEquals("credential".getBytes(StandardCharsets.UTF_8), codec.openPart("obj-1", "mcim", TRE, part, tre.getPrivate()));
+        org.bouncycastle.jcajce.provider.asymmetric.ec.BCECPublicKey compressed = (org.bouncycastle.jcajce.provider.asymmetric.ec.BCECPublicKey)
+                java.security.KeyFactory.getInstance("EC", new org.bouncycastle.jce.provider.BouncyCastleProvider())
+                        .generatePublic(new java.security.spec.X509EncodedKeySpec(eph.getPublic().getEncoded()));
+        compressed.setPointFormat("COMPRESSED");
+        assertTrue(compressed.getEncoded().length < eph.getPublic().getEncoded().length);
+        part.put("epk", b64u.encodeToString(compressed.getEncoded()));
+        assertArrayEquals("credential".getBytes(StandardCharsets.UTF_8), codec.openPart("obj-1", "mcim", TRE, part, tre.getPrivate()));
+        byte[] offCurve = eph.getPublic().getEncoded();
+        offCurve[offCurve.length - 1] ^= 1;
+        part.put("epk", b64u.encodeToString(offCurve));
+        assertEquals("malformed", assertThrows(Jws.InvalidJwsException.class, () -> codec.openPart("obj-1", "mcim", TRE, part, tre.getPrivate())).reason());
+
+        String sealed = codec.seal(object(), tre.getPublic(), pki.credential("sho1"));
+        McimObject opened = codec.open(sealed, TRE, tre.getPrivate(), List.of(pki.root("sho1-root")), T0);
+        assertArrayEquals(mcim.k(), McimCredential.fromJson(opened.part("mcim").content()).k());
+    }
 }
