@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.HdrHistogram.Recorder;
 import org.HdrHistogram.Histogram;
+import org.openmcim.service.IoTransport;
 import org.openmcim.aka.AuthenticationFunctions.Algorithm;
 import org.openmcim.aka.kdf.PlmnId;
 import org.openmcim.aka.sqn.SqnPolicy;
@@ -58,11 +59,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 
 /**
  * AIR/AIA load against an in-process ICF on loopback, with our own Netty client (issue #3
@@ -195,8 +193,8 @@ public final class AirLoad {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (IcfServer icf = IcfServer.start(config, store, registry, Clock.systemUTC(), new SecureRandom())) {
             // Named so that the per-thread table tells the load client's loop from the ICF's (icf-io).
-            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory("client-io", true),
-                    NioIoHandler.newFactory());
+            // The ICF's transport (IoTransport: epoll where it loads; -Dopenmcim.io=nio for both sides).
+            EventLoopGroup group = IoTransport.preferred().group(1, new io.netty.util.concurrent.DefaultThreadFactory("client-io", true));
             try {
                 List<Conn> conns = new ArrayList<>();
                 for (int c = 0; c < connections; c++) {
@@ -330,7 +328,7 @@ public final class AirLoad {
 
     private Conn connect(EventLoopGroup group, InetSocketAddress to, int index) throws InterruptedException {
         Conn c = new Conn(index);
-        Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+        Channel ch = new Bootstrap().group(group).channel(IoTransport.of(group).channel()).option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel sc) {

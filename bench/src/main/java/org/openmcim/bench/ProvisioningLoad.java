@@ -27,6 +27,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.openmcim.pki.TlsProvider;
+import org.openmcim.service.IoTransport;
 import org.openmcim.wire.bootstrap.BootstrapCodec;
 import org.openmcim.wire.bootstrap.BootstrapMessage;
 import org.openmcim.wire.device.DeviceProof;
@@ -41,8 +42,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Meter;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -154,7 +153,7 @@ public final class ProvisioningLoad {
             List<Client> clients = new ArrayList<>();
             // The devices' Netty I/O threads are named device-* so their CPU counts as the devices'.
             EventLoopGroup deviceIo = deviceClient.equals("netty")
-                    ? new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("device-io", true), NioIoHandler.newFactory()) : null;
+                    ? IoTransport.preferred().group(2, new DefaultThreadFactory("device-io", true)) : null;
             for (ProvisioningRig.Device d : rig.devices) {
                 // One TLS context per device: its own TLS session cache, as on a real device.
                 clients.add(new Client(d, deviceIo != null ? DeviceClient.netty(roRoots, resume, tls, deviceIo) : DeviceClient.jdk(roRoots, resume),
