@@ -94,6 +94,7 @@ public final class AirLoad {
         int warmup = 5;
         String storeKind = "memory";
         int workers = 2;
+        int ioThreads = IcfConfig.Limits.DEFAULT_IO_THREADS;
         int lease = SqnLease.DEFAULT;
         boolean prime = false;
         int block = 0;
@@ -110,6 +111,7 @@ public final class AirLoad {
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--store" -> storeKind = v;
                 case "--workers" -> workers = Integer.parseInt(v);
+                case "--io-threads" -> ioThreads = Integer.parseInt(v);
                 case "--lease" -> lease = SqnLease.check(Integer.parseInt(v));
                 case "--prime" -> prime = Boolean.parseBoolean(v);
                 case "--block" -> block = SqnBlocks.check(Integer.parseInt(v));
@@ -124,11 +126,11 @@ public final class AirLoad {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        new AirLoad().run(mode, connections, window, rate, seconds, subscribers, warmup, storeKind, workers, lease, prime, block, hz);
+        new AirLoad().run(mode, connections, window, rate, seconds, subscribers, warmup, storeKind, workers, ioThreads, lease, prime, block, hz);
     }
 
     private void run(String mode, int connections, int window, int rate, int seconds, int subscribers, int warmup, String storeKind,
-                     int workers, int lease, boolean prime, int block, Map<String, String> hzProperties)
+                     int workers, int ioThreads, int lease, boolean prime, int block, Map<String, String> hzProperties)
             throws Exception {
         List<StoreMember> members = new ArrayList<>();
         CredentialStore store;
@@ -183,8 +185,8 @@ public final class AirLoad {
                 peers: [{host: mme.localdomain, realm: localdomain}]
                 imsi-ranges: ["00101"]
                 subscription-profile: {apn: provisioning, arp: {}, ambr: {uplink: 1000000, downlink: 1000000}}
-                limits: {max-in-flight: 100000, worker-threads: %d}
-                """.formatted(port, workers);
+                limits: {max-in-flight: 100000, worker-threads: %d, io-threads: %d}
+                """.formatted(port, workers, ioThreads);
         IcfConfig config = IcfConfig.from(ConfigNode.parse("bench", new StringReader(yaml)));
         templates = new byte[subscribers][];
         for (int i = 0; i < subscribers; i++) {
@@ -203,8 +205,8 @@ public final class AirLoad {
                 for (Conn c : conns) {
                     c.open.await(5, TimeUnit.SECONDS);
                 }
-                System.out.printf("AIR load: %s store%s, %d workers, mode %s, %d connection(s), %s, %d subscribers, warm-up %d s, measure %d s, %d cores%n",
-                        storeKind, storeKind.equals("hazelcast") ? " (SQN lease " + lease + ", block " + block + ", " + hzProperties + ")" : "", workers, mode, connections, mode.equals("closed") ? "window " + window + " per connection" : rate + " AIR/s offered",
+                System.out.printf("AIR load: %s store%s, %d workers, %d ICF event loop(s) on %s, mode %s, %d connection(s), %s, %d subscribers, warm-up %d s, measure %d s, %d cores%n",
+                        storeKind, storeKind.equals("hazelcast") ? " (SQN lease " + lease + ", block " + block + ", " + hzProperties + ")" : "", workers, ioThreads, IoTransport.of(group), mode, connections, mode.equals("closed") ? "window " + window + " per connection" : rate + " AIR/s offered",
                         subscribers, warmup, seconds, Runtime.getRuntime().availableProcessors());
                 long cpuBefore = processCpuNanos();
                 if (mode.equals("closed")) {
@@ -219,11 +221,13 @@ public final class AirLoad {
                 cpuBefore = processCpuNanos();
                 long[] gcBefore = gcTotals();
                 Map<Integer, ThreadTimes.Sample> threadsBefore = ThreadTimes.snapshot();
+                MachineTimes machineBefore = MachineTimes.now();
                 double onLoopBefore = onLoop(registry);
                 long t0 = System.nanoTime();
                 Thread.sleep(seconds * 1000L);
                 long elapsed = System.nanoTime() - t0;
                 long cpu = processCpuNanos() - cpuBefore;
+                MachineTimes machineAfter = MachineTimes.now();
                 Map<Integer, ThreadTimes.Sample> threadsAfter = ThreadTimes.snapshot();
                 Histogram h = latency.getIntervalHistogram();
                 double perSecond = answered.sum() * 1e9 / elapsed;
@@ -237,6 +241,7 @@ public final class AirLoad {
                 System.out.printf("process CPU (server + load client): %.0f%% of %d cores, %.1f µs per answer%n",
                         100.0 * cpu / elapsed / Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors(),
                         cpu / 1e3 / Math.max(1, answered.sum() + failed.sum()));
+                System.out.println(machineAfter.since(machineBefore));
                 System.out.printf("GC while measuring: %s%n", gcSince(gcBefore));
                 System.out.printf("answered on the ICF's event loops, without a worker hand-off: %,.0f%n", onLoop(registry) - onLoopBefore);
                 // Hazelcast names its threads hz.<instance name>.*, a random name per member: say which is which

@@ -228,11 +228,13 @@ public final class ProvisioningLoad {
             long deviceBefore = deviceCpuNanos();
             Map<Long, long[]> threadsBefore = threadCpu();
             Map<String, Long> vmBefore = vmThreadTicks();
+            MachineTimes machineBefore = MachineTimes.now();
             java.time.LocalTime from = java.time.LocalTime.now();
             long t0 = System.nanoTime();
             Thread.sleep(seconds * 1000L);
             long elapsed = System.nanoTime() - t0;
             long cpu = processCpuNanos() - cpuBefore;
+            MachineTimes machineAfter = MachineTimes.now();
             long deviceCpu = deviceCpuNanos() - deviceBefore;
             Map<String, Long> byThreadGroup = threadGroupCpu(threadsBefore, threadCpu());
             Map<String, Long> vmAfter = vmThreadTicks();
@@ -255,6 +257,7 @@ public final class ProvisioningLoad {
                     h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
             System.out.printf("process CPU (services + devices): %.0f%% of %d cores; GC %d ms%n",
                     100.0 * cpu / elapsed / Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors(), gc);
+            System.out.println(machineAfter.since(machineBefore));
             if (ok > 0) {
                 // The machine's cores are shared: CPU time per session is the figure that does not depend
                 // on how much of them other processes took during the run.

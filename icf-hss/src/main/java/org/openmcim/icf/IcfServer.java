@@ -74,10 +74,11 @@ public final class IcfServer implements AutoCloseable {
         this.metrics = new DiameterMetrics(registry);
         // Named so that thread dumps and per-thread CPU (bench-attach) tell the ICF's loops apart.
         // Native epoll where it loads (IoTransport); NIO when a listener runs SCTP, which Netty has
-        // only on NIO channels, so that every listener and relay connection shares these two loops.
+        // only on NIO channels, so that every listener and relay connection shares these loops
+        // (limits.io-threads).
         IoTransport io = config.identities().stream().anyMatch(id -> id.transport() == IcfConfig.Transport.SCTP)
                 ? IoTransport.NIO : IoTransport.preferred();
-        this.group = io.group(2, new io.netty.util.concurrent.DefaultThreadFactory("icf-io"));
+        this.group = io.group(config.limits().ioThreads(), new io.netty.util.concurrent.DefaultThreadFactory("icf-io"));
         AtomicInteger n = new AtomicInteger();
         IcfConfig.Limits limits = config.limits();
         if (limits.workerThreads() == 0 && (!(store instanceof org.openmcim.store.InMemoryCredentialStore) || fetch != CredentialFetch.NONE)) {

@@ -68,7 +68,14 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
     public record Sqn(SqnPolicy policy, Map<String, Integer> indByServingNode) {
     }
 
-    public record Limits(int maxInFlight, int workerThreads, int maxVectorsPerRequest) {
+    /**
+     * @param ioThreads the Diameter event loops shared by every listener and relay peer: each
+     *                  connection is served by one of them, and AIRs granted from memory are answered
+     *                  there (issue #3)
+     */
+    public record Limits(int maxInFlight, int workerThreads, int maxVectorsPerRequest, int ioThreads) {
+        /** The loops when not configured: two, as the ICF always ran. */
+        public static final int DEFAULT_IO_THREADS = 2;
     }
 
     /**
@@ -200,10 +207,11 @@ public record IcfConfig(Mode mode, List<Identity> identities, List<Peer> peers, 
             ConfigNode n = ln.get();
             limits = new Limits((int) n.integer("max-in-flight", 1, 1_000_000, 10_000),
                     (int) n.integer("worker-threads", 0, 512, Math.max(2, Runtime.getRuntime().availableProcessors())),
-                    (int) n.integer("max-vectors-per-request", 1, 32, 5));
+                    (int) n.integer("max-vectors-per-request", 1, 32, 5),
+                    (int) n.integer("io-threads", 1, 64, Limits.DEFAULT_IO_THREADS));
             n.rejectUnknownKeys();
         } else {
-            limits = new Limits(10_000, Math.max(2, Runtime.getRuntime().availableProcessors()), 5);
+            limits = new Limits(10_000, Math.max(2, Runtime.getRuntime().availableProcessors()), 5, Limits.DEFAULT_IO_THREADS);
         }
         Duration watchdog = root.duration("watchdog", Duration.ofSeconds(30));
         if (watchdog.compareTo(Duration.ofSeconds(6)) < 0) {
