@@ -75,4 +75,43 @@ class InlineWorkersTest {
         assertTrue(e.getMessage().contains("limits: worker-threads: 0 (answer on the Diameter event loops) needs store type memory"),
                 e.getMessage());
     }
+
+    /** {@code limits.io-threads}: the loops the listeners share; one loop serves several peers, and 0 is refused. */
+    @Test
+    void oneEventLoopServesEveryConnection() throws Exception {
+        VectorFile.Vector set1 = VectorFile.load("vectors/milenage-ts35208.txt").get(0);
+        InMemoryCredentialStore store = new InMemoryCredentialStore();
+        store.insertAll(List.of(new Subscriber(IcfServerTest.IMSI, SubscriberKind.PCID, Algorithm.MILENAGE, set1.hex("K"),
+                set1.hex("OPc"), new byte[] {(byte) 0x80, 0}, 0, CredentialState.ISSUED, Instant.now(), Duration.ofDays(1), "chtif-test",
+                "provisioning", null)));
+        String oneLoop = IcfServerTest.yaml(IcfServerTest.freePort()).replace("worker-threads: 2", "worker-threads: 2, io-threads: 1");
+        IcfConfig config = IcfConfig.from(ConfigNode.parse("one-loop.yaml", new StringReader(oneLoop)));
+        assertEquals(1, config.limits().ioThreads());
+        assertEquals(IcfConfig.Limits.DEFAULT_IO_THREADS,
+                IcfConfig.from(ConfigNode.parse("default.yaml", new StringReader(IcfServerTest.yaml(1)))).limits().ioThreads());
+        Usim usim = new Usim(Milenage.withOpc(set1.hex("K"), set1.hex("OPc")), new SqnArray(SqnPolicy.DEFAULT));
+        try (IcfServer icf = IcfServer.start(config, store, new SimpleMeterRegistry(), Clock.systemUTC(), new SecureRandom());
+             DiameterTestClient a = new DiameterTestClient(icf.boundAddresses().get(0), "mme.localdomain", "localdomain");
+             DiameterTestClient b = new DiameterTestClient(icf.boundAddresses().get(0), "mme.localdomain", "localdomain")) {
+            for (DiameterTestClient c : List.of(a, b)) {
+                assertEquals(ResultCode.DIAMETER_SUCCESS, c.exchange(c.cer(ApplicationId.S6A)).resultCode());
+            }
+            // Both clients number their requests alike, and a request repeating another's Origin-Host
+            // and End-to-End id is answered from the duplicate cache (RFC 6733 §6.1.3), replayed
+            // vectors included: b's numbering is moved past a's by building (not sending) two AIRs.
+            b.air(IcfServerTest.IMSI, 1, IcfServerTest.VISITED, null);
+            b.air(IcfServerTest.IMSI, 1, IcfServerTest.VISITED, null);
+            for (int i = 0; i < 4; i++) {
+                DiameterTestClient c = i < 2 ? a : b;
+                DiameterMessage aia = c.exchange(c.air(IcfServerTest.IMSI, 1, IcfServerTest.VISITED, null));
+                assertEquals(ResultCode.DIAMETER_SUCCESS, aia.resultCode());
+                Avp v = aia.first(c.d.avp("Authentication-Info")).grouped().get(0);
+                assertInstanceOf(Usim.Success.class,
+                        usim.authenticate(v.child(c.d.avp("RAND")).octetString(), v.child(c.d.avp("AUTN")).octetString()));
+            }
+        }
+        String none = IcfServerTest.yaml(IcfServerTest.freePort()).replace("worker-threads: 2", "worker-threads: 2, io-threads: 0");
+        ConfigException e = assertThrows(ConfigException.class, () -> IcfConfig.from(ConfigNode.parse("none.yaml", new StringReader(none))));
+        assertTrue(e.getMessage().contains("io-threads"), e.getMessage());
+    }
 }
