@@ -79,6 +79,8 @@ public final class AirLoad {
     private final Dictionary d = Dictionary.standard();
     private final DiameterCodec codec = new DiameterCodec(d);
     private final Recorder latency = new Recorder(3);
+    /** The window's slow answers by 100 ms slice, beside steal and GC (null outside the window). */
+    private volatile TailSlices tail;
     private final LongAdder answered = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final java.util.concurrent.ConcurrentHashMap<Long, LongAdder> failures = new java.util.concurrent.ConcurrentHashMap<>();
@@ -223,6 +225,8 @@ public final class AirLoad {
                 Map<Integer, ThreadTimes.Sample> threadsBefore = ThreadTimes.snapshot();
                 MachineTimes machineBefore = MachineTimes.now();
                 double onLoopBefore = onLoop(registry);
+                // The goal's bound (issue #3: p99 <= 2 ms at 25k/s) is what counts as slow.
+                tail = new TailSlices(seconds, 2_000_000L);
                 long t0 = System.nanoTime();
                 Thread.sleep(seconds * 1000L);
                 long elapsed = System.nanoTime() - t0;
@@ -242,6 +246,10 @@ public final class AirLoad {
                         100.0 * cpu / elapsed / Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors(),
                         cpu / 1e3 / Math.max(1, answered.sum() + failed.sum()));
                 System.out.println(machineAfter.since(machineBefore));
+                TailSlices slices = tail;
+                tail = null;
+                slices.close();
+                System.out.println(slices.report());
                 System.out.printf("GC while measuring: %s%n", gcSince(gcBefore));
                 System.out.printf("answered on the ICF's event loops, without a worker hand-off: %,.0f%n", onLoop(registry) - onLoopBefore);
                 // Hazelcast names its threads hz.<instance name>.*, a random name per member: say which is which
@@ -476,7 +484,12 @@ public final class AirLoad {
                     return;
                 }
                 long now = System.nanoTime();
-                latency.recordValue(now - sentAt[f.getInt(f.readerIndex() + 12) & (sentAt.length - 1)]);
+                long intended = sentAt[f.getInt(f.readerIndex() + 12) & (sentAt.length - 1)];
+                latency.recordValue(now - intended);
+                TailSlices t = tail;
+                if (t != null) {
+                    t.record(intended, now - intended);
+                }
                 long rc = resultCode(f);
                 if (rc == 2001) {
                     answered.increment();

@@ -8,8 +8,6 @@ import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECParameterSpec;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
@@ -23,16 +21,14 @@ import java.util.Date;
 import java.util.List;
 import java.util.Set;
 
-import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
-import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.util.BigIntegers;
 import org.openmcim.pki.Credential;
+import org.openmcim.wire.ec.P256;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,17 +42,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * writes; nothing here accepts another algorithm, "none" included (RFC 8725 §3.1).
  */
 public final class Jws {
-    /**
-     * P-256 (SEC 2 secp256r1) with Bouncy Castle's dedicated field arithmetic; immutable and shared, so
-     * the generator's precomputed multiples, which Bouncy Castle attaches to this point, are built once.
-     */
-    private static final ECDomainParameters P256;
-
-    static {
-        X9ECParameters x = CustomNamedCurves.getByName("secp256r1");
-        P256 = new ECDomainParameters(x.getCurve(), x.getG(), x.getN(), x.getH());
-    }
-
     private static final Base64.Encoder B64U = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64U_DEC = Base64.getUrlDecoder();
     private static final int MAX_SIZE = 64 * 1024;
@@ -223,7 +208,7 @@ public final class Jws {
                 notAfter = min(notAfter, c.getNotAfter().toInstant());
             }
             v = new ValidatedChain(type, List.copyOf(chain), List.copyOf(trustedRoots), notBefore, notAfter,
-                    p256Point(chain.get(0).getPublicKey()));
+                    P256.point(chain.get(0).getPublicKey()));
             validatedByX5c.put(x5cKey, v);
         }
         validated.put(protectedB64, v);
@@ -268,11 +253,11 @@ public final class Jws {
      * random source and a weak one cannot leak the key; verifiers cannot tell and need not.
      */
     static byte[] es256Sign(PrivateKey key, byte[] input) throws GeneralSecurityException {
-        if (!(key instanceof ECPrivateKey k) || !isP256(k.getParams())) {
+        if (!(key instanceof ECPrivateKey k) || !P256.is(k.getParams())) {
             throw new GeneralSecurityException("ES256 needs a P-256 private key");
         }
         ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
-        signer.init(true, new ECPrivateKeyParameters(k.getS(), P256));
+        signer.init(true, new ECPrivateKeyParameters(k.getS(), P256.DOMAIN));
         BigInteger[] rs = signer.generateSignature(sha256(input));
         byte[] out = new byte[64];
         BigIntegers.asUnsignedByteArray(rs[0], out, 0, 32);
@@ -282,21 +267,8 @@ public final class Jws {
 
     /** The check of {@link #es256Sign}: false for anything but a valid signature by {@code key}. */
     static boolean es256Verify(PublicKey key, byte[] input, byte[] signature) {
-        ECPublicKeyParameters q = p256Point(key);
+        ECPublicKeyParameters q = P256.point(key);
         return q != null && es256Verify(q, input, signature);
-    }
-
-    /** {@code key} as a point of the shared P-256 domain, checked to lie on the curve; null if it is no P-256 key. */
-    private static ECPublicKeyParameters p256Point(PublicKey key) {
-        if (!(key instanceof ECPublicKey k) || !isP256(k.getParams())) {
-            return null;
-        }
-        try {
-            // ECPublicKeyParameters validates the point (on the curve, not infinity).
-            return new ECPublicKeyParameters(P256.getCurve().createPoint(k.getW().getAffineX(), k.getW().getAffineY()), P256);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     private static boolean es256Verify(ECPublicKeyParameters q, byte[] input, byte[] signature) {
@@ -312,11 +284,6 @@ public final class Jws {
         } catch (IllegalArgumentException | GeneralSecurityException e) {
             return false;
         }
-    }
-
-    private static boolean isP256(ECParameterSpec p) {
-        return p != null && p.getOrder().equals(P256.getN()) && p.getCurve().getField().getFieldSize() == 256
-                && p.getGenerator().getAffineX().equals(P256.getG().getAffineXCoord().toBigInteger());
     }
 
     private static byte[] sha256(byte[] input) throws GeneralSecurityException {

@@ -9,8 +9,6 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -26,13 +24,10 @@ import javax.crypto.KeyAgreement;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.agreement.ECDHBasicAgreement;
 import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
-import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
@@ -41,6 +36,7 @@ import org.bouncycastle.crypto.params.HKDFParameters;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.util.BigIntegers;
 import org.openmcim.pki.Credential;
+import org.openmcim.wire.ec.P256;
 import org.openmcim.wire.jws.Jws;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,17 +54,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class McimObjectCodec {
     public static final String TYPE = "openmcim-mcimobj+json";
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
-    /**
-     * P-256 with Bouncy Castle's dedicated field arithmetic, immutable and shared (as in {@link Jws}):
-     * the generator's fixed-point table, which Bouncy Castle attaches to the point, is built once.
-     */
-    private static final ECDomainParameters P256;
-
-    static {
-        X9ECParameters x = CustomNamedCurves.getByName("secp256r1");
-        P256 = new ECDomainParameters(x.getCurve(), x.getG(), x.getN(), x.getH());
-    }
-
     /**
      * DER of a P-256 SubjectPublicKeyInfo up to the point (RFC 5480 §2.1.1: id-ecPublicKey, namedCurve
      * secp256r1; a BIT STRING of 66 octets), what the JCA's {@code getEncoded()} wrote for "epk".
@@ -191,7 +176,7 @@ public final class McimObjectCodec {
      */
     ObjectNode sealPart(String objectId, String partId, String treId, byte[] content, PublicKey tre)
             throws GeneralSecurityException {
-        ECPublicKeyParameters trePoint = p256Point(tre);
+        ECPublicKeyParameters trePoint = P256.point(tre);
         if (trePoint == null) {
             throw new GeneralSecurityException("the TRE platform key must be a P-256 key");
         }
@@ -200,7 +185,7 @@ public final class McimObjectCodec {
         // converted its parameters and built and encoded JCA key objects for every part, a third of
         // the key generation's samples in the issue #5 profile; ECDH likewise (below).
         ECKeyPairGenerator g = new ECKeyPairGenerator();
-        g.init(new ECKeyGenerationParameters(P256, random));
+        g.init(new ECKeyGenerationParameters(P256.DOMAIN, random));
         AsymmetricCipherKeyPair eph = g.generateKeyPair();
         byte[] key = partKey(ecdh((ECPrivateKeyParameters) eph.getPrivate(), trePoint), objectId, partId, treId);
         byte[] iv = new byte[12];
@@ -222,8 +207,8 @@ public final class McimObjectCodec {
                 throw new Jws.InvalidJwsException("malformed: ephemeral key must be P-256");
             }
             byte[] key;
-            if (platformKey instanceof ECPrivateKey k && isP256(k.getParams())) {
-                key = partKey(ecdh(new ECPrivateKeyParameters(k.getS(), P256), epk), objectId, partId, treId);
+            if (platformKey instanceof ECPrivateKey k && P256.is(k.getParams())) {
+                key = partKey(ecdh(new ECPrivateKeyParameters(k.getS(), P256.DOMAIN), epk), objectId, partId, treId);
             } else {
                 // A platform key that does not show its scalar (a token's handle): its own provider's ECDH.
                 KeyAgreement ka = KeyAgreement.getInstance("ECDH");
@@ -264,9 +249,9 @@ public final class McimObjectCodec {
             if (epk.length == SPKI_P256_PREFIX.length + 65
                     && Arrays.equals(epk, 0, SPKI_P256_PREFIX.length, SPKI_P256_PREFIX, 0, SPKI_P256_PREFIX.length)) {
                 // decodePoint and ECPublicKeyParameters refuse a point off the curve or at infinity.
-                return new ECPublicKeyParameters(P256.getCurve().decodePoint(Arrays.copyOfRange(epk, SPKI_P256_PREFIX.length, epk.length)), P256);
+                return new ECPublicKeyParameters(P256.DOMAIN.getCurve().decodePoint(Arrays.copyOfRange(epk, SPKI_P256_PREFIX.length, epk.length)), P256.DOMAIN);
             }
-            return p256Point(KeyFactory.getInstance("EC", BC).generatePublic(new X509EncodedKeySpec(epk)));
+            return P256.point(KeyFactory.getInstance("EC", BC).generatePublic(new X509EncodedKeySpec(epk)));
         } catch (IllegalArgumentException e) {
             return null;
         }
@@ -278,23 +263,6 @@ public final class McimObjectCodec {
         byte[] out = Arrays.copyOf(SPKI_P256_PREFIX, SPKI_P256_PREFIX.length + point.length);
         System.arraycopy(point, 0, out, SPKI_P256_PREFIX.length, point.length);
         return out;
-    }
-
-    /** {@code key} as a point of the shared P-256 domain, checked to lie on the curve; null if it is no P-256 key. */
-    private static ECPublicKeyParameters p256Point(PublicKey key) {
-        if (!(key instanceof ECPublicKey k) || !isP256(k.getParams())) {
-            return null;
-        }
-        try {
-            return new ECPublicKeyParameters(P256.getCurve().createPoint(k.getW().getAffineX(), k.getW().getAffineY()), P256);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private static boolean isP256(ECParameterSpec p) {
-        return p != null && p.getOrder().equals(P256.getN()) && p.getCurve().getField().getFieldSize() == 256
-                && p.getGenerator().getAffineX().equals(P256.getG().getAffineXCoord().toBigInteger());
     }
 
     /** HKDF-SHA-256 (RFC 5869): IKM = ECDH secret {@code z} (zeroed here), salt = object id, info = label ‖ part id ‖ TRE id. */
