@@ -210,7 +210,7 @@ public final class AirLoad {
                 System.out.printf("AIR load: %s store%s, %d workers, %d ICF event loop(s) on %s, mode %s, %d connection(s), %s, %d subscribers, warm-up %d s, measure %d s, %d cores%n",
                         storeKind, storeKind.equals("hazelcast") ? " (SQN lease " + lease + ", block " + block + ", " + hzProperties + ")" : "", workers, ioThreads, IoTransport.of(group), mode, connections, mode.equals("closed") ? "window " + window + " per connection" : rate + " AIR/s offered",
                         subscribers, warmup, seconds, Runtime.getRuntime().availableProcessors());
-                long cpuBefore = processCpuNanos();
+                long cpuBefore = ThreadTimes.processCpuNanos();
                 if (mode.equals("closed")) {
                     conns.forEach(c -> c.closedLoop(window));
                 } else {
@@ -220,7 +220,7 @@ public final class AirLoad {
                 latency.reset();
                 answered.reset();
                 failed.reset();
-                cpuBefore = processCpuNanos();
+                cpuBefore = ThreadTimes.processCpuNanos();
                 long[] gcBefore = gcTotals();
                 Map<Integer, ThreadTimes.Sample> threadsBefore = ThreadTimes.snapshot();
                 MachineTimes machineBefore = MachineTimes.now();
@@ -230,7 +230,7 @@ public final class AirLoad {
                 long t0 = System.nanoTime();
                 Thread.sleep(seconds * 1000L);
                 long elapsed = System.nanoTime() - t0;
-                long cpu = processCpuNanos() - cpuBefore;
+                long cpu = ThreadTimes.processCpuNanos() - cpuBefore;
                 MachineTimes machineAfter = MachineTimes.now();
                 Map<Integer, ThreadTimes.Sample> threadsAfter = ThreadTimes.snapshot();
                 Histogram h = latency.getIntervalHistogram();
@@ -317,11 +317,6 @@ public final class AirLoad {
                     .append(" collections, ").append(now[2 * i + 1] - before[2 * i + 1]).append(" ms");
         }
         return s.toString();
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
     }
 
     private DiameterMessage air(String imsi) {

@@ -224,7 +224,7 @@ public final class ProvisioningLoad {
             Map<String, double[]> timersBefore = timers(meters);
             Map<String, Double> countersBefore = tlsCounters(meters);
             long gcBefore = gcMillis();
-            long cpuBefore = processCpuNanos();
+            long cpuBefore = ThreadTimes.processCpuNanos();
             long deviceBefore = deviceCpuNanos();
             Map<Long, long[]> threadsBefore = threadCpu();
             Map<String, Long> vmBefore = vmThreadTicks();
@@ -233,7 +233,7 @@ public final class ProvisioningLoad {
             long t0 = System.nanoTime();
             Thread.sleep(seconds * 1000L);
             long elapsed = System.nanoTime() - t0;
-            long cpu = processCpuNanos() - cpuBefore;
+            long cpu = ThreadTimes.processCpuNanos() - cpuBefore;
             MachineTimes machineAfter = MachineTimes.now();
             long deviceCpu = deviceCpuNanos() - deviceBefore;
             Map<String, Long> byThreadGroup = threadGroupCpu(threadsBefore, threadCpu());
@@ -479,10 +479,6 @@ public final class ProvisioningLoad {
         } finally {
             p.shutdown();
         }
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /**

@@ -113,6 +113,11 @@ final class ThreadTimes {
         return sorted;
     }
 
+    /** The whole process's CPU time so far (every thread, native work included), in nanoseconds. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     /**
      * Prints the table: per group, CPU and run-queue wait in µs per {@code unit}, and voluntary
      * context switches (wake-ups) per unit; groups under 0.5 % of the CPU are summed in one line.
