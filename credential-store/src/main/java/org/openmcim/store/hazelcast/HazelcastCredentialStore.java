@@ -197,8 +197,10 @@ public final class HazelcastCredentialStore implements CredentialStore {
     /**
      * All or nothing: the rows are committed to the database in one transaction (which fails
      * whole if any IMSI exists), and only then put into the map; this returns once every row is in
-     * memory on its owner and its backups, so a write made after it returns acts on the committed
-     * row and is never undone by the insert.
+     * memory on its owner, so a write made after it returns acts on the committed row and is never
+     * undone by the insert. The backups follow (Hazelcast does not promise that every backup of a
+     * {@code setAll} is applied when it returns); a member that dies before loses nothing, since the
+     * rows are committed in the database first and are read through on first use.
      *
      * <ol>
      * <li>The new keys are marked pending on every member ({@link SubscriberMapStore}): until they

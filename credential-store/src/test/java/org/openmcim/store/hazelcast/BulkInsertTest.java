@@ -73,17 +73,29 @@ class BulkInsertTest {
         cluster.member(0).store().insertAll(batch);
         assertEquals(500, cluster.member(0).table().count());
         long owned = 0;
-        long backups = 0;
         for (int m = 0; m < 2; m++) {
             StoreMember member = cluster.member(m);
             assertEquals(0, mapStore(member).pendingCount(), "member " + m + " keeps no pending key");
             long own = member.hazelcast().getMap(StoreMember.MAP_NAME).getLocalMapStats().getOwnedEntryCount();
             assertTrue(own > 0, "both members own part of the batch: " + own);
             owned += own;
-            backups += member.hazelcast().getMap(StoreMember.MAP_NAME).getLocalMapStats().getBackupEntryCount();
         }
         assertEquals(500, owned, "every row is in memory on its owner when insertAll returns (no read-through needed)");
-        assertEquals(500, backups, "every row has its synchronous backup (one member may die without loss)");
+        // The backups of a setAll need not all be applied when it returns (a CI run counted 473 of
+        // 500; Hazelcast's own putAll tests wait for them too); the rows are committed in the
+        // database before the put, so a member that dies meanwhile loses nothing. They must come.
+        long backups = 0;
+        long until = System.nanoTime() + 20_000_000_000L;
+        do {
+            backups = 0;
+            for (int m = 0; m < 2; m++) {
+                backups += cluster.member(m).hazelcast().getMap(StoreMember.MAP_NAME).getLocalMapStats().getBackupEntryCount();
+            }
+            if (backups < 500) {
+                Thread.sleep(50);
+            }
+        } while (backups < 500 && System.nanoTime() < until);
+        assertEquals(500, backups, "every row gets its backup on the other member");
         assertEquals(written, mapStore(cluster.member(0)).rowsWritten() + mapStore(cluster.member(1)).rowsWritten(),
                 "the put of the committed rows writes nothing to the database again");
         assertEquals(skipped, mapStore(cluster.member(0)).rowsSkipped() + mapStore(cluster.member(1)).rowsSkipped(),
