@@ -38,9 +38,14 @@ public enum IoTransport {
         return !"nio".equalsIgnoreCase(System.getProperty(PROPERTY, "")) && Epoll.isAvailable() ? EPOLL : NIO;
     }
 
-    /** The transport of {@code group}'s loops (a group not made here counts as NIO, Netty's default). */
+    /**
+     * The transport of {@code group}'s loops (a group not made here counts as NIO, Netty's default).
+     * Looks at the group's first loop through its iterator: {@code next()} would advance the group's
+     * round robin, so that a bootstrap asking this before each connect would put every connection of
+     * a two-loop group on the same loop.
+     */
     public static IoTransport of(EventLoopGroup group) {
-        return group.next() instanceof IoEventLoop loop && loop.isCompatible(EpollIoHandle.class) ? EPOLL : NIO;
+        return group.iterator().next() instanceof IoEventLoop loop && loop.isCompatible(EpollIoHandle.class) ? EPOLL : NIO;
     }
 
     /** A group of {@code threads} loops on this transport. */
