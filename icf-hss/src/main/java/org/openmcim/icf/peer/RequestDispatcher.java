@@ -110,8 +110,7 @@ public final class RequestDispatcher {
         try {
             now = handler.answerWithoutBlocking(request, peer);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "handler failed on command " + request.commandCode(), e);
-            now = complete(handler, request, local.answer(request, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
+            now = handlerFailed(handler, request, local, e);
         }
         if (now != null) {
             // Answered here, on the event loop: no worker woken, no task back to this loop.
@@ -127,9 +126,7 @@ public final class RequestDispatcher {
                 try {
                     answer = handler.answer(request, peer);
                 } catch (RuntimeException e) {
-                    // A handler bug must not leave the peer waiting: 5012, no detail to the wire.
-                    LOG.log(Level.WARNING, "handler failed on command " + request.commandCode(), e);
-                    answer = complete(handler, request, local.answer(request, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
+                    answer = handlerFailed(handler, request, local, e);
                 } finally {
                     inFlight.release();
                 }
@@ -141,6 +138,13 @@ public final class RequestDispatcher {
             metrics.tooBusy();
             finish(request, complete(handler, request, local.answer(request, ResultCode.DIAMETER_TOO_BUSY)), start, reply);
         }
+    }
+
+    /** A handler bug must not leave the peer waiting: 5012 DIAMETER_UNABLE_TO_COMPLY, no detail to the wire. */
+    private static DiameterMessage handlerFailed(ApplicationHandler handler, DiameterMessage request, LocalIdentity local,
+                                                RuntimeException e) {
+        LOG.log(Level.WARNING, "handler failed on command " + request.commandCode(), e);
+        return complete(handler, request, local.answer(request, ResultCode.DIAMETER_UNABLE_TO_COMPLY));
     }
 
     /** The application's mandatory answer AVPs on an answer the peer layer made (see ApplicationHandler). */
