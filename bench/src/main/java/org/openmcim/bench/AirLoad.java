@@ -100,6 +100,7 @@ public final class AirLoad {
         int lease = SqnLease.DEFAULT;
         boolean prime = false;
         int block = 0;
+        java.time.Duration blockValidity = SqnBlocks.Settings.DEFAULT_VALIDITY;
         Map<String, String> hz = new java.util.HashMap<>(Map.of("hazelcast.logging.type", "none"));
         for (int i = 0; i < args.length; i += 2) {
             String v = args[i + 1];
@@ -117,6 +118,7 @@ public final class AirLoad {
                 case "--lease" -> lease = SqnLease.check(Integer.parseInt(v));
                 case "--prime" -> prime = Boolean.parseBoolean(v);
                 case "--block" -> block = SqnBlocks.check(Integer.parseInt(v));
+                case "--block-validity" -> blockValidity = java.time.Duration.ofSeconds(Integer.parseInt(v));
                 case "--hz" -> {
                     // A Hazelcast property for both members, e.g. --hz hazelcast.io.thread.count=1 (thread-count experiments).
                     int eq = v.indexOf('=');
@@ -128,11 +130,12 @@ public final class AirLoad {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        new AirLoad().run(mode, connections, window, rate, seconds, subscribers, warmup, storeKind, workers, ioThreads, lease, prime, block, hz);
+        new AirLoad().run(mode, connections, window, rate, seconds, subscribers, warmup, storeKind, workers, ioThreads, lease, prime,
+                new SqnBlocks.Settings(block, blockValidity), hz);
     }
 
     private void run(String mode, int connections, int window, int rate, int seconds, int subscribers, int warmup, String storeKind,
-                     int workers, int ioThreads, int lease, boolean prime, int block, Map<String, String> hzProperties)
+                     int workers, int ioThreads, int lease, boolean prime, SqnBlocks.Settings block, Map<String, String> hzProperties)
             throws Exception {
         List<StoreMember> members = new ArrayList<>();
         CredentialStore store;
@@ -141,7 +144,8 @@ public final class AirLoad {
             // ICF embeds the first; every SQN grant is an entry processor with a synchronous backup,
             // and one grant in L (--lease, the SQN lease; 0: every grant) also a database commit
             // before it is answered. With --block B each member reserves B SEQ values per subscriber
-            // in one such call and grants the rest from its own memory (SqnBlocks).
+            // in one such call and grants the rest from its own memory (SqnBlocks) for up to
+            // --block-validity seconds (sqn.block-validity, default 10).
             Path dbDir = Files.createTempDirectory("airload-store");
             SecureRandom rnd = new SecureRandom();
             byte[] kek = new byte[KeyCipher.KEK_BYTES];
@@ -208,7 +212,8 @@ public final class AirLoad {
                     c.open.await(5, TimeUnit.SECONDS);
                 }
                 System.out.printf("AIR load: %s store%s, %d workers, %d ICF event loop(s) on %s, mode %s, %d connection(s), %s, %d subscribers, warm-up %d s, measure %d s, %d cores%n",
-                        storeKind, storeKind.equals("hazelcast") ? " (SQN lease " + lease + ", block " + block + ", " + hzProperties + ")" : "", workers, ioThreads, IoTransport.of(group), mode, connections, mode.equals("closed") ? "window " + window + " per connection" : rate + " AIR/s offered",
+                        storeKind, storeKind.equals("hazelcast") ? " (SQN lease " + lease + ", block " + block.size() + ", validity " + block.validity().toSeconds()
+                                + " s, " + hzProperties + ")" : "", workers, ioThreads, IoTransport.of(group), mode, connections, mode.equals("closed") ? "window " + window + " per connection" : rate + " AIR/s offered",
                         subscribers, warmup, seconds, Runtime.getRuntime().availableProcessors());
                 long cpuBefore = ThreadTimes.processCpuNanos();
                 if (mode.equals("closed")) {
@@ -275,6 +280,8 @@ public final class AirLoad {
                     }
                     System.out.printf("store since start (warm-up included): %,d rows written, %,d grants inside a lease not written%n",
                             written, skipped);
+                    System.out.printf("SQN blocks the ICF's member reserved since start (warm-up and --prime included): %,d%n",
+                            members.get(0).store().blockReservations());
                 }
                 conns.forEach(c -> c.channel.close());
             } finally {

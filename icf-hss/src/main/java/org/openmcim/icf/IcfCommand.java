@@ -89,7 +89,7 @@ public final class IcfCommand implements Callable<Integer> {
             byte[] kek = sc.loadKek(storeFile.toAbsolutePath().getParent(), System::getenv);
             try {
                 member = up.started(StoreMember.start(sc.clusterSettings(Map.of()), sc.databaseSettings(System::getenv),
-                        new KeyCipher(kek, new SecureRandom()), sc.sqnLease(), sc.sqnBlock()));
+                        new KeyCipher(kek, new SecureRandom()), sc.sqnLease(), sc.sqnBlocks()));
             } finally {
                 Arrays.fill(kek, (byte) 0);
             }

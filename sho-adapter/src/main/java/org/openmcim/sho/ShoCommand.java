@@ -133,7 +133,7 @@ public final class ShoCommand implements Callable<Integer> {
             byte[] kek = storeConfig.loadKek(storeFile.toAbsolutePath().getParent(), System::getenv);
             try {
                 member = up.started(StoreMember.start(storeConfig.clusterSettings(Map.of()), storeConfig.databaseSettings(System::getenv),
-                        new KeyCipher(kek, random), storeConfig.sqnLease(), storeConfig.sqnBlock()));
+                        new KeyCipher(kek, random), storeConfig.sqnLease(), storeConfig.sqnBlocks()));
             } finally {
                 Arrays.fill(kek, (byte) 0);
             }

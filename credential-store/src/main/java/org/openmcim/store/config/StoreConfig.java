@@ -3,6 +3,7 @@ package org.openmcim.store.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +54,10 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
      * @param block   B, SEQ values a member reserves per subscriber and grants from its own memory
      *                ({@link SqnBlocks}), 0..{@link SqnBlocks#MAX}; 0 (the default) grants every SQN
      *                through the cluster
+     * @param blockValidity how long a member grants from a block after asking for it, 1 s..10 min
+     *                (default 10 s)
      */
-    public record Sqn(Integer indBits, Integer lease, Integer block) {
+    public record Sqn(Integer indBits, Integer lease, Integer block, Duration blockValidity) {
     }
 
     /** Defaults for keys left out. */
@@ -66,7 +69,7 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
     private static final List<String> CLUSTER_KEYS = List.of("name", "bind", "port", "members", "backup-count");
     private static final List<String> DATABASE_KEYS = List.of("url", "user", "password-env", "pool-size", "table");
     private static final List<String> KEK_KEYS = List.of("file", "env");
-    private static final List<String> SQN_KEYS = List.of("ind-bits", "lease", "block");
+    private static final List<String> SQN_KEYS = List.of("ind-bits", "lease", "block", "block-validity");
 
     /** Reads and validates {@code file}. @throws ConfigException naming file, key and problem */
     public static StoreConfig load(Path file) {
@@ -120,6 +123,8 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
                 : s.integer("ind-bits", Long.MIN_VALUE, Long.MAX_VALUE, SqnPolicy.DEFAULT.indBits());
         long lease = s == null ? SqnLease.DEFAULT : s.integer("lease", Long.MIN_VALUE, Long.MAX_VALUE, SqnLease.DEFAULT);
         long block = s == null ? 0 : s.integer("block", Long.MIN_VALUE, Long.MAX_VALUE, 0);
+        Duration blockValidity = s == null ? SqnBlocks.Settings.DEFAULT_VALIDITY
+                : s.duration("block-validity", SqnBlocks.Settings.DEFAULT_VALIDITY);
         if (s != null) {
             rejectUnknownKeys(s, SQN_KEYS);
         }
@@ -177,6 +182,10 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
                     + " SEQ values (reserved per subscriber by each member; a member's crash skips up to this many;"
                     + " 0 grants every SQN through the cluster), got " + block));
         }
+        if (!SqnBlocks.Settings.validValidity(blockValidity)) {
+            problems.add(msg(node, s, "sqn", "block-validity", "must be 1s..10m (a state change whose drop a member"
+                    + " does not answer waits this long), got " + blockValidity.toMillis() + " ms"));
+        }
         if (!NAME.matcher(issuer).matches()) {
             problems.add(node.error("issuer", "must be 1-64 letters, digits, '.', '_' or '-'").getMessage());
         }
@@ -185,7 +194,7 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
         }
         return new StoreConfig(new Cluster(name, bind, (int) port, List.copyOf(members), (int) backupCount),
                 new Database(url, user, passwordEnv, (int) poolSize, table), kek,
-                new Sqn((int) indBits, (int) lease, (int) block), issuer,
+                new Sqn((int) indBits, (int) lease, (int) block, blockValidity), issuer,
                 profile);
     }
 
@@ -250,9 +259,14 @@ public record StoreConfig(Cluster cluster, Database database, Kek kek, Sqn sqn, 
         return sqn.lease();
     }
 
-    /** B of {@link SqnBlocks}, for {@link org.openmcim.store.hazelcast.StoreMember#start}. */
+    /** B of {@link SqnBlocks}. */
     public int sqnBlock() {
         return sqn.block();
+    }
+
+    /** B and validity of {@link SqnBlocks}, for {@link org.openmcim.store.hazelcast.StoreMember#start}. */
+    public SqnBlocks.Settings sqnBlocks() {
+        return new SqnBlocks.Settings(sqn.block(), sqn.blockValidity());
     }
 
     /**

@@ -78,7 +78,8 @@ public final class HazelcastCredentialStore implements CredentialStore {
     private final IMap<String, String> aaa;
 
     HazelcastCredentialStore(HazelcastInstance hazelcast, IMap<String, StoredSubscriber> map, IMap<String, String> aaa,
-                             SubscriberTable table, KeyCipher cipher, int sqnLease, int sqnBlock, LongSupplier nanoTime) {
+                             SubscriberTable table, KeyCipher cipher, int sqnLease, SqnBlocks.Settings sqnBlocks,
+                             LongSupplier nanoTime) {
         this.hazelcast = hazelcast;
         this.sqnLease = SqnLease.check(sqnLease);
         this.aaa = aaa;
@@ -86,7 +87,7 @@ public final class HazelcastCredentialStore implements CredentialStore {
         this.table = table;
         this.cipher = cipher;
         this.nanoTime = nanoTime;
-        this.blocks = SqnBlocks.check(sqnBlock) == 0 ? null : new SqnBlocks(sqnBlock, map, sqnLease, nanoTime);
+        this.blocks = sqnBlocks.size() == 0 ? null : new SqnBlocks(sqnBlocks, map, sqnLease, nanoTime);
     }
 
     /** This member's blocks (null with B = 0), for {@link StoreMember} to publish to {@link SqnBlocks.Drop}. */
@@ -455,6 +456,11 @@ public final class HazelcastCredentialStore implements CredentialStore {
     @Override
     public Set<String> existing(Collection<String> imsis) {
         return table.existing(imsis);
+    }
+
+    /** SQN blocks this member reserved by grants that waited for the cluster, since start (0 without blocks); for load tools. */
+    public long blockReservations() {
+        return blocks == null ? 0 : blocks.reservations();
     }
 
     /** B, the SEQ values this member reserves per block ({@link SqnBlocks}); 0 without blocks. */

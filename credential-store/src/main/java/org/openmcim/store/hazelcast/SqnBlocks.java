@@ -41,7 +41,8 @@ import org.openmcim.store.SubscriberKind;
  * cluster's SQN_HE moves to the end of the block (and the persisted ceiling above it, as for any
  * grant), the first SQNs go to the caller and the rest stay here. The following grants for that
  * subscriber on this member take the next SEQ values from memory, with no cluster round trip, until
- * the block is used up, older than {@link #VALIDITY}, or dropped.
+ * the block is used up, older than its validity ({@code sqn.block-validity}, {@link Settings}), or
+ * dropped.
  *
  * <p><b>No SQN twice.</b> Every block is reserved by advancing the one SQN_HE of the subscriber on
  * its partition owner (TS 33.102 C.1.2, "SQN_HE is incremented"), so the blocks of different members
@@ -81,8 +82,8 @@ import org.openmcim.store.SubscriberKind;
  * under the block's lock, so a grant in progress finishes first and none follows; the next grant
  * there goes to the cluster and sees the new state or SQN_HE. A member that has left cannot grant; one
  * that does not answer in time may still hold a block, so the caller then waits until every block
- * reserved before its change has expired ({@link #VALIDITY}, counted by each member from before it sent
- * its reservation). Either way, when {@code transition(RETIRED)} returns, no member hands out a vector
+ * reserved before its change has expired (the longest validity a member with blocks announces,
+ * attribute {@link #VALIDITY_ATTRIBUTE}, counted by each member from before it sent its reservation). Either way, when {@code transition(RETIRED)} returns, no member hands out a vector
  * for that PCID. A lifetime that ends needs no message: each block keeps the PCID's expiry instant and
  * sends the first grant at or after it to the cluster, which marks it EXPIRED (NOTE 2 of the seeds).
  *
@@ -94,14 +95,14 @@ public final class SqnBlocks {
 
     /** Largest B: a member's crash skips up to B SEQ values per subscriber, which must stay far below Δ. */
     public static final int MAX = 100_000;
-    /**
-     * How long a member may grant from a block after it asked for it. Bounds how long a member that
-     * missed a drop (it did not answer in time) could go on granting, and so how long a state change
-     * waits in that case; long enough that a subscriber with several AIRs a minute keeps its block.
-     */
-    public static final Duration VALIDITY = Duration.ofSeconds(10);
     /** Member attribute carrying this member's B, so that state changes ask only members with blocks. */
     static final String ATTRIBUTE = "openmcim.sqn-block";
+    /**
+     * Member attribute carrying this member's block validity in milliseconds: what a state change
+     * waits for when the member does not answer its drop. A member without it (an older version) is
+     * taken to have {@link Settings#DEFAULT_VALIDITY}, the constant it was built with.
+     */
+    static final String VALIDITY_ATTRIBUTE = "openmcim.sqn-block-validity-ms";
     /** Key of this member's blocks in Hazelcast's user context (for {@link Drop}). */
     static final String USER_CONTEXT_KEY = "openmcim.sqnBlocks";
     /** Hazelcast executor that runs {@link Drop} on the members. */
@@ -109,15 +110,52 @@ public final class SqnBlocks {
     /** Sweep blocks that expired unused once per this many reservations (bounds the map). */
     private static final int SWEEP_EVERY = 4096;
 
+    /**
+     * B, and how long a member may grant from a block after it asked for it ({@code sqn.block} and
+     * {@code sqn.block-validity} in config/store.yaml; the same on every member).
+     *
+     * <p>The validity bounds how long a member that missed a drop (it did not answer in time) could go
+     * on granting, and so how long a state change waits in that case. It also decides how often a
+     * busy subscriber's grant waits for the cluster: a block is reserved again when it is used up or
+     * expired, whichever comes first, so a subscriber with an AIR every second and B = 64 reserves
+     * every 10 s (one AIR in ten through a worker and the cluster) with the default and every 60 s
+     * (one in sixty) with a minute.
+     */
+    public record Settings(int size, Duration validity) {
+        public static final Duration DEFAULT_VALIDITY = Duration.ofSeconds(10);
+        public static final Duration MIN_VALIDITY = Duration.ofSeconds(1);
+        /** A state change whose drop a member misses waits up to this long: keep it bounded. */
+        public static final Duration MAX_VALIDITY = Duration.ofMinutes(10);
+
+        public Settings {
+            check(size);
+            if (!validValidity(validity)) {
+                throw new IllegalArgumentException("SQN block validity must be " + MIN_VALIDITY.toSeconds() + " s.."
+                        + MAX_VALIDITY.toMinutes() + " min, got " + validity);
+            }
+        }
+
+        /** B with the default validity. */
+        public static Settings of(int size) {
+            return new Settings(size, DEFAULT_VALIDITY);
+        }
+
+        public static boolean validValidity(Duration validity) {
+            return validity != null && validity.compareTo(MIN_VALIDITY) >= 0 && validity.compareTo(MAX_VALIDITY) <= 0;
+        }
+    }
+
     private final int size;
+    private final long validityNanos;
     private final IMap<String, StoredSubscriber> map;
     private final int lease;
     private final LongSupplier nanoTime;
     private final Map<String, Block> blocks = new ConcurrentHashMap<>();
     private final AtomicLong reservations = new AtomicLong();
 
-    SqnBlocks(int size, IMap<String, StoredSubscriber> map, int lease, LongSupplier nanoTime) {
-        this.size = check(size);
+    SqnBlocks(Settings settings, IMap<String, StoredSubscriber> map, int lease, LongSupplier nanoTime) {
+        this.size = settings.size();
+        this.validityNanos = settings.validity().toNanos();
         this.map = map;
         this.lease = lease;
         this.nanoTime = nanoTime;
@@ -150,9 +188,9 @@ public final class SqnBlocks {
         /** When the PCID's lifetime ends (NOTE 2), or null. */
         Instant expiresAt;
 
-        boolean usable(SqnPolicy p, int count, Instant now, long nanos) {
+        boolean usable(SqnPolicy p, int count, Instant now, long nanos, long validityNanos) {
             return record != null && p.equals(policy) && endSeq - nextSeq + 1 >= count
-                    && nanos - reservedAt < VALIDITY.toNanos() && (expiresAt == null || now.isBefore(expiresAt));
+                    && nanos - reservedAt < validityNanos && (expiresAt == null || now.isBefore(expiresAt));
         }
     }
 
@@ -171,7 +209,7 @@ public final class SqnBlocks {
                     continue; // dropped since we looked it up: take the map's current one
                 }
                 long nanos = nanoTime.getAsLong();
-                if (b.usable(policy, count, now, nanos)) {
+                if (b.usable(policy, count, now, nanos, validityNanos)) {
                     return toGrant.apply(take(b, policy, ind, count));
                 }
                 b.record = null; // used up, expired or another policy: whatever is left is skipped
@@ -220,7 +258,7 @@ public final class SqnBlocks {
             return Optional.empty();
         }
         try {
-            if (b.dead || !b.usable(policy, count, now, nanoTime.getAsLong())) {
+            if (b.dead || !b.usable(policy, count, now, nanoTime.getAsLong(), validityNanos)) {
                 return Optional.empty();
             }
             return Optional.of(toGrant.apply(take(b, policy, ind, count)));
@@ -267,7 +305,7 @@ public final class SqnBlocks {
             Block b = e.getValue();
             if (b.lock.tryLock()) {
                 try {
-                    if (b.record == null || nanos - b.reservedAt >= VALIDITY.toNanos()) {
+                    if (b.record == null || nanos - b.reservedAt >= validityNanos) {
                         discard(e.getKey(), b);
                     }
                 } finally {
@@ -275,6 +313,11 @@ public final class SqnBlocks {
                 }
             }
         }
+    }
+
+    /** Blocks reserved on this member by grants that waited for the cluster, since start. */
+    long reservations() {
+        return reservations.get();
     }
 
     /** Blocks held on this member (tests). */
@@ -291,17 +334,19 @@ public final class SqnBlocks {
      */
     static void dropEverywhere(HazelcastInstance hazelcast, String imsi, long changedAt, LongSupplier nanoTime) {
         List<Member> withBlocks = new ArrayList<>();
+        long validity = 0;
         for (Member m : hazelcast.getCluster().getMembers()) {
             String b = m.getAttribute(ATTRIBUTE);
             if (b != null && !b.equals("0")) {
                 withBlocks.add(m);
+                validity = Math.max(validity, announcedValidity(m).toNanos());
             }
         }
         if (withBlocks.isEmpty()) {
             return;
         }
         Map<Member, Future<Boolean>> answers = hazelcast.getExecutorService(EXECUTOR).submitToMembers(new Drop(imsi), withBlocks);
-        long deadline = changedAt + VALIDITY.toNanos();
+        long deadline = changedAt + validity;
         boolean unsure = false;
         for (Map.Entry<Member, Future<Boolean>> e : answers.entrySet()) {
             try {
@@ -323,7 +368,7 @@ public final class SqnBlocks {
             }
         }
         // A member that did not answer may hold a block reserved before the change: every such block
-        // was asked for before changedAt (real time), so it has expired by changedAt + VALIDITY.
+        // was asked for before changedAt (real time), so it has expired by changedAt + its validity.
         long left = deadline - nanoTime.getAsLong();
         if (unsure && left > 0) {
             try {
@@ -332,6 +377,21 @@ public final class SqnBlocks {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for SQN blocks of a subscriber to expire");
             }
+        }
+    }
+
+    /** The validity {@code m} announces; the old constant for a member that announces none. */
+    static Duration announcedValidity(Member m) {
+        String v = m.getAttribute(VALIDITY_ATTRIBUTE);
+        if (v == null) {
+            return Settings.DEFAULT_VALIDITY;
+        }
+        try {
+            return Duration.ofMillis(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            LOG.warning("member " + m.getAddress() + " announces an SQN block validity that is not a number: '" + v
+                    + "'; taking the longest allowed");
+            return Settings.MAX_VALIDITY;
         }
     }
 

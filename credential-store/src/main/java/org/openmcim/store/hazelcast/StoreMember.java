@@ -33,12 +33,12 @@ public final class StoreMember implements AutoCloseable {
     private final HazelcastCredentialStore store;
 
     private StoreMember(HazelcastInstance hazelcast, JdbcPool pool, SubscriberTable table, KeyCipher cipher, int sqnLease,
-                        int sqnBlock) {
+                        SqnBlocks.Settings sqnBlocks) {
         this.hazelcast = hazelcast;
         this.pool = pool;
         this.table = table;
         this.store = new HazelcastCredentialStore(hazelcast, hazelcast.getMap(MAP_NAME), hazelcast.getMap(AAA_MAP_NAME), table,
-                cipher, sqnLease, sqnBlock, System::nanoTime);
+                cipher, sqnLease, sqnBlocks, System::nanoTime);
         if (store.blocks() != null) {
             // Lets SqnBlocks.Drop, run on this member by another's state change, find the blocks.
             hazelcast.getUserContext().put(SqnBlocks.USER_CONTEXT_KEY, store.blocks());
@@ -61,18 +61,30 @@ public final class StoreMember implements AutoCloseable {
      */
     public static StoreMember start(ClusterSettings cluster, DatabaseSettings db, KeyCipher cipher, int sqnLease,
                                     int sqnBlock) {
+        return start(cluster, db, cipher, sqnLease, SqnBlocks.Settings.of(SqnBlocks.check(sqnBlock)));
+    }
+
+    /**
+     * {@link #start(ClusterSettings, DatabaseSettings, KeyCipher, int, int)} with the blocks' validity
+     * and renewal too ({@code sqn.block-validity}, {@code sqn.block-renew-percent}).
+     */
+    public static StoreMember start(ClusterSettings cluster, DatabaseSettings db, KeyCipher cipher, int sqnLease,
+                                    SqnBlocks.Settings sqnBlocks) {
         Objects.requireNonNull(cipher, "cipher");
+        Objects.requireNonNull(sqnBlocks, "sqnBlocks");
         SqnLease.check(sqnLease);
-        SqnBlocks.check(sqnBlock);
         JdbcPool pool = new JdbcPool(db.url(), db.user(), db.password(), db.poolSize(), 5_000);
         try {
             SubscriberTable table = new SubscriberTable(pool, SubscriberTable.Dialect.of(db.url()), db.table());
             table.createIfAbsent();
             Config config = config(cluster, new SubscriberMapStore(table));
-            // Announced to the cluster: a state change asks only members with blocks to drop them.
-            config.getMemberAttributeConfig().setAttribute(SqnBlocks.ATTRIBUTE, Integer.toString(sqnBlock));
+            // Announced to the cluster: a state change asks only members with blocks to drop them, and
+            // waits for this member's validity if it does not answer.
+            config.getMemberAttributeConfig().setAttribute(SqnBlocks.ATTRIBUTE, Integer.toString(sqnBlocks.size()));
+            config.getMemberAttributeConfig().setAttribute(SqnBlocks.VALIDITY_ATTRIBUTE,
+                    Long.toString(sqnBlocks.validity().toMillis()));
             HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
-            return new StoreMember(hz, pool, table, cipher, sqnLease, sqnBlock);
+            return new StoreMember(hz, pool, table, cipher, sqnLease, sqnBlocks);
         } catch (RuntimeException e) {
             pool.close();
             throw e;

@@ -39,6 +39,26 @@ class StoreConfigTest {
         assertEquals(5, c.sqnPolicy().indBits());
         assertEquals(1000, c.sqnLease(), "the shipped SQN lease");
         assertEquals(0, c.sqnBlock(), "SQN blocks off as shipped: today's behaviour");
+        assertEquals(java.time.Duration.ofSeconds(10), c.sqnBlocks().validity(), "the shipped block validity");
+    }
+
+    /** sqn.block-validity: 10 s by default, 1 s..10 min, a duration; the message says what it bounds. */
+    @Test
+    void sqnBlockValidityIsReadDefaultedAndBounded() throws Exception {
+        assertEquals(java.time.Duration.ofSeconds(10), StoreConfig.load(write("kek:\n  env: X\n")).sqnBlocks().validity());
+        assertEquals(java.time.Duration.ofSeconds(10), StoreConfig.load(write("kek:\n  env: X\nsqn:\n  block: 64\n")).sqnBlocks().validity());
+        StoreConfig one = StoreConfig.load(write("kek:\n  env: X\nsqn:\n  block: 64\n  block-validity: 60s\n"));
+        assertEquals(new org.openmcim.store.hazelcast.SqnBlocks.Settings(64, java.time.Duration.ofMinutes(1)), one.sqnBlocks());
+        assertEquals(java.time.Duration.ofMinutes(10),
+                StoreConfig.load(write("kek:\n  env: X\nsqn:\n  block-validity: 10m\n")).sqnBlocks().validity());
+        for (String bad : List.of("999ms", "11m", "0s")) {
+            Path p = write("kek:\n  env: X\nsqn:\n  block: 64\n  block-validity: " + bad + "\n");
+            String m = assertThrows(ConfigException.class, () -> StoreConfig.load(p)).getMessage();
+            assertTrue(m.startsWith(p + ": sqn.block-validity: must be 1s..10m"), m);
+        }
+        Path notDuration = write("kek:\n  env: X\nsqn:\n  block-validity: soon\n");
+        String m = assertThrows(ConfigException.class, () -> StoreConfig.load(notDuration)).getMessage();
+        assertTrue(m.contains("sqn.block-validity"), m);
     }
 
     /** sqn.block (member-local SQN blocks): 0 by default (off), bounded, the message says why. */
@@ -116,7 +136,7 @@ class StoreConfigTest {
         assertTrue(m.startsWith(q + ": database.poolSize: unknown key (known here: password-env, pool-size, "), m);
         Path r = write("kek:\n  env: X\nsqn:\n  indBits: 4\n");
         m = assertThrows(ConfigException.class, () -> StoreConfig.load(r)).getMessage();
-        assertEquals(r + ": sqn.indBits: unknown key (known here: block, ind-bits, lease)", m);
+        assertEquals(r + ": sqn.indBits: unknown key (known here: block, block-validity, ind-bits, lease)", m);
         Path t = write("kek:\n  env: X\nclusters: {}\n");
         m = assertThrows(ConfigException.class, () -> StoreConfig.load(t)).getMessage();
         assertEquals(t + ": clusters: unknown key (known here: cluster, database, issuer, kek, profile, sqn)", m);

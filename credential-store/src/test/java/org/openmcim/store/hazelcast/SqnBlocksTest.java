@@ -57,6 +57,13 @@ class SqnBlocksTest {
         return c;
     }
 
+    private TestCluster start(String db, SqnBlocks.Settings... blocks) {
+        TestCluster c = TestCluster.start(blocks.length, TestCluster.h2(dir, db), TestCluster.randomCipher(),
+                TestCluster.LEASE, blocks);
+        clusters.add(c);
+        return c;
+    }
+
     private static long granted(CredentialStore s, String imsi, int ind, int count) {
         SqnGrant g = s.grantVectors(imsi, P, ind, count, T0);
         SqnGrant.Granted ok = assertInstanceOf(SqnGrant.Granted.class, g, imsi + ": " + g);
@@ -178,13 +185,16 @@ class SqnBlocksTest {
         AtomicBoolean retired = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
         ConcurrentLinkedQueue<String> afterRetire = new ConcurrentLinkedQueue<>();
-        CountDownLatch streaming = new CountDownLatch(2 * 100);
+        // One latch per stream: grants from memory take microseconds, so one stream could make all of
+        // a shared count before the other's thread has started (seen on a loaded machine).
+        List<CountDownLatch> streaming = List.of(new CountDownLatch(100), new CountDownLatch(100));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<Integer>> streams = new ArrayList<>();
             for (int m = 0; m < 2; m++) {
                 CredentialStore s = c.member(m).store();
                 int ind = m + 1;
+                CountDownLatch mine = streaming.get(m);
                 streams.add(pool.submit(() -> {
                     int granted = 0;
                     while (!stop.get()) {
@@ -192,7 +202,7 @@ class SqnBlocksTest {
                         SqnGrant g = s.grantVectors(imsi, P, ind, 1, T0);
                         if (g instanceof SqnGrant.Granted) {
                             granted++;
-                            streaming.countDown();
+                            mine.countDown();
                             if (late) {
                                 afterRetire.add("member " + ind + " granted " + g + " after retire() returned");
                             }
@@ -201,7 +211,9 @@ class SqnBlocksTest {
                     return granted;
                 }));
             }
-            streaming.await(); // both streams granting (100 between them, at least)
+            for (CountDownLatch l : streaming) {
+                l.await(); // both streams granting (100 each, at least)
+            }
             assertEquals(CredentialState.PROVISIONING, dpf.transition(imsi, CredentialState.RETIRED, T0).orElseThrow());
             retired.set(true);
             for (int m = 0; m < 2; m++) {
@@ -263,6 +275,55 @@ class SqnBlocksTest {
         assertTrue(withBlocks.grantVectorsWithoutBlocking(imsi, P, 1, 1, T0).isEmpty(), "the revocation dropped the block");
         assertEquals(CredentialState.REVOKED, assertInstanceOf(SqnGrant.NotServing.class,
                 withBlocks.grantVectors(imsi, P, 1, 1, T0)).state());
+    }
+
+    /**
+     * {@code sqn.block-validity}: a member with 2 s stops granting from its block after 2 s (the next
+     * grant reserves a new one through the cluster), while one with the default 10 s still grants from
+     * its block; and each member announces its validity to the cluster, which a state change waits for
+     * when a member does not answer its drop.
+     */
+    @Test
+    void blockValidityIsPerSettingAndAnnounced() throws Exception {
+        TestCluster c = start("validity", new SqnBlocks.Settings(B, Duration.ofSeconds(2)), SqnBlocks.Settings.of(B));
+        List<Subscriber> subs = StoreFaultTest.pcids(1);
+        String imsi = subs.get(0).imsi();
+        c.member(0).store().insertAll(subs);
+        HazelcastCredentialStore shortLived = c.member(0).store();
+        HazelcastCredentialStore standard = c.member(1).store();
+        long t0 = System.nanoTime();
+        granted(shortLived, imsi, 1, 1);
+        granted(standard, imsi, 2, 1);
+        assertEquals(1, shortLived.blockReservations());
+        assertTrue(shortLived.grantVectorsWithoutBlocking(imsi, P, 1, 1, T0).isPresent(), "within 2 s");
+        Thread.sleep(Math.max(0, 2_100 - (System.nanoTime() - t0) / 1_000_000));
+        assertTrue(shortLived.grantVectorsWithoutBlocking(imsi, P, 1, 1, T0).isEmpty(), "expired after 2 s");
+        assertTrue(standard.grantVectorsWithoutBlocking(imsi, P, 2, 1, T0).isPresent(), "10 s: still valid");
+        granted(shortLived, imsi, 1, 1);
+        assertEquals(2, shortLived.blockReservations(), "the expired block was replaced through the cluster");
+
+        Map<String, Duration> announced = new HashMap<>();
+        for (com.hazelcast.cluster.Member m : c.member(0).hazelcast().getCluster().getMembers()) {
+            announced.put(m.getAttribute(SqnBlocks.ATTRIBUTE) + "@" + m.getAddress().getPort(), SqnBlocks.announcedValidity(m));
+        }
+        assertEquals(List.of(Duration.ofSeconds(2), Duration.ofSeconds(10)),
+                announced.values().stream().sorted().toList(), announced.toString());
+    }
+
+    /** Block settings: B 0..MAX, validity 1 s..10 min. */
+    @Test
+    void blockSettingsAreChecked() {
+        assertEquals(new SqnBlocks.Settings(64, Duration.ofSeconds(10)), SqnBlocks.Settings.of(64));
+        new SqnBlocks.Settings(0, Duration.ofSeconds(1));
+        new SqnBlocks.Settings(SqnBlocks.MAX, Duration.ofMinutes(10));
+        for (Runnable bad : List.<Runnable>of(
+                () -> new SqnBlocks.Settings(-1, Duration.ofSeconds(10)),
+                () -> new SqnBlocks.Settings(SqnBlocks.MAX + 1, Duration.ofSeconds(10)),
+                () -> new SqnBlocks.Settings(64, Duration.ofMillis(999)),
+                () -> new SqnBlocks.Settings(64, Duration.ofMinutes(10).plusMillis(1)),
+                () -> new SqnBlocks.Settings(64, null))) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, bad::run);
+        }
     }
 
     /** A PCID's lifetime ending stops grants from a block on the spot (the cluster marks it EXPIRED). */

@@ -46,9 +46,9 @@ final class TestCluster implements AutoCloseable {
     private final KeyCipher cipher;
     private final int lease;
     /** B of each member ({@link SqnBlocks}); 0 for all unless a test says otherwise. */
-    private final int[] blocks;
+    private final SqnBlocks.Settings[] blocks;
 
-    private TestCluster(int size, DatabaseSettings db, KeyCipher cipher, int lease, int[] blocks) {
+    private TestCluster(int size, DatabaseSettings db, KeyCipher cipher, int lease, SqnBlocks.Settings[] blocks) {
         this.ports = freePorts(size);
         this.addresses = ports.stream().map(p -> "127.0.0.1:" + p).toList();
         this.clusterName = "test-" + Long.toHexString(new SecureRandom().nextLong());
@@ -68,8 +68,20 @@ final class TestCluster implements AutoCloseable {
         return start(size, db, cipher, lease, new int[size]);
     }
 
-    /** Starts one member per entry of {@code blocks}, each with that SQN block B, sharing {@code db}. */
+    /**
+     * Starts one member per entry of {@code blocks}, each with that SQN block B (default validity and
+     * renewal ahead), sharing {@code db}.
+     */
     static TestCluster start(int size, DatabaseSettings db, KeyCipher cipher, int lease, int[] blocks) {
+        SqnBlocks.Settings[] settings = new SqnBlocks.Settings[blocks.length];
+        for (int i = 0; i < blocks.length; i++) {
+            settings[i] = SqnBlocks.Settings.of(blocks[i]);
+        }
+        return start(size, db, cipher, lease, settings);
+    }
+
+    /** Starts one member per entry of {@code blocks}, each with those SQN block settings, sharing {@code db}. */
+    static TestCluster start(int size, DatabaseSettings db, KeyCipher cipher, int lease, SqnBlocks.Settings[] blocks) {
         if (blocks.length != size) {
             throw new IllegalArgumentException("one block size per member");
         }
