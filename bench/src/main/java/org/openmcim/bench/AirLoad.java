@@ -228,6 +228,7 @@ public final class AirLoad {
                 cpuBefore = ThreadTimes.processCpuNanos();
                 long[] gcBefore = gcTotals();
                 Map<Integer, ThreadTimes.Sample> threadsBefore = ThreadTimes.snapshot();
+                Map<Long, Long> allocatedBefore = ThreadTimes.allocatedBytes();
                 MachineTimes machineBefore = MachineTimes.now();
                 double onLoopBefore = onLoop(registry);
                 // The goal's bound (issue #3: p99 <= 2 ms at 25k/s) is what counts as slow.
@@ -255,7 +256,8 @@ public final class AirLoad {
                 tail = null;
                 slices.close();
                 System.out.println(slices.report());
-                System.out.printf("GC while measuring: %s%n", gcSince(gcBefore));
+                System.out.printf("GC while measuring: %s; heap allocated by Java threads alive at both ends: %,.1f KB per answer%n",
+                        gcSince(gcBefore), ThreadTimes.allocatedSince(allocatedBefore) / 1024.0 / Math.max(1, answered.sum() + failed.sum()));
                 System.out.printf("answered on the ICF's event loops, without a worker hand-off: %,.0f%n", onLoop(registry) - onLoopBefore);
                 // Hazelcast names its threads hz.<instance name>.*, a random name per member: say which is which
                 // (letters, since the grouping turns digits into #).
