@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * {@code state-dir}, which both processes (and several DPFs) write at once.
  *
  * <p><b>Writes.</b> {@link #put} and {@link #putIfAbsent} write the value to a temporary file in the
- * same directory and force its contents to disk ({@code fdatasync}) before the record's name points
+ * same directory and force it to disk ({@code fsync}) before the record's name points
  * at it: {@code put} renames it over the record (rename(2) replaces atomically), {@code putIfAbsent}
  * hard-links it to the record's name (link(2) fails with EEXIST if the name exists, atomically and
  * across processes, so a DRF and a DPF, or two DPFs, never both insert one key) and then unlinks the
@@ -51,8 +51,11 @@ import java.util.stream.Stream;
  * left for an operator to delete.</li>
  * </ul>
  *
- * <p>Records need no metadata beyond their bytes and length: {@code fdatasync} (FileChannel
- * {@code force(false)}) forces exactly those, where {@code fsync} would also force timestamps.
+ * <p>{@code fsync}, not {@code fdatasync}: records need only their bytes and length forced, which
+ * fdatasync would do, but it saved no measurable CPU (bench RecordWrites: 221 against 223 µs per
+ * write) and in 3 of 4 open-loop bench-prov runs with it the DRF's bootstrap answer took 5-6 ms on
+ * average against 2 ms, with session p99 of 300-600 ms (docs/benchmarks.md, issue #5, 2026-11-23
+ * 22:44-23:22); the cause was not established, so the primitive stays what it was.
  */
 public final class DirectoryRecords implements Records {
     private static final String SUFFIX = ".json";
@@ -197,9 +200,7 @@ public final class DirectoryRecords implements Records {
                 while (b.hasRemaining()) {
                     ch.write(b);
                 }
-                // fdatasync: the bytes and the length, which is all a reader needs, durable before any
-                // record name points at them (class comment); fsync would force the timestamps too.
-                ch.force(false);
+                ch.force(true); // durable before any record name points at it (class comment: why not fdatasync)
                 return tmp;
             } catch (IOException e) {
                 deleteQuietly(tmp);
