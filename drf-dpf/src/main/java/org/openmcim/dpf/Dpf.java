@@ -178,7 +178,7 @@ public final class Dpf {
             throw new HttpException(403, "wrong-tre", "this bootstrap was issued for another TRE");
         }
         // Only now, with everything checked, is the nonce used up: once, atomically.
-        switch (ledger.consume(nonce, treId, now)) {
+        switch (ledger.consume(nonce)) {
             case UNKNOWN:
                 throw new HttpException(403, "unknown-nonce", "the DRF did not issue this nonce");
             case ALREADY_USED:

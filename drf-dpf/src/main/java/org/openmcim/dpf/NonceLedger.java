@@ -60,13 +60,28 @@ public final class NonceLedger {
         return Records.KEY.matcher(nonce).matches() && used.get(nonce).isPresent();
     }
 
-    /** Marks {@code nonce} used by {@code treId} at {@code at}, once. */
-    public Consume consume(String nonce, String treId, Instant at) {
-        if (find(nonce).isEmpty()) {
+    /**
+     * Marks {@code nonce} used, once: of any number of consumers, in this process or in others sharing
+     * the tables (a DRF and DPFs on one state directory, or the members of a store cluster), at most
+     * one gets {@link Consume#CONSUMED}. UNKNOWN if the DRF did not issue it (or forgot it, {@link #expire}).
+     *
+     * <p>The use is the issued record itself, claimed into the used table ({@link Records#claim}), not a
+     * record of its own: in a state directory that is one hard link to the file the DRF wrote and
+     * forced, so spending a nonce writes and forces no data (one durable write fewer per provisioning
+     * session, issue #5) and checks issued-and-unused in one step. The consuming TRE and time, which
+     * ledgers before this kept in the used record ({@code {"treId", "at"}}), are in the download
+     * session that follows and in the DPF's log; nothing ever read them. Used records of either form
+     * mean the same: only their presence is read ({@link #isUsed}, {@link #expire}).
+     */
+    public Consume consume(String nonce) {
+        if (nonce == null || !Records.KEY.matcher(nonce).matches()) {
             return Consume.UNKNOWN;
         }
-        ObjectNode o = json.createObjectNode().put("treId", treId).put("at", at.toString());
-        return used.putIfAbsent(nonce, bytes(o)) ? Consume.CONSUMED : Consume.ALREADY_USED;
+        return switch (used.claim(nonce, issued)) {
+            case CLAIMED -> Consume.CONSUMED;
+            case TAKEN -> Consume.ALREADY_USED;
+            case NO_SOURCE -> Consume.UNKNOWN;
+        };
     }
 
     /**

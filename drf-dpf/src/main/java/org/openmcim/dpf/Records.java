@@ -27,6 +27,35 @@ public interface Records {
 
     boolean remove(String key);
 
+    /** How a {@link #claim} went. */
+    enum Claim {
+        /** {@code source} had the key and this table did not: this table now holds the same record under it. */
+        CLAIMED,
+        /** This table already had the key (claimed before, by this or another process): nothing changed. */
+        TAKEN,
+        /** {@code source} has no record under the key: nothing stored. */
+        NO_SOURCE
+    }
+
+    /**
+     * Takes {@code key} in this table for the record {@code source} holds under the same key, once:
+     * of any number of claims of one key, concurrent or not, in this process or in others sharing the
+     * table, at most one is {@link Claim#CLAIMED}. Afterwards this table holds a copy of the source's
+     * record (what the nonce ledger's used table does with the issued one, {@link NonceLedger#consume}).
+     *
+     * <p>This default reads {@code source} and then {@link #putIfAbsent}s: the once-only rests on
+     * putIfAbsent, and a source record removed between the two steps is still claimed, as a
+     * read-then-insert caller would have done. {@link DirectoryRecords} overrides it with one hard
+     * link, which writes no data and checks the source and this table in one system call.
+     */
+    default Claim claim(String key, Records source) {
+        Optional<byte[]> record = source.get(checkKey(key));
+        if (record.isEmpty()) {
+            return Claim.NO_SOURCE;
+        }
+        return putIfAbsent(key, record.get()) ? Claim.CLAIMED : Claim.TAKEN;
+    }
+
     List<String> keys();
 
     static String checkKey(String key) {

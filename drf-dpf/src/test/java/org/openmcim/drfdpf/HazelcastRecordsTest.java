@@ -52,7 +52,7 @@ class HazelcastRecordsTest {
                 drf.record(new NonceLedger.Issued(nonce, "001010000000001", null, "sho1", now, now.plusSeconds(60)));
                 List<Callable<NonceLedger.Consume>> tasks = new ArrayList<>();
                 for (int t = 0; t < 4; t++) {
-                    tasks.add(() -> dpf.consume(nonce, "tre", now));
+                    tasks.add(() -> dpf.consume(nonce));
                 }
                 int won = 0;
                 for (Future<NonceLedger.Consume> f : pool.invokeAll(tasks)) {
@@ -60,7 +60,7 @@ class HazelcastRecordsTest {
                 }
                 assertEquals(1, won, nonce);
             }
-            assertEquals(NonceLedger.Consume.UNKNOWN, dpf.consume("nope", "tre", now));
+            assertEquals(NonceLedger.Consume.UNKNOWN, dpf.consume("nope"));
             assertTrue(dpf.find("hz3").isPresent());
         } finally {
             pool.shutdownNow();

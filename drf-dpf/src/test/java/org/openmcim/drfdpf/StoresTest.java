@@ -64,7 +64,7 @@ class StoresTest {
                 String nonce = "nonce" + i;
                 List<Callable<NonceLedger.Consume>> tasks = new ArrayList<>();
                 for (NonceLedger l : List.of(dpf1, dpf2, dpf1, dpf2)) {
-                    tasks.add(() -> l.consume(nonce, "tre", now));
+                    tasks.add(() -> l.consume(nonce));
                 }
                 int consumed = 0;
                 for (Future<NonceLedger.Consume> f : pool.invokeAll(tasks)) {
@@ -75,7 +75,7 @@ class StoresTest {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(NonceLedger.Consume.UNKNOWN, dpf1.consume("never", "tre", now));
+        assertEquals(NonceLedger.Consume.UNKNOWN, dpf1.consume("never"));
         try (var files = Files.list(used)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")), "no temporary files left");
         }
@@ -88,8 +88,8 @@ class StoresTest {
         l.record(new NonceLedger.Issued("n1", "001010000000001", "tre-1", "sho1", now, now.plusSeconds(60)));
         assertThrows(IllegalStateException.class,
                 () -> l.record(new NonceLedger.Issued("n1", "001010000000001", null, "sho1", now, now.plusSeconds(60))));
-        assertEquals(NonceLedger.Consume.CONSUMED, l.consume("n1", "tre-1", now));
-        assertEquals(NonceLedger.Consume.ALREADY_USED, l.consume("n1", "tre-1", now));
+        assertEquals(NonceLedger.Consume.CONSUMED, l.consume("n1"));
+        assertEquals(NonceLedger.Consume.ALREADY_USED, l.consume("n1"));
         assertEquals("tre-1", l.find("n1").orElseThrow().treId());
         assertTrue(l.find("../x").isEmpty());
     }
