@@ -118,7 +118,13 @@ public final class ProvisioningLoad {
         // constrained one would. JDK 17 has no per-socket setting (SSLParameters.setNamedGroups is JDK 20),
         // so this is the JVM-wide property, read when JSSE first loads: the services' JDK clients (DPF->SHO,
         // SHO->PVA, kept alive, so they rarely handshake) offer only x25519 too here, and with
-        // --tls-provider jdk so do the servers; every peer here picks x25519 anyway.
+        // --tls-provider jdk so do the servers; every JDK peer here picks x25519 anyway. The property
+        // does not reach the Netty/BoringSSL contexts (the default stack, devices included): Netty reads
+        // it once, when OpenSsl loads, which TlsProvider.preferred() above has already done. They keep
+        // Netty's default groups, X25519MLKEM768 first (hybrid post-quantum, draft-ietf-tls-ecdhe-mlkem),
+        // so every handshake on that stack, resumed ones too, is an ML-KEM-768 plus x25519 exchange, as
+        // between the services and their Netty clients in production. See docs/benchmarks.md (issue #5,
+        // "Waste outside the P-256 arithmetic").
         if (o.get("--key-shares").equals("x25519")) {
             System.setProperty("jdk.tls.namedGroups", "x25519");
         } else if (!o.get("--key-shares").equals("jdk-default")) {
@@ -228,6 +234,7 @@ public final class ProvisioningLoad {
             long deviceBefore = deviceCpuNanos();
             Map<Long, long[]> threadsBefore = threadCpu();
             Map<String, Long> vmBefore = vmThreadTicks();
+            long[] switchesBefore = contextSwitches();
             MachineTimes machineBefore = MachineTimes.now();
             java.time.LocalTime from = java.time.LocalTime.now();
             long t0 = System.nanoTime();
@@ -236,7 +243,10 @@ public final class ProvisioningLoad {
             long cpu = ThreadTimes.processCpuNanos() - cpuBefore;
             MachineTimes machineAfter = MachineTimes.now();
             long deviceCpu = deviceCpuNanos() - deviceBefore;
-            Map<String, Long> byThreadGroup = threadGroupCpu(threadsBefore, threadCpu());
+            long[] switchesAfter = contextSwitches();
+            Map<Long, long[]> threadsAfter = threadCpu();
+            Map<String, Long> byThreadGroup = threadGroupCpu(threadsBefore, threadsAfter);
+            Map<String, Long> allocatedByThreadGroup = threadGroupAllocation(threadsBefore, threadsAfter);
             Map<String, Long> vmAfter = vmThreadTicks();
             long gc = gcMillis() - gcBefore;
             Histogram h = latency.getIntervalHistogram();
@@ -291,6 +301,20 @@ public final class ProvisioningLoad {
                         System.out.printf("    %-38s %6.2f%n", e.getKey(), ticks * 10.0 / ok);
                     }
                 }
+            }
+            if (ok > 0 && !allocatedByThreadGroup.isEmpty()) {
+                // What drives the young collections: heap allocation per session, by thread group.
+                long total = allocatedByThreadGroup.values().stream().mapToLong(Long::longValue).sum();
+                System.out.printf("heap allocated per session: %.0f KB, by thread (KB):%n", total / 1024.0 / ok);
+                for (Map.Entry<String, Long> e : allocatedByThreadGroup.entrySet()) {
+                    if (e.getValue() / 1024.0 / ok >= 1) {
+                        System.out.printf("  %-40s %6.0f%n", e.getKey(), e.getValue() / 1024.0 / ok);
+                    }
+                }
+            }
+            if (ok > 0 && switchesBefore[0] >= 0) {
+                System.out.printf("context switches per session (all threads): %.1f voluntary, %.1f involuntary%n",
+                        (switchesAfter[0] - switchesBefore[0]) / (double) ok, (switchesAfter[1] - switchesBefore[1]) / (double) ok);
             }
             // Whether the resumed mode resumed: the servers' own count, not the client's intent.
             System.out.println("TLS handshakes at the listeners in the window (resumed with a ticket; n/a on the JDK stack):");
@@ -513,16 +537,63 @@ public final class ProvisioningLoad {
         return out;
     }
 
-    /** CPU time and a name per live Java thread, by id. */
+    /**
+     * CPU time, a name and the bytes allocated on the heap (HotSpot's per-thread TLAB accounting, -1
+     * where the JVM does not say) per live Java thread, by id.
+     */
     private static Map<Long, long[]> threadCpu() {
         java.lang.management.ThreadMXBean t = ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean hotspot = t instanceof com.sun.management.ThreadMXBean h && h.isThreadAllocatedMemorySupported()
+                && h.isThreadAllocatedMemoryEnabled() ? h : null;
         Map<Long, long[]> out = new java.util.HashMap<>();
         for (java.lang.management.ThreadInfo i : t.getThreadInfo(t.getAllThreadIds())) {
             if (i != null) {
-                out.put(i.getThreadId(), new long[] {Math.max(0, t.getThreadCpuTime(i.getThreadId())), groupIndex(i.getThreadName())});
+                out.put(i.getThreadId(), new long[] {Math.max(0, t.getThreadCpuTime(i.getThreadId())), groupIndex(i.getThreadName()),
+                        hotspot == null ? -1 : hotspot.getThreadAllocatedBytes(i.getThreadId())});
             }
         }
         return out;
+    }
+
+    /** Heap bytes allocated in the window per thread-name group, for threads alive at both ends. */
+    private static Map<String, Long> threadGroupAllocation(Map<Long, long[]> before, Map<Long, long[]> after) {
+        Map<String, Long> out = new TreeMap<>();
+        for (Map.Entry<Long, long[]> e : after.entrySet()) {
+            long[] b = before.get(e.getKey());
+            if (b != null && b[2] >= 0 && e.getValue()[2] >= 0) {
+                out.merge(GROUPS.get((int) e.getValue()[1]), e.getValue()[2] - b[2], Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Context switches of the whole process so far, voluntary (a thread blocked: waiting for a
+     * hand-off, I/O or a lock) and involuntary (preempted), summed over /proc/self/task; {-1, -1}
+     * where /proc is not there. Every hand-off between threads (event loop → worker → client loop)
+     * is at least one voluntary switch of the thread that waits for it.
+     */
+    private static long[] contextSwitches() {
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return new long[] {-1, -1};
+        }
+        long voluntary = 0;
+        long involuntary = 0;
+        for (java.io.File t : tasks) {
+            try {
+                for (String line : Files.readAllLines(t.toPath().resolve("status"))) {
+                    if (line.startsWith("voluntary_ctxt_switches:")) {
+                        voluntary += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                    } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                        involuntary += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // a thread that ended meanwhile
+            }
+        }
+        return new long[] {voluntary, involuntary};
     }
 
     private static final List<String> GROUPS = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -137,6 +137,34 @@ class JsonHttpServerTest {
         assertThrows(java.io.IOException.class, () -> send(client("sho2"), "POST", "/echo", "application/json", "{}"));
     }
 
+    /**
+     * A listener that asks for no client certificate (the device-facing ones) gives its handlers an
+     * empty peer chain, on every request of a connection, even from a client that holds a
+     * certificate: it is never sent without a CertificateRequest (RFC 8446 §4.3.2). The chain is
+     * not read from the TLS session there at all (JsonHttpServer.Dispatch.peer).
+     */
+    @Test
+    void aListenerWithoutClientAuthenticationHasNoPeerChain() throws Exception {
+        JsonHttpServer open = JsonHttpServer.builder("server-auth-only")
+                .tls(TlsContexts.server(pki.credential("dpf"), List.of(), false))
+                .route("GET", "/peer", r -> JsonHttpServer.Response.ok(Map.of("certificates", r.peerCertificates().size(),
+                        "peer", String.valueOf(r.peer()))))
+                .start(new InetSocketAddress("127.0.0.1", 0));
+        try {
+            HttpClient c = HttpClient.newBuilder().sslContext(TlsContexts.jdkClient(pki.credential("sho1"), List.of(pki.root("ro-root"))))
+                    .build();
+            for (int i = 0; i < 2; i++) { // the second request on the kept-alive connection too
+                HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create("https://localhost:" + open.address().getPort() + "/peer"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+                assertEquals("{\"certificates\":0,\"peer\":\"null\"}".length(), r.body().length(), r.body());
+                assertTrue(r.body().contains("\"certificates\":0") && r.body().contains("\"peer\":\"null\""), r.body());
+            }
+        } finally {
+            open.close();
+        }
+    }
+
     static void assertReason(HttpResponse<String> r, int status, String reason) {
         assertEquals(status, r.statusCode(), r.body());
         assertTrue(r.body().contains("\"error\":\"" + reason + "\""), r.body());

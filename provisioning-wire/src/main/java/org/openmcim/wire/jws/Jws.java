@@ -113,26 +113,58 @@ public final class Jws {
         }
     }
 
+    /**
+     * The base64url protected headers this instance has written, by signer chain and type: the header
+     * (alg, typ and the whole x5c chain, RFC 7515 §4.1.6) is the same for every JWS one credential signs
+     * with one type, and building it — each certificate's DER copied and base64-encoded, the JSON
+     * written, then base64url-encoded — cost about 10 µs of every signature (issue #5 profile). Keyed
+     * by the chain's value (certificates compare by their DER), so nothing but identical octets is
+     * re-used; bounded, least recently used out (the load tool signs for hundreds of TREs).
+     */
+    private final java.util.Map<HeaderKey, String> headers = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<HeaderKey, String> eldest) {
+                    return size() > VALIDATED_CHAINS;
+                }
+            });
+
+    private record HeaderKey(List<X509Certificate> chain, String type) {
+    }
+
     /** Signs {@code payload} (typically UTF-8 JSON) with {@code signer}, its chain going into x5c. */
     public String sign(byte[] payload, Credential signer, String type) {
+        try {
+            String protectedB64 = protectedHeader(signer.chain(), type);
+            String payloadB64 = B64U.encodeToString(payload);
+            byte[] sig = es256Sign(signer.key(), (protectedB64 + "." + payloadB64).getBytes(StandardCharsets.US_ASCII));
+            // RFC 7515 §7.2.2, flattened: the three members are base64url, which needs no JSON escaping
+            // (RFC 8259 §7), so this is the text Jackson wrote for them, without building a tree per JWS.
+            return "{\"protected\":\"" + protectedB64 + "\",\"payload\":\"" + payloadB64 + "\",\"signature\":\""
+                    + B64U.encodeToString(sig) + "\"}";
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot sign: " + e.getMessage(), e);
+        }
+    }
+
+    /** The base64url JWS Protected Header for {@code chain} and {@code type}, built once per pair ({@link #headers}). */
+    private String protectedHeader(List<X509Certificate> chain, String type) throws GeneralSecurityException, java.io.IOException {
+        HeaderKey key = new HeaderKey(chain, type);
+        String known = headers.get(key);
+        if (known != null) {
+            return known;
+        }
         ObjectNode header = json.createObjectNode().put("alg", "ES256");
         if (type != null) {
             header.put("typ", type);
         }
         ArrayNode x5c = header.putArray("x5c");
-        try {
-            for (X509Certificate c : signer.chain()) {
-                x5c.add(Base64.getEncoder().encodeToString(c.getEncoded())); // §4.1.6: standard base64 DER
-            }
-            String protectedB64 = B64U.encodeToString(json.writeValueAsBytes(header));
-            String payloadB64 = B64U.encodeToString(payload);
-            byte[] sig = es256Sign(signer.key(), (protectedB64 + "." + payloadB64).getBytes(StandardCharsets.US_ASCII));
-            ObjectNode out = json.createObjectNode().put("protected", protectedB64).put("payload", payloadB64)
-                    .put("signature", B64U.encodeToString(sig));
-            return json.writeValueAsString(out);
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException("cannot sign: " + e.getMessage(), e);
+        for (X509Certificate c : chain) {
+            x5c.add(Base64.getEncoder().encodeToString(c.getEncoded())); // §4.1.6: standard base64 DER
         }
+        String out = B64U.encodeToString(json.writeValueAsBytes(header));
+        headers.put(new HeaderKey(List.copyOf(chain), type), out);
+        return out;
     }
 
     /**

@@ -165,4 +165,45 @@ class JwsTest {
                 () -> fresh.verify(o.toString(), roots, "second+json", at)).reason());
         fresh.verify(second, roots, "second+json", at);
     }
+
+    /**
+     * The flattened JWS text is what Jackson writes for the three members (RFC 7515 §7.2.2), and the
+     * protected header, built once per signer chain and type, is the one a fresh instance builds: alg,
+     * typ and the chain's DER in x5c (§4.1.6). Another type or another chain gets its own header.
+     */
+    @org.junit.jupiter.api.Test
+    void signedTextAndRememberedHeadersAreTheSameAsBuiltFresh() throws Exception {
+        java.time.Instant t0 = java.time.Instant.parse("2026-11-23T12:00:00Z");
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        org.openmcim.pki.CertificateAuthority root = org.openmcim.pki.CertificateAuthority.newRoot("test-root", t0, java.time.Duration.ofDays(30),
+                random);
+        org.openmcim.pki.Credential a = root.issue("a", org.openmcim.pki.CertificateAuthority.Usage.SIGNING, java.util.List.of(),
+                java.util.List.of(), t0, java.time.Duration.ofDays(1));
+        org.openmcim.pki.Credential b = root.issue("b", org.openmcim.pki.CertificateAuthority.Usage.SIGNING, java.util.List.of(),
+                java.util.List.of(), t0, java.time.Duration.ofDays(1));
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        Jws jws = new Jws();
+        byte[] payload = "{\"x\":1}".getBytes(StandardCharsets.UTF_8);
+        java.util.List<String> headers = new java.util.ArrayList<>();
+        for (org.openmcim.pki.Credential signer : java.util.List.of(a, b, a, b)) {
+            for (String type : new String[] {"one+json", "two+json", null, "one+json"}) {
+                String signed = jws.sign(payload, signer, type);
+                com.fasterxml.jackson.databind.JsonNode n = m.readTree(signed);
+                assertEquals(m.writeValueAsString(n), signed, "Jackson's text for the same members");
+                java.util.List<String> names = new java.util.ArrayList<>();
+                n.fieldNames().forEachRemaining(names::add);
+                assertEquals(java.util.List.of("protected", "payload", "signature"), names);
+                String fresh = m.readTree(new Jws().sign(payload, signer, type)).get("protected").asText();
+                assertEquals(fresh, n.get("protected").asText());
+                com.fasterxml.jackson.databind.JsonNode h = m.readTree(Base64.getUrlDecoder().decode(fresh));
+                assertEquals("ES256", h.get("alg").asText());
+                assertEquals(type, h.has("typ") ? h.get("typ").asText() : null);
+                assertEquals(Base64.getEncoder().encodeToString(signer.certificate().getEncoded()), h.get("x5c").get(0).asText());
+                assertEquals(signer.chain().size(), h.get("x5c").size());
+                headers.add(fresh);
+                jws.verify(signed, java.util.List.of(root.certificate()), type, t0.plusSeconds(60));
+            }
+        }
+        assertEquals(6, new java.util.HashSet<>(headers).size(), "two chains × three types");
+    }
 }
