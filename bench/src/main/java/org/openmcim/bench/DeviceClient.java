@@ -64,10 +64,11 @@ interface DeviceClient {
      * shared {@code group} (whose threads the tool counts as the devices'). With {@code resume} the
      * context keeps the servers' TLS 1.3 tickets by host and port and the next connection resumes;
      * without, the cache is off (OpenSSL) or the session invalidated when the connection closes (JDK),
-     * so every connection is a full handshake.
+     * so every connection is a full handshake. {@code groups}: the TLS 1.3 groups the device offers on
+     * OpenSSL (empty: the stack's default); on the JDK stack the process-wide property decides.
      */
-    static DeviceClient netty(List<X509Certificate> roRoots, boolean resume, TlsProvider tls, EventLoopGroup group) {
-        SslContext ctx = TlsContexts.client(null, roRoots, tls);
+    static DeviceClient netty(List<X509Certificate> roRoots, boolean resume, TlsProvider tls, List<String> groups, EventLoopGroup group) {
+        SslContext ctx = TlsContexts.client(null, roRoots, tls, tls == TlsProvider.OPENSSL ? groups : List.of());
         if (!resume && ctx.sessionContext() instanceof OpenSslSessionContext o) {
             o.setSessionCacheEnabled(false);
         }

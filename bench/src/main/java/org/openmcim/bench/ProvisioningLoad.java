@@ -107,29 +107,40 @@ public final class ProvisioningLoad {
             if (!o.containsKey(args[i]) || i + 1 >= args.length) {
                 System.err.println("usage: bench-prov [--mode closed|open] [--tls full|resume] [--devices N] [--rate R] [--seconds S]"
                         + " [--warmup S] [--pool N] [--workers N] [--state directory|hazelcast] [--tls-provider openssl|jdk]"
-                        + " [--key-shares x25519|jdk-default] [--device-client netty|jdk]");
+                        + " [--key-shares x25519|hybrid|jdk-default] [--device-client netty|jdk]");
                 System.exit(2);
             }
             o.put(args[i], args[i + 1]);
         }
-        // The simulated devices' TLS 1.3 key shares (RFC 8446 §4.2.8). The JDK 17 client sends two, x25519
-        // and secp256r1, and these servers always pick x25519: the P-256 key the device generates for
-        // nothing cost 12 % of the samples of a resumed run (SunEC). A device sends one share, as a
-        // constrained one would. JDK 17 has no per-socket setting (SSLParameters.setNamedGroups is JDK 20),
-        // so this is the JVM-wide property, read when JSSE first loads: the services' JDK clients (DPF->SHO,
-        // SHO->PVA, kept alive, so they rarely handshake) offer only x25519 too here, and with
-        // --tls-provider jdk so do the servers; every JDK peer here picks x25519 anyway. The property
-        // does not reach the Netty/BoringSSL contexts (the default stack, devices included): Netty reads
-        // it once, when OpenSsl loads, which TlsProvider.preferred() above has already done. They keep
-        // Netty's default groups, X25519MLKEM768 first (hybrid post-quantum, draft-ietf-tls-ecdhe-mlkem),
-        // so every handshake on that stack, resumed ones too, is an ML-KEM-768 plus x25519 exchange, as
-        // between the services and their Netty clients in production. See docs/benchmarks.md (issue #5,
-        // "Waste outside the P-256 arithmetic").
-        if (o.get("--key-shares").equals("x25519")) {
-            System.setProperty("jdk.tls.namedGroups", "x25519");
-        } else if (!o.get("--key-shares").equals("jdk-default")) {
-            System.err.println("--key-shares: x25519 or jdk-default");
-            System.exit(2);
+        // The simulated devices' TLS 1.3 key shares (RFC 8446 §4.2.8). A device sends one, as a constrained
+        // one would, and as this project's device does: ue-sim's M2ME is a JDK 17 client, whose shares are
+        // x25519 (picked by every server here) and secp256r1 (generated for nothing: 12 % of the samples of
+        // a resumed run on SunEC, before this option). With "x25519" (the default) every simulated device
+        // offers x25519 alone: the Netty devices through their own context's groups (BoringSSL), the JDK
+        // devices through jdk.tls.namedGroups, a JVM-wide property read when JSSE first loads (JDK 17 has no
+        // per-socket setting; SSLParameters.setNamedGroups is JDK 20), so the services' JDK clients
+        // (DPF->SHO, SHO->PVA, kept alive, so they rarely handshake) offer only x25519 too when they run
+        // on --tls-provider jdk. "hybrid": the Netty devices offer X25519MLKEM768 then x25519 (hybrid post-
+        // quantum, draft-ietf-tls-ecdhe-mlkem; what BoringSSL offers by default and what these runs used
+        // before 2026-11-24: an ML-KEM-768 key pair per handshake, resumed ones too, on the device and an
+        // encapsulation on the server, ~6 % of a resumed session's CPU); the JDK devices stay on x25519.
+        // "jdk-default": neither is set. The services' listeners accept whatever a device offers.
+        List<String> deviceGroups;
+        switch (o.get("--key-shares")) {
+            case "x25519" -> {
+                System.setProperty("jdk.tls.namedGroups", "x25519");
+                deviceGroups = List.of("X25519");
+            }
+            case "hybrid" -> {
+                System.setProperty("jdk.tls.namedGroups", "x25519");
+                deviceGroups = List.of("X25519MLKEM768", "X25519");
+            }
+            case "jdk-default" -> deviceGroups = List.of();
+            default -> {
+                System.err.println("--key-shares: x25519, hybrid or jdk-default");
+                System.exit(2);
+                return;
+            }
         }
         String deviceClient = o.get("--device-client");
         if (!deviceClient.equals("netty") && !deviceClient.equals("jdk")) {
@@ -139,12 +150,12 @@ public final class ProvisioningLoad {
         new ProvisioningLoad().run(deviceClient, o.get("--mode"), o.get("--tls").equals("resume"), Integer.parseInt(o.get("--devices")),
                 Integer.parseInt(o.get("--rate")), Integer.parseInt(o.get("--seconds")), Integer.parseInt(o.get("--warmup")),
                 Integer.parseInt(o.get("--pool")), Integer.parseInt(o.get("--workers")), o.get("--state"),
-                TlsProvider.parse(o.get("--tls-provider")).effective("bench-prov"));
+                TlsProvider.parse(o.get("--tls-provider")).effective("bench-prov"), o.get("--key-shares"), deviceGroups);
         System.exit(0); // the services' non-daemon threads
     }
 
     private void run(String deviceClient, String mode, boolean resume, int concurrency, int rate, int seconds, int warmup, int pool, int workers, String state,
-                     TlsProvider tls) throws Exception {
+                     TlsProvider tls, String keyShares, List<String> deviceGroups) throws Exception {
         // Enrolment logs one line per registration; the figures are what this tool prints.
         java.util.logging.Logger.getLogger("org.openmcim").setLevel(java.util.logging.Level.WARNING);
         Path work = Files.createTempDirectory("bench-prov");
@@ -162,16 +173,18 @@ public final class ProvisioningLoad {
                     ? IoTransport.preferred().group(2, new DefaultThreadFactory("device-io", true)) : null;
             for (ProvisioningRig.Device d : rig.devices) {
                 // One TLS context per device: its own TLS session cache, as on a real device.
-                clients.add(new Client(d, deviceIo != null ? DeviceClient.netty(roRoots, resume, tls, deviceIo) : DeviceClient.jdk(roRoots, resume),
+                clients.add(new Client(d, deviceIo != null ? DeviceClient.netty(roRoots, resume, tls, deviceGroups, deviceIo) : DeviceClient.jdk(roRoots, resume),
                         new AtomicBoolean()));
             }
             if (resume) {
                 prime(clients, URI.create("https://localhost:" + rig.dpf.address().getPort()));
             }
-            System.out.printf("provisioning load: mode %s, TLS %s on the %s stack (devices: %s; JDK clients' key shares: %s), %s, %d devices enrolled,"
-                            + " %d workers per service, state %s, warm-up %d s%s, measure %d s, %d cores; setup %.1f s%n",
+            System.out.printf("provisioning load: mode %s, TLS %s on the %s stack (devices: %s, key shares %s: %s; JDK clients' key shares: %s),"
+                            + " %s, %d devices enrolled, %d workers per service, state %s, warm-up %d s%s, measure %d s, %d cores; setup %.1f s%n",
                     mode, resume ? "resumed (TLS 1.3 PSK)" : "full handshake per connection", tls.configName(),
-                    deviceIo != null ? "Netty HttpsClient on " + tls.configName() : "JDK SSLSocket",
+                    deviceIo != null ? "Netty HttpsClient on " + tls.configName() : "JDK SSLSocket", keyShares,
+                    deviceIo != null && tls == TlsProvider.OPENSSL ? (deviceGroups.isEmpty() ? "BoringSSL default" : String.join(", ", deviceGroups))
+                            : System.getProperty("jdk.tls.namedGroups", "JDK default"),
                     System.getProperty("jdk.tls.namedGroups", "JDK default"),
                     mode.equals("closed") ? concurrency + " concurrent devices" : rate + " sessions/s offered", pool, workers, state,
                     warmup, mode.equals("open") ? " (4 devices in closed loop, then 5 s at the offered rate)" : "", seconds,

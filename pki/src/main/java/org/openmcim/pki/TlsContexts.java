@@ -7,6 +7,7 @@ import java.util.List;
 import javax.net.ssl.SSLException;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.OpenSslServerSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -118,12 +119,30 @@ public final class TlsContexts {
      * with the peer host.
      */
     public static SslContext client(Credential identity, List<X509Certificate> trusted, TlsProvider provider) {
+        return client(identity, trusted, provider, List.of());
+    }
+
+    /**
+     * The same client offering exactly {@code groups} (TLS 1.3 supported_groups and key shares, RFC
+     * 8446 §4.2.7-4.2.8; BoringSSL names such as "X25519", "X25519MLKEM768", "P-256"), in order of
+     * preference; empty keeps the stack's default (on BoringSSL today X25519MLKEM768 first, a hybrid
+     * post-quantum share). Only {@link TlsProvider#OPENSSL} takes groups per context: JDK 17 reads
+     * them once per process from {@code jdk.tls.namedGroups} (SSLParameters.setNamedGroups is JDK 20),
+     * so groups with {@link TlsProvider#JDK} are refused rather than silently ignored.
+     */
+    public static SslContext client(Credential identity, List<X509Certificate> trusted, TlsProvider provider, List<String> groups) {
+        if (!groups.isEmpty() && provider != TlsProvider.OPENSSL) {
+            throw new IllegalArgumentException("TLS groups per context need the openssl provider; on the JDK use -Djdk.tls.namedGroups");
+        }
         try {
             SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider.netty()).protocols(TLS13)
                     .trustManager(trusted.toArray(X509Certificate[]::new))
                     .endpointIdentificationAlgorithm("HTTPS");
             if (identity != null) {
                 b.keyManager(identity.key(), identity.chain().toArray(X509Certificate[]::new));
+            }
+            if (!groups.isEmpty()) {
+                b.option(OpenSslContextOption.GROUPS, groups.toArray(String[]::new));
             }
             return b.build();
         } catch (SSLException e) {

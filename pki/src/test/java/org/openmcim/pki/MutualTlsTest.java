@@ -304,4 +304,33 @@ class MutualTlsTest {
             server[0].close();
         }
     }
+
+    /**
+     * A client's groups reach BoringSSL: against a server that accepts only x25519, a client offering
+     * only the hybrid X25519MLKEM768 has no common group and fails (RFC 8446 §4.1.1), one offering
+     * x25519 completes, and so does one on the default groups (which list x25519 after the hybrid).
+     * The JDK provider refuses per-context groups instead of ignoring them.
+     */
+    @Test
+    void clientGroupsAreWhatTheClientOffers() throws Exception {
+        usable(TlsProvider.OPENSSL);
+        Channel[] server = new Channel[1];
+        SslContext x25519Only = io.netty.handler.ssl.SslContextBuilder.forServer(pki.credential("dpf").key(),
+                        pki.credential("dpf").chain().toArray(java.security.cert.X509Certificate[]::new))
+                .sslProvider(io.netty.handler.ssl.SslProvider.OPENSSL).protocols("TLSv1.3")
+                .option(io.netty.handler.ssl.OpenSslContextOption.GROUPS, new String[] {"X25519"}).build();
+        serve(x25519Only, server);
+        try {
+            InetSocketAddress a = (InetSocketAddress) server[0].localAddress();
+            List<java.security.cert.X509Certificate> ro = List.of(pki.root("ro-root"));
+            assertFalse(connect(TlsContexts.client(null, ro, TlsProvider.OPENSSL, List.of("X25519MLKEM768")), a, "dpf.ro.localdomain"),
+                    "no group in common");
+            assertTrue(connect(TlsContexts.client(null, ro, TlsProvider.OPENSSL, List.of("X25519")), a, "dpf.ro.localdomain"));
+            assertTrue(connect(TlsContexts.client(null, ro, TlsProvider.OPENSSL), a, "dpf.ro.localdomain"), "default groups");
+        } finally {
+            server[0].close();
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TlsContexts.client(null, List.of(pki.root("ro-root")), TlsProvider.JDK, List.of("X25519")));
+    }
 }
