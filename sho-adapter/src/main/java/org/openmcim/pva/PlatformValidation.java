@@ -29,9 +29,29 @@ public final class PlatformValidation {
         OK, MALFORMED, UNKNOWN_SUPPLIER, BAD_SIGNATURE, TRE_ID_MISMATCH, STALE_NONCE, UNKNOWN_MODEL, MEASUREMENT_MISMATCH, REVOKED
     }
 
-    public record Verdict(Reason reason, String treId, String detail) {
+    /**
+     * What the PVA decided about {@code treId}; {@code platformCertificate} is the x5t#S256 thumbprint
+     * (RFC 7515 §4.1.8: base64url SHA-256 of the DER) of the platform credential whose signature on
+     * the attestation verified, null when none did. It binds a valid verdict to one key, so the SHO
+     * seals the MCIM to the key the PVA validated without verifying the attestation a second time.
+     */
+    public record Verdict(Reason reason, String treId, String detail, String platformCertificate) {
+        public Verdict(Reason reason, String treId, String detail) {
+            this(reason, treId, detail, null);
+        }
+
         public boolean valid() {
             return reason == Reason.OK;
+        }
+    }
+
+    /** The x5t#S256 thumbprint of {@code c} (RFC 7515 §4.1.8). */
+    public static String thumbprint(X509Certificate c) {
+        try {
+            return java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 or certificate encoding unavailable", e);
         }
     }
 
@@ -80,18 +100,19 @@ public final class PlatformValidation {
             return new Verdict(r, null, e.getMessage());
         }
         PlatformAttestation a = v.attestation();
+        String signer = thumbprint(v.platformCertificate());
         if (!a.treId().equals(commonName(v.platformCertificate()))) {
-            return new Verdict(Reason.TRE_ID_MISMATCH, a.treId(), "attestation names a TRE its credential does not");
+            return new Verdict(Reason.TRE_ID_MISMATCH, a.treId(), "attestation names a TRE its credential does not", signer);
         }
         if (revoked.contains(v.platformCertificate().getSerialNumber())) {
-            return new Verdict(Reason.REVOKED, a.treId(), "platform credential revoked");
+            return new Verdict(Reason.REVOKED, a.treId(), "platform credential revoked", signer);
         }
         if (!a.nonce().equals(expectedNonce) || a.issuedAt().isBefore(now.minus(maxAge)) || a.issuedAt().isAfter(now.plus(Duration.ofMinutes(2)))) {
-            return new Verdict(Reason.STALE_NONCE, a.treId(), "not an answer to this session");
+            return new Verdict(Reason.STALE_NONCE, a.treId(), "not an answer to this session", signer);
         }
         Map<String, String> ref = references.get(a.model());
         if (ref == null) {
-            return new Verdict(Reason.UNKNOWN_MODEL, a.treId(), "no reference values for model " + a.model());
+            return new Verdict(Reason.UNKNOWN_MODEL, a.treId(), "no reference values for model " + a.model(), signer);
         }
         Map<String, String> got = new java.util.HashMap<>();
         for (PlatformAttestation.Measurement m : a.measurements()) {
@@ -99,10 +120,10 @@ public final class PlatformValidation {
         }
         for (Map.Entry<String, String> e : ref.entrySet()) {
             if (!e.getValue().equalsIgnoreCase(got.get(e.getKey()))) {
-                return new Verdict(Reason.MEASUREMENT_MISMATCH, a.treId(), "component " + e.getKey() + " differs from its reference");
+                return new Verdict(Reason.MEASUREMENT_MISMATCH, a.treId(), "component " + e.getKey() + " differs from its reference", signer);
             }
         }
-        return new Verdict(Reason.OK, a.treId(), "authentic and intact");
+        return new Verdict(Reason.OK, a.treId(), "authentic and intact", signer);
     }
 
     private static String commonName(X509Certificate c) {

@@ -16,7 +16,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The PVA's answer to the SHO (TR 33.812 step 14; §5.1.3.7.4.2 step 8: "the PVA reports the
  * successful status of the validation"), signed by the PVA so the SHO can show which authority
  * vouched for the TRE before it handed out an MCIM: a JWS (ES256, PVA chain in x5c) with
- * {@code typ: openmcim-pva-verdict+json} and payload {treId, reason, nonce, at, detail}.
+ * {@code typ: openmcim-pva-verdict+json} and payload {treId, reason, nonce, at, detail} and, when the
+ * attestation's signature verified, platformCertificate (x5t#S256 of the platform credential).
  */
 public final class PvaVerdictCodec {
     public static final String TYPE = "openmcim-pva-verdict+json";
@@ -24,13 +25,14 @@ public final class PvaVerdictCodec {
     private final Jws jws = new Jws();
 
     /** A verified verdict: what the PVA said, about which TRE, for which nonce, when. */
-    public record SignedVerdict(PlatformValidation.Reason reason, String treId, String nonce, Instant at, String detail) {
+    public record SignedVerdict(PlatformValidation.Reason reason, String treId, String nonce, Instant at, String detail,
+                                String platformCertificate) {
         public boolean valid() {
             return reason == PlatformValidation.Reason.OK;
         }
 
         public PlatformValidation.Verdict verdict() {
-            return new PlatformValidation.Verdict(reason, treId, detail);
+            return new PlatformValidation.Verdict(reason, treId, detail, platformCertificate);
         }
     }
 
@@ -41,6 +43,9 @@ public final class PvaVerdictCodec {
             o.put("treId", v.treId());
         } else {
             o.putNull("treId");
+        }
+        if (v.platformCertificate() != null) {
+            o.put("platformCertificate", v.platformCertificate());
         }
         return jws.sign(o.toString().getBytes(StandardCharsets.UTF_8), pva, TYPE);
     }
@@ -55,7 +60,8 @@ public final class PvaVerdictCodec {
             }
             return new SignedVerdict(PlatformValidation.Reason.valueOf(o.path("reason").asText()),
                     o.path("treId").isTextual() ? o.path("treId").asText() : null, o.path("nonce").asText(),
-                    Instant.parse(o.path("at").asText()), o.path("detail").asText(""));
+                    Instant.parse(o.path("at").asText()), o.path("detail").asText(""),
+                    o.path("platformCertificate").isTextual() ? o.path("platformCertificate").asText() : null);
         } catch (java.io.IOException | RuntimeException e) {
             throw new Jws.InvalidJwsException("malformed: verdict payload");
         }

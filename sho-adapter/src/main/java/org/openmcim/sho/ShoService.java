@@ -31,6 +31,7 @@ import org.openmcim.pki.Credential;
 import org.openmcim.pki.TlsContexts;
 import org.openmcim.pki.TlsProvider;
 import org.openmcim.pva.PeerCheck;
+import org.openmcim.pva.PlatformValidation;
 import org.openmcim.pva.PvaService;
 import org.openmcim.wire.jws.Jws;
 import org.openmcim.wire.bootstrap.BootstrapMessage;
@@ -220,10 +221,25 @@ public final class ShoService implements AutoCloseable {
                     .put("pvaVerdict", a.jws());
             return Response.of(403, out);
         }
-        // The MCIM is sealed for the key the PVA validated, not for whatever certificate came along.
-        X509Certificate attested = attestations.verify(attestation, settings.supplierRoots(), clock.instant()).platformCertificate();
-        if (!attested.equals(treCert)) {
-            throw new HttpException(400, "certificate-mismatch", "treCertificate is not the platform credential that signed the attestation");
+        // The MCIM is sealed for the key the PVA validated, not for whatever certificate came along. The
+        // PVA's signed verdict names that key (x5t#S256 of the platform credential); a verdict from a PVA
+        // that does not name it makes the SHO verify the attestation's signature itself, as it did before.
+        X509Certificate attested;
+        String validatedKey = a.verdict().platformCertificate();
+        if (validatedKey != null) {
+            if (!validatedKey.equals(PlatformValidation.thumbprint(treCert))) {
+                throw new HttpException(400, "certificate-mismatch", "treCertificate is not the platform credential the PVA validated");
+            }
+            attested = treCert;
+        } else {
+            try {
+                attested = attestations.verify(attestation, settings.supplierRoots(), clock.instant()).platformCertificate();
+            } catch (Jws.InvalidJwsException e) {
+                throw new HttpException(400, "platform-" + e.reason(), "the attestation the PVA accepted does not verify here: " + e.getMessage());
+            }
+            if (!attested.equals(treCert)) {
+                throw new HttpException(400, "certificate-mismatch", "treCertificate is not the platform credential that signed the attestation");
+            }
         }
         if (c.platform() != null && !c.platform().equals(attested)) {
             // §5.1.3.7.4.2: the MCIM goes to the TRE whose key authorised the change, nowhere else.

@@ -92,4 +92,35 @@ class PlatformValidationTest {
         assertEquals(PlatformValidation.Reason.REVOKED,
                 p.validate(attest(tre, "tre-0001", "m2me-meter-1", "n1", FIRMWARE), "n1", T0).reason());
     }
+
+    /**
+     * A verdict names the key whose signature on the attestation verified (x5t#S256, RFC 7515 §4.1.8),
+     * valid or not, and no key when none verified; the signed verdict carries it to the SHO and a
+     * verdict without it (a PVA that does not name the key) still verifies, with none.
+     */
+    @Test
+    void verdictNamesTheValidatedKey() throws Exception {
+        PlatformValidation p = pva();
+        String expected = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(tre.certificate().getEncoded()));
+        PlatformValidation.Verdict ok = p.validate(attest(tre, "tre-0001", "m2me-meter-1", "n1", FIRMWARE), "n1", T0);
+        assertEquals(expected, ok.platformCertificate());
+        assertEquals(expected, p.validate(attest(tre, "tre-0001", "m2me-meter-1", "n1", BOOT), "n1", T0).platformCertificate(),
+                "a measurement mismatch still names the key that signed");
+        Credential otherKey = new Credential(CertificateAuthority.newKeyPair(new SecureRandom()).getPrivate(), tre.chain());
+        assertEquals(null, p.validate(attest(otherKey, "tre-0001", "m2me-meter-1", "n1", FIRMWARE), "n1", T0).platformCertificate(),
+                "no key when the signature does not verify");
+        Credential other = platformCredential("tre-0002", new SecureRandom());
+        assertTrue(!expected.equals(p.validate(attest(other, "tre-0002", "m2me-meter-1", "n1", FIRMWARE), "n1", T0).platformCertificate()));
+
+        PvaVerdictCodec verdicts = new PvaVerdictCodec();
+        Credential pvaId = pki.credential("pva");
+        PvaVerdictCodec.SignedVerdict signed = verdicts.verify(verdicts.sign(ok, "n1", T0, pvaId), List.of(pki.root("pva-root")), T0);
+        assertEquals(expected, signed.platformCertificate());
+        assertEquals(expected, signed.verdict().platformCertificate());
+        PvaVerdictCodec.SignedVerdict unnamed = verdicts.verify(verdicts.sign(new PlatformValidation.Verdict(PlatformValidation.Reason.OK,
+                "tre-0001", "authentic and intact"), "n1", T0, pvaId), List.of(pki.root("pva-root")), T0);
+        assertTrue(unnamed.valid());
+        assertEquals(null, unnamed.platformCertificate());
+    }
 }
