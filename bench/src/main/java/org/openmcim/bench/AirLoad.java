@@ -146,7 +146,7 @@ public final class AirLoad {
             // before it is answered. With --block B each member reserves B SEQ values per subscriber
             // in one such call and grants the rest from its own memory (SqnBlocks) for up to
             // --block-validity seconds (sqn.block-validity, default 10).
-            Path dbDir = Files.createTempDirectory("airload-store");
+            Path dbDir = WorkDirectory.create("airload-store");
             SecureRandom rnd = new SecureRandom();
             byte[] kek = new byte[KeyCipher.KEK_BYTES];
             rnd.nextBytes(kek);

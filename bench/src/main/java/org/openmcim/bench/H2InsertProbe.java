@@ -34,7 +34,7 @@ public final class H2InsertProbe {
         int n = Integer.parseInt(a[1]);
         int commitEvery = a.length > 2 ? Integer.parseInt(a[2]) : Integer.MAX_VALUE;
         String settings = a.length > 3 ? a[3] : "";
-        Path dir = Files.createTempDirectory("h2probe");
+        Path dir = WorkDirectory.create("h2probe");
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("db") + settings, "sa", "");
              Statement st = c.createStatement()) {
             st.execute("CREATE TABLE t (" + (big ? "id BIGINT PRIMARY KEY, imsi VARCHAR(15) NOT NULL" : "imsi VARCHAR(15) PRIMARY KEY")

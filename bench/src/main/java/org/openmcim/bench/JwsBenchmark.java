@@ -45,7 +45,7 @@ public class JwsBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        Path dir = Files.createTempDirectory("jws-bench");
+        Path dir = WorkDirectory.create("jws-bench");
         now = Instant.now();
         DevelopmentPki pki = DevelopmentPki.init(dir.resolve("pki"), now.minusSeconds(3600), new SecureRandom(), false);
         signer = pki.credential("ro-bootstrap");

@@ -158,7 +158,7 @@ public final class ProvisioningLoad {
                      TlsProvider tls, String keyShares, List<String> deviceGroups) throws Exception {
         // Enrolment logs one line per registration; the figures are what this tool prints.
         java.util.logging.Logger.getLogger("org.openmcim").setLevel(java.util.logging.Level.WARNING);
-        Path work = Files.createTempDirectory("bench-prov");
+        Path work = WorkDirectory.create("bench-prov");
         SecureRandom random = new SecureRandom();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         long setup = System.nanoTime();

@@ -53,7 +53,7 @@ public final class RecordWrites {
             }
             o.put(args[i], args[i + 1]);
         }
-        Path base = o.get("--dir").isEmpty() ? Files.createTempDirectory("record-writes") : Files.createDirectories(Path.of(o.get("--dir")));
+        Path base = o.get("--dir").isEmpty() ? WorkDirectory.create("record-writes") : Files.createDirectories(Path.of(o.get("--dir")));
         int ops = Integer.parseInt(o.get("--ops"));
         int rounds = Integer.parseInt(o.get("--rounds"));
         SecureRandom random = new SecureRandom();

@@ -75,7 +75,7 @@ public final class StoreLoad {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        Path dir = Files.createTempDirectory("storeload");
+        Path dir = WorkDirectory.create("storeload");
         if (dbUrl == null) {
             dbUrl = "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath();
         }

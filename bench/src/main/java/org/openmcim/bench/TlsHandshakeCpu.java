@@ -45,7 +45,7 @@ public final class TlsHandshakeCpu {
         TlsProvider provider = TlsProvider.parse(args.length > 0 ? args[0] : "openssl").effective("tls-handshake-cpu");
         boolean resume = args.length > 1 && args[1].equals("resume");
         int n = args.length > 2 ? Integer.parseInt(args[2]) : 500;
-        DevelopmentPki pki = DevelopmentPki.init(Files.createTempDirectory("tls-cpu").resolve("pki"), Instant.now().minusSeconds(3600),
+        DevelopmentPki pki = DevelopmentPki.init(WorkDirectory.create("tls-cpu").resolve("pki"), Instant.now().minusSeconds(3600),
                 new SecureRandom(), false);
         SslContext ctx = TlsContexts.server(pki.credential("dpf"), List.of(), false, provider);
         EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

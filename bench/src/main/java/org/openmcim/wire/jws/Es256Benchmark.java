@@ -49,7 +49,7 @@ public class Es256Benchmark {
 
     @Setup
     public void setUp() throws Exception {
-        DevelopmentPki pki = DevelopmentPki.init(Files.createTempDirectory("es256").resolve("pki"), Instant.now(), new SecureRandom(), false);
+        DevelopmentPki pki = DevelopmentPki.init(org.openmcim.bench.WorkDirectory.create("es256").resolve("pki"), Instant.now(), new SecureRandom(), false);
         Credential c = pki.credential("ro-bootstrap");
         key = c.key();
         pub = c.certificate().getPublicKey();

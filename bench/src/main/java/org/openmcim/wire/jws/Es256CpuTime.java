@@ -36,7 +36,7 @@ public final class Es256CpuTime {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        DevelopmentPki pki = DevelopmentPki.init(Files.createTempDirectory("es256").resolve("pki"), Instant.now(), new SecureRandom(), false);
+        DevelopmentPki pki = DevelopmentPki.init(org.openmcim.bench.WorkDirectory.create("es256").resolve("pki"), Instant.now(), new SecureRandom(), false);
         Credential c = pki.credential("ro-bootstrap");
         PrivateKey key = c.key();
         PublicKey pub = c.certificate().getPublicKey();
