@@ -137,7 +137,7 @@ public final class AirLoad {
     private void run(String mode, int connections, int window, int rate, int seconds, int subscribers, int warmup, String storeKind,
                      int workers, int ioThreads, int lease, boolean prime, SqnBlocks.Settings block, Map<String, String> hzProperties)
             throws Exception {
-        double speedBefore = HostSpeed.p256VerifyMicros();
+        double speedBefore = HostSpeed.inFreshJvm();
         List<StoreMember> members = new ArrayList<>();
         CredentialStore store;
         if (storeKind.equals("hazelcast")) {
@@ -293,7 +293,7 @@ public final class AirLoad {
         } finally {
             members.forEach(StoreMember::close);
         }
-        System.out.println(HostSpeed.line(speedBefore, HostSpeed.p256VerifyMicros()));
+        System.out.println(HostSpeed.line(speedBefore, HostSpeed.inFreshJvm()));
     }
 
     /** The ICF's count of requests answered without a worker hand-off (0 for a build without it). */

@@ -19,6 +19,11 @@ import org.openmcim.wire.ec.P256;
  * with no steal time reported (docs/benchmarks.md, issue #5): the vCPUs' speed moves (shared caches,
  * a busy sibling thread, clock), and steal does not show it. The load tools print this before and
  * after a run, with nothing else of theirs running, so runs of different hours can be compared.
+ *
+ * <p>Measured in a JVM of its own ({@link #inFreshJvm}): measured inside the load tool after a run,
+ * the same verification took 326 µs once against 78 µs before it (2026-11-24 04:02), because the run
+ * had recompiled Bouncy Castle's field arithmetic under the services' call profile (other point
+ * types and multipliers at the same call sites), which says nothing about the host.
  */
 public final class HostSpeed {
     private HostSpeed() {
@@ -57,8 +62,36 @@ public final class HostSpeed {
         return chunk[chunk.length / 2];
     }
 
+    /**
+     * {@link #p256VerifyMicros} in a new JVM on this one's class path (so no profile of the caller's
+     * work shapes the compiled code), or NaN with a line on stderr if that JVM cannot run.
+     */
+    static double inFreshJvm() {
+        try {
+            Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), HostSpeed.class.getName(), "--bare")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            if (p.waitFor() != 0 || !out.matches("[0-9]+\\.[0-9]+")) {
+                System.err.println("host speed: the measuring JVM said: " + out);
+                return Double.NaN;
+            }
+            return Double.parseDouble(out);
+        } catch (java.io.IOException e) {
+            System.err.println("host speed: cannot start a JVM: " + e.getMessage());
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+    }
+
     /** Standalone: {@code java -cp bench/target/benchmarks.jar org.openmcim.bench.HostSpeed [N]}, N measurements. */
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("--bare")) {
+            System.out.printf(java.util.Locale.ROOT, "%.1f%n", p256VerifyMicros()); // for inFreshJvm
+            return;
+        }
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         for (int i = 0; i < n; i++) {
             System.out.printf("%.1f µs per P-256 verification (one thread, Bouncy Castle)%n", p256VerifyMicros());
@@ -73,7 +106,7 @@ public final class HostSpeed {
 
     /** One line for the tools' output. */
     static String line(double before, double after) {
-        return String.format("host speed (one thread verifying one P-256 signature with Bouncy Castle, with no load running): %.1f µs"
+        return String.format("host speed (one thread verifying one P-256 signature with Bouncy Castle, in a JVM of its own, with no load running): %.1f µs"
                 + " before the run, %.1f µs after", before, after);
     }
 }
