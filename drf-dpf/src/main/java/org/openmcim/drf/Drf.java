@@ -7,21 +7,14 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -80,6 +73,8 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
     private final Registry registry;
     private final NonceLedger ledger;
     private final Clock clock;
+    /** Validates the operators' TLS chains (ICF admin, SHOs) to their configured roots. */
+    private final org.openmcim.pki.CertificatePaths operatorPaths = new org.openmcim.pki.CertificatePaths();
     private final SecureRandom random;
     private final MeterRegistry meters;
     private final BootstrapCodec bootstrapCodec = new BootstrapCodec();
@@ -492,25 +487,8 @@ public final class Drf implements PcidAttachedListener, AutoCloseable {
         return cn;
     }
 
-    static boolean chainsTo(List<X509Certificate> chain, X509Certificate root, Instant at) {
-        List<X509Certificate> path = new ArrayList<>();
-        for (X509Certificate c : chain) {
-            if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
-                path.add(c); // self-signed roots are anchors, not path members
-            }
-        }
-        if (path.isEmpty()) {
-            return false;
-        }
-        try {
-            PKIXParameters p = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
-            p.setRevocationEnabled(false);
-            p.setDate(Date.from(at));
-            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path), p);
-            return true;
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
+    private boolean chainsTo(List<X509Certificate> chain, X509Certificate root, Instant at) {
+        return operatorPaths.chainsTo(chain, root, at);
     }
 
     private static String text(JsonNode b, String field, boolean required) {

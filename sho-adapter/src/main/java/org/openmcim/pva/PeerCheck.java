@@ -1,15 +1,8 @@
 package org.openmcim.pva;
 
 import java.security.GeneralSecurityException;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Date;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -18,6 +11,7 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 import org.openmcim.http.JsonHttpServer;
+import org.openmcim.pki.CertificatePaths;
 
 /**
  * "Authorise at the edge" (STYLE.md point 6) for the SHO and PVA services. One TLS listener trusts
@@ -53,11 +47,7 @@ public final class PeerCheck {
         if (connection != null && connection.remembered(roots) instanceof Validated v && v.roots().equals(roots) && v.covers(at)) {
             return true;
         }
-        List<X509Certificate> path = new ArrayList<>(chain);
-        X509Certificate last = path.get(path.size() - 1);
-        if (path.size() > 1 && last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
-            path.remove(path.size() - 1);
-        }
+        List<X509Certificate> path = CertificatePaths.pathOf(chain);
         if (!validates(path, roots, at)) {
             return false;
         }
@@ -77,14 +67,8 @@ public final class PeerCheck {
 
     private static boolean validates(List<X509Certificate> path, List<X509Certificate> roots, Instant at) {
         try {
-            Set<TrustAnchor> anchors = new HashSet<>();
-            for (X509Certificate r : roots) {
-                anchors.add(new TrustAnchor(r, null));
-            }
-            PKIXParameters p = new PKIXParameters(anchors);
-            p.setRevocationEnabled(false);
-            p.setDate(Date.from(at));
-            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path), p);
+            // A new instance each time: operator chains are validated once per connection (remembered above).
+            new CertificatePaths().validate(path, roots, at);
             return true;
         } catch (GeneralSecurityException e) {
             return false;

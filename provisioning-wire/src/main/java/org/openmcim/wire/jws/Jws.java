@@ -8,18 +8,13 @@ import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
-import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Date;
 import java.util.List;
-import java.util.Set;
 
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
@@ -27,6 +22,7 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.util.BigIntegers;
+import org.openmcim.pki.CertificatePaths;
 import org.openmcim.pki.Credential;
 import org.openmcim.wire.ec.P256;
 
@@ -45,6 +41,9 @@ public final class Jws {
     private static final Base64.Encoder B64U = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64U_DEC = Base64.getUrlDecoder();
     private static final int MAX_SIZE = 64 * 1024;
+
+    /** Validates signer chains; remembers the issuers' points, as this instance remembers chains. */
+    private final CertificatePaths paths = new CertificatePaths();
 
     /** How many validated chains {@link #verify} remembers (least recently used first out). */
     static final int VALIDATED_CHAINS = 256;
@@ -347,28 +346,14 @@ public final class Jws {
         return out;
     }
 
-    /** The certification path in {@code chain}: without a self-signed root at its end, which is not part of the path to validate. */
     private static List<X509Certificate> pathOf(List<X509Certificate> chain) {
-        List<X509Certificate> path = new ArrayList<>(chain);
-        X509Certificate last = path.get(path.size() - 1);
-        if (path.size() > 1 && last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
-            path.remove(path.size() - 1);
-        }
-        return path;
+        return CertificatePaths.pathOf(chain);
     }
 
     /** PKIX to one of the trusted roots (RFC 5280 §6), the leaf allowed to sign. */
-    private static void validateChain(List<X509Certificate> chain, List<X509Certificate> roots, Instant at) throws InvalidJwsException {
-        List<X509Certificate> path = pathOf(chain);
+    private void validateChain(List<X509Certificate> chain, List<X509Certificate> roots, Instant at) throws InvalidJwsException {
         try {
-            Set<TrustAnchor> anchors = new java.util.HashSet<>();
-            for (X509Certificate r : roots) {
-                anchors.add(new TrustAnchor(r, null));
-            }
-            PKIXParameters p = new PKIXParameters(anchors);
-            p.setRevocationEnabled(false);
-            p.setDate(Date.from(at));
-            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path), p);
+            paths.validate(pathOf(chain), roots, at);
         } catch (GeneralSecurityException e) {
             throw new InvalidJwsException("untrusted-signer: certificate chain does not lead to a trusted root");
         }
