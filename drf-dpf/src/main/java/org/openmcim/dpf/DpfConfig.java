@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,9 +26,16 @@ import org.openmcim.pki.TlsProvider;
  * @param shoTimeout        a whole SHO call (the SHO asks the PVA and seals the MCIM within it)
  * @param tlsProvider       the TLS stack ({@code tls.provider}) of the device-facing listener and of the
  *                          SHO client alike
+ * @param tlsGroups         the key-exchange groups ({@code tls.groups}) of the listener and the SHO client;
+ *                          empty: the stack's default
  */
 public record DpfConfig(InetSocketAddress listen, Credential tls, DpfSettings settings, StateStore.Config state, Duration shoConnectTimeout,
-                        Duration shoTimeout, ConfigFiles.Limits limits, Optional<InetSocketAddress> metrics, TlsProvider tlsProvider) {
+                        Duration shoTimeout, ConfigFiles.Limits limits, Optional<InetSocketAddress> metrics, TlsProvider tlsProvider,
+                        List<String> tlsGroups) {
+
+    public DpfConfig {
+        tlsGroups = List.copyOf(tlsGroups);
+    }
 
     public static DpfConfig load(Path file) {
         return from(ConfigNode.load(file), file.toAbsolutePath().getParent());
@@ -87,6 +95,6 @@ public record DpfConfig(InetSocketAddress listen, Credential tls, DpfSettings se
         Optional<InetSocketAddress> metrics = root.has("metrics") ? Optional.of(root.hostPort("metrics")) : Optional.empty();
         root.rejectUnknownKeys();
         return new DpfConfig(listen, tls.credential(), new DpfSettings(roRoots, supplierRoots, shos, maxAge, renewal, downloadTtl), state, connect, call,
-                limits, metrics, tls.provider());
+                limits, metrics, tls.provider(), tls.groups());
     }
 }

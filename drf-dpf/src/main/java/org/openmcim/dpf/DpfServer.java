@@ -44,14 +44,14 @@ public final class DpfServer implements AutoCloseable {
         SessionStore sessions = new SessionStore(tables.apply("sessions"));
         List<java.security.cert.X509Certificate> shoRoots = cfg.settings().shos().values().stream().map(DpfSettings.Sho::root).distinct().toList();
         // The SHO client on the same TLS stack as the listener (tls.provider), with the same policy (TlsContexts).
-        ShoClient sho = new ShoClient(TlsContexts.client(cfg.tls(), shoRoots, cfg.tlsProvider().effective("dpf")), cfg.shoConnectTimeout(),
+        ShoClient sho = new ShoClient(TlsContexts.client(cfg.tls(), shoRoots, cfg.tlsProvider().effective("dpf"), cfg.tlsGroups()), cfg.shoConnectTimeout(),
                 cfg.shoTimeout());
         Dpf dpf = new Dpf(cfg.settings(), ledger, sessions, sho, pcids, clock, random, meters);
         // The DRF's registry lives in the same state (state-dir or store cluster): renewals move it.
         dpf.followRenewalsIn(new org.openmcim.drf.Registry(tables.apply("registry")));
         JsonHttpServer http = dpf.routes(JsonHttpServer.builder("dpf").meters(meters).maxBody(cfg.limits().maxBody())
                         .workers(cfg.limits().workers(), cfg.limits().queue())
-                        .tls(TlsContexts.server(cfg.tls(), List.of(), false, cfg.tlsProvider().effective("dpf"))))
+                        .tls(TlsContexts.server(cfg.tls(), List.of(), false, cfg.tlsProvider().effective("dpf"), cfg.tlsGroups())))
                 .start(cfg.listen());
         return new DpfServer(dpf, http, StateExpiry.dpf(dpf, sessions, ledger, clock), sho);
     }

@@ -30,17 +30,24 @@ public final class ConfigFiles {
         return c;
     }
 
-    /** The service's TLS section: its credential and the stack its listeners run on. */
-    public record Tls(Credential credential, TlsProvider provider) {
+    /** The service's TLS section: its credential, the stack its listeners run on and the key-exchange groups (empty: the stack's). */
+    public record Tls(Credential credential, TlsProvider provider, List<String> groups) {
+        public Tls {
+            groups = List.copyOf(groups);
+        }
     }
 
-    /** {@code tls: {certificate: FILE, key: FILE, provider: openssl|jdk}} (provider optional, default openssl). */
+    /**
+     * {@code tls: {certificate: FILE, key: FILE, provider: openssl|jdk, groups: [NAME, ...]}} (provider
+     * optional, default openssl; groups optional, {@link PkiFiles#groups}).
+     */
     public static Tls tls(ConfigNode root, Path base) {
         ConfigNode n = root.child("tls");
         TlsProvider provider = PkiFiles.provider(n);
+        List<String> groups = PkiFiles.groups(n, provider);
         Credential c = credential(root, "tls", n, base);
         n.rejectUnknownKeys();
-        return new Tls(c, provider);
+        return new Tls(c, provider, groups);
     }
 
     private static Credential credential(ConfigNode parent, String key, ConfigNode n, Path base) {

@@ -32,10 +32,23 @@ import org.openmcim.wire.bootstrap.BootstrapMessage;
  * @param tlsProvider     the TLS stack of both listeners ({@code tls.provider})
  * @param icfAdmin        the ICF's admin API, where a DRF on a state directory re-issues a PCID after a
  *                        revert to the pristine state ({@code icf-admin:}); empty: no such call
+ * @param tlsGroups       the key-exchange groups of both listeners ({@code tls.groups}); empty: the stack's default
  */
 public record DrfConfig(InetSocketAddress deviceListen, InetSocketAddress operatorListen, Credential tls, Credential signer,
                         DrfSettings settings, StateStore.Config state, List<Registration> registrations, ConfigFiles.Limits limits,
-                        Optional<InetSocketAddress> metrics, org.openmcim.pki.TlsProvider tlsProvider, Optional<IcfAdmin> icfAdmin) {
+                        Optional<InetSocketAddress> metrics, org.openmcim.pki.TlsProvider tlsProvider, Optional<IcfAdmin> icfAdmin,
+                        List<String> tlsGroups) {
+
+    public DrfConfig {
+        tlsGroups = List.copyOf(tlsGroups);
+    }
+
+    /** Without {@code tls.groups}: the stack's default groups. */
+    public DrfConfig(InetSocketAddress deviceListen, InetSocketAddress operatorListen, Credential tls, Credential signer,
+                     DrfSettings settings, StateStore.Config state, List<Registration> registrations, ConfigFiles.Limits limits,
+                     Optional<InetSocketAddress> metrics, org.openmcim.pki.TlsProvider tlsProvider, Optional<IcfAdmin> icfAdmin) {
+        this(deviceListen, operatorListen, tls, signer, settings, state, registrations, limits, metrics, tlsProvider, icfAdmin, List.of());
+    }
 
     /**
      * {@code icf-admin: {url, roots, timeout}}: the RO's ICF admin API (docs/icf-admin-api.md,
@@ -152,7 +165,7 @@ public record DrfConfig(InetSocketAddress deviceListen, InetSocketAddress operat
         DrfSettings settings = new DrfSettings(roId, shoRoots, shoNames, supplierRoots, defaultDpf, apn, pdnType, lifetime, attachValidity,
                 maxAge, non3gpp, push, icf);
         return new DrfConfig(device, operator, tls.credential(), signer, settings, state, List.copyOf(regs), limits, metrics, tls.provider(),
-                icfAdmin);
+                icfAdmin, tls.groups());
     }
 
     /**

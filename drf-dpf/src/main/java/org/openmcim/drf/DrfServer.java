@@ -59,7 +59,7 @@ public final class DrfServer implements AutoCloseable {
         JsonHttpServer device = null;
         try {
             device = drf.deviceRoutes(JsonHttpServer.builder("drf-device").meters(meters).maxBody(cfg.limits().maxBody())
-                    .workers(cfg.limits().workers(), cfg.limits().queue()).tls(TlsContexts.server(cfg.tls(), List.of(), false, tls)))
+                    .workers(cfg.limits().workers(), cfg.limits().queue()).tls(TlsContexts.server(cfg.tls(), List.of(), false, tls, cfg.tlsGroups())))
                     .start(cfg.deviceListen());
             // Mutual TLS admits a client under any of these roots; which endpoint it may use is decided per
             // request from its CN and the root its chain validates to (Drf.authenticatedSho / authenticatedIcf).
@@ -67,7 +67,7 @@ public final class DrfServer implements AutoCloseable {
             cfg.settings().icf().ifPresent(i -> operatorRoots.add(i.root()));
             JsonHttpServer operator = drf.operatorRoutes(JsonHttpServer.builder("drf-operator").meters(meters).maxBody(cfg.limits().maxBody())
                     .workers(cfg.limits().workers(), cfg.limits().queue())
-                    .tls(TlsContexts.server(cfg.tls(), operatorRoots, true, tls)))
+                    .tls(TlsContexts.server(cfg.tls(), operatorRoots, true, tls, cfg.tlsGroups())))
                     .start(cfg.operatorListen());
             return new DrfServer(drf, device, operator, org.openmcim.dpf.StateExpiry.drf(ledger, clock));
         } catch (InterruptedException | RuntimeException e) {

@@ -93,6 +93,28 @@ class ConfigTest {
         assertTrue(assertThrows(ConfigException.class, () -> DrfConfig.load(badDrf)).getMessage().contains("tls.provider"));
     }
 
+    /** {@code tls.groups}: absent as shipped (the stack's default), known names only, openssl only. */
+    @Test
+    void tlsGroups() throws Exception {
+        assertEquals(List.of(), DpfConfig.load(write("dpf-groups-none.yaml", dpfYaml)).tlsGroups());
+        assertEquals(List.of(), DrfConfig.load(write("drf-groups-none.yaml", drfYaml)).tlsGroups());
+        String groups = "  provider: openssl\n  groups: [x25519mlkem768, X25519]";
+        assertEquals(List.of("X25519MLKEM768", "X25519"),
+                DpfConfig.load(write("dpf-groups.yaml", dpfYaml.replace("  provider: openssl", groups))).tlsGroups(),
+                "names as BoringSSL spells them, in the configured order");
+        assertEquals(List.of("X25519MLKEM768", "X25519"),
+                DrfConfig.load(write("drf-groups.yaml", drfYaml.replace("  provider: openssl", groups))).tlsGroups());
+        Map<String, String> says = Map.of(
+                "  provider: openssl\n  groups: [X448]", "tls.groups: unknown TLS group \"X448\"; known: X25519, P-256",
+                "  provider: openssl\n  groups: [X25519, x25519]", "tls.groups: \"X25519\" named twice",
+                "  provider: jdk\n  groups: [X25519]", "tls.groups: needs provider: openssl");
+        for (var e : says.entrySet()) {
+            Path bad = write("dpf-bad-groups.yaml", dpfYaml.replace("  provider: openssl", e.getKey()));
+            String m = assertThrows(ConfigException.class, () -> DpfConfig.load(bad), e.getKey()).getMessage();
+            assertTrue(m.startsWith(bad + ": " + e.getValue()), m + " should say " + e.getValue());
+        }
+    }
+
     @Test
     void icfSectionMistakesNameTheKey() throws Exception {
         Map<String, String> cases = Map.of(

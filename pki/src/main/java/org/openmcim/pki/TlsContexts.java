@@ -38,11 +38,27 @@ public final class TlsContexts {
      * validity dates and the key-usage checks are the same whichever stack runs the handshake.
      */
     public static SslContext server(Credential identity, List<X509Certificate> trusted, boolean requireClientCertificate, TlsProvider provider) {
+        return server(identity, trusted, requireClientCertificate, provider, List.of());
+    }
+
+    /**
+     * The same server accepting exactly {@code groups} for the key exchange (RFC 8446 §4.2.7: a client
+     * whose supported_groups has none of them fails the handshake; one whose key share is another of
+     * them gets a HelloRetryRequest), in the server's order of preference; empty keeps the stack's
+     * default. BoringSSL names, as {@link #client(Credential, List, TlsProvider, List)}; refused with
+     * {@link TlsProvider#JDK} for the same reason.
+     */
+    public static SslContext server(Credential identity, List<X509Certificate> trusted, boolean requireClientCertificate, TlsProvider provider,
+                                    List<String> groups) {
+        requireOpenSslFor(groups, provider);
         try {
             SslContextBuilder b = SslContextBuilder.forServer(identity.key(), identity.chain().toArray(X509Certificate[]::new))
                     .sslProvider(provider.netty()).protocols(TLS13);
             if (requireClientCertificate) {
                 b.clientAuth(ClientAuth.REQUIRE).trustManager(trusted.toArray(X509Certificate[]::new));
+            }
+            if (!groups.isEmpty()) {
+                b.option(OpenSslContextOption.GROUPS, groups.toArray(String[]::new));
             }
             SslContext ctx = b.build();
             if (ctx.sessionContext() instanceof OpenSslServerSessionContext openSsl) {
@@ -131,9 +147,7 @@ public final class TlsContexts {
      * so groups with {@link TlsProvider#JDK} are refused rather than silently ignored.
      */
     public static SslContext client(Credential identity, List<X509Certificate> trusted, TlsProvider provider, List<String> groups) {
-        if (!groups.isEmpty() && provider != TlsProvider.OPENSSL) {
-            throw new IllegalArgumentException("TLS groups per context need the openssl provider; on the JDK use -Djdk.tls.namedGroups");
-        }
+        requireOpenSslFor(groups, provider);
         try {
             SslContextBuilder b = SslContextBuilder.forClient().sslProvider(provider.netty()).protocols(TLS13)
                     .trustManager(trusted.toArray(X509Certificate[]::new))
@@ -147,6 +161,19 @@ public final class TlsContexts {
             return b.build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build TLS client context: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The TLS group names BoringSSL (netty-tcnative 2.0.x) accepts for {@code SSL_CTX_set1_groups_list},
+     * as configuration may name them: the classical ECDHE groups and the hybrid post-quantum one.
+     */
+    public static final List<String> GROUP_NAMES = List.of("X25519", "P-256", "P-384", "P-521", "X25519MLKEM768");
+
+    private static void requireOpenSslFor(List<String> groups, TlsProvider provider) {
+        if (!groups.isEmpty() && provider != TlsProvider.OPENSSL) {
+            throw new IllegalArgumentException("TLS groups per context need the openssl provider (here " + provider.configName()
+                    + "); on the JDK use -Djdk.tls.namedGroups");
         }
     }
 }

@@ -333,4 +333,29 @@ class MutualTlsTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> TlsContexts.client(null, List.of(pki.root("ro-root")), TlsProvider.JDK, List.of("X25519")));
     }
+
+    /**
+     * A server's {@code tls.groups} (TlsContexts.server with groups) is what it accepts: a hybrid-only
+     * DPF refuses a device that offers X25519 alone and takes one that offers the hybrid, even second
+     * (RFC 8446 §4.1.4: a HelloRetryRequest asks for that share).
+     */
+    @Test
+    void serverGroupsAreWhatTheServerAccepts() throws Exception {
+        usable(TlsProvider.OPENSSL);
+        Channel[] server = new Channel[1];
+        serve(TlsContexts.server(pki.credential("dpf"), List.of(), false, TlsProvider.OPENSSL, List.of("X25519MLKEM768")), server);
+        try {
+            InetSocketAddress a = (InetSocketAddress) server[0].localAddress();
+            List<java.security.cert.X509Certificate> ro = List.of(pki.root("ro-root"));
+            assertFalse(connect(TlsContexts.client(null, ro, TlsProvider.OPENSSL, List.of("X25519")), a, "dpf.ro.localdomain"),
+                    "no group in common");
+            assertTrue(connect(TlsContexts.client(null, ro, TlsProvider.OPENSSL, List.of("X25519", "X25519MLKEM768")), a, "dpf.ro.localdomain"),
+                    "the hybrid offered second: a HelloRetryRequest");
+            assertTrue(connect(TlsContexts.client(null, ro, TlsProvider.OPENSSL), a, "dpf.ro.localdomain"), "BoringSSL's default groups");
+        } finally {
+            server[0].close();
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TlsContexts.server(pki.credential("dpf"), List.of(), false, TlsProvider.JDK, List.of("X25519")));
+    }
 }

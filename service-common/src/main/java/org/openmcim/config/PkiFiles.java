@@ -45,6 +45,34 @@ public final class PkiFiles {
         }
     }
 
+    /**
+     * {@code groups} in a {@code tls:} section: the key-exchange groups the service's TLS contexts offer
+     * and accept, in order of preference (RFC 8446 §4.2.7), from {@link org.openmcim.pki.TlsContexts#GROUP_NAMES};
+     * absent or empty keeps the stack's default (BoringSSL today: X25519MLKEM768, X25519, P-256, P-384).
+     * A lab that trials post-quantum key exchange with its devices sets {@code [X25519MLKEM768]} to require
+     * it, or {@code [X25519, P-256]} to keep it out. Only the {@code openssl} provider takes groups per
+     * service; with {@code provider: jdk} they are refused here rather than ignored.
+     */
+    public static List<String> groups(ConfigNode tls, TlsProvider provider) {
+        if (!tls.has("groups")) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String g : tls.strings("groups")) {
+            String known = org.openmcim.pki.TlsContexts.GROUP_NAMES.stream().filter(n -> n.equalsIgnoreCase(g)).findFirst()
+                    .orElseThrow(() -> tls.error("groups", "unknown TLS group \"" + g + "\"; known: "
+                            + String.join(", ", org.openmcim.pki.TlsContexts.GROUP_NAMES)));
+            if (out.contains(known)) {
+                throw tls.error("groups", "\"" + known + "\" named twice");
+            }
+            out.add(known);
+        }
+        if (!out.isEmpty() && provider != TlsProvider.OPENSSL) {
+            throw tls.error("groups", "needs provider: openssl (the JDK takes groups only for the whole process, -Djdk.tls.namedGroups)");
+        }
+        return List.copyOf(out);
+    }
+
     /** A key and certificate chain; {@code section} (e.g. {@code tls}) names it in the error. */
     public static Credential credential(Path base, String section, Path certificate, Path key) {
         try {
