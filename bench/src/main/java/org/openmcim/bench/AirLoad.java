@@ -70,6 +70,8 @@ import io.netty.channel.socket.SocketChannel;
  * <pre>
  * bin/bench-air --mode closed --connections 4 --window 64 --seconds 20     # throughput
  * bin/bench-air --mode open --rate 25000 --connections 4 --seconds 20      # latency at an offered rate
+ *   [--writer pacer|loop]   # pacer (default since 2026-11-24): the pacer thread writes each tick itself;
+ *                           # loop: it hands the tick to the client's event loop (every figure before that)
  * </pre>
  *
  * Open loop measures from the intended send time, so a stalled server shows up as latency rather
@@ -91,6 +93,7 @@ public final class AirLoad {
 
     public static void main(String[] args) throws Exception {
         String mode = "closed";
+        String writer = "pacer";
         int connections = 4;
         int window = 64;
         int rate = 25_000;
@@ -109,6 +112,12 @@ public final class AirLoad {
             String v = args[i + 1];
             switch (args[i]) {
                 case "--mode" -> mode = v;
+                case "--writer" -> {
+                    if (!v.equals("loop") && !v.equals("pacer")) {
+                        throw new IllegalArgumentException("--writer: loop (the pacer hands each tick to the client's event loop) or pacer (it writes itself)");
+                    }
+                    writer = v;
+                }
                 case "--connections" -> connections = Integer.parseInt(v);
                 case "--window" -> window = Integer.parseInt(v);
                 case "--rate" -> rate = Integer.parseInt(v);
@@ -133,11 +142,11 @@ public final class AirLoad {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        new AirLoad().run(mode, connections, window, rate, seconds, subscribers, warmup, storeKind, workers, ioThreads, lease, prime,
+        new AirLoad().run(mode, writer, connections, window, rate, seconds, subscribers, warmup, storeKind, workers, ioThreads, lease, prime,
                 new SqnBlocks.Settings(block, blockValidity), hz);
     }
 
-    private void run(String mode, int connections, int window, int rate, int seconds, int subscribers, int warmup, String storeKind,
+    private void run(String mode, String writer, int connections, int window, int rate, int seconds, int subscribers, int warmup, String storeKind,
                      int workers, int ioThreads, int lease, boolean prime, SqnBlocks.Settings block, Map<String, String> hzProperties)
             throws Exception {
         double speedBefore = HostSpeed.inFreshJvm();
@@ -209,11 +218,23 @@ public final class AirLoad {
             EventLoopGroup group = IoTransport.preferred().group(1, new io.netty.util.concurrent.DefaultThreadFactory("client-io", true));
             try {
                 List<Conn> conns = new ArrayList<>();
+                List<DirectConn> direct = new ArrayList<>();
+                boolean pacerWrites = mode.equals("open") && writer.equals("pacer");
                 for (int c = 0; c < connections; c++) {
-                    conns.add(connect(group, icf.boundAddresses().get(0), c));
+                    if (pacerWrites) {
+                        direct.add(new DirectConn(icf.boundAddresses().get(0), c));
+                    } else {
+                        conns.add(connect(group, icf.boundAddresses().get(0), c));
+                    }
                 }
                 for (Conn c : conns) {
                     c.open.await(5, TimeUnit.SECONDS);
+                }
+                for (DirectConn c : direct) {
+                    c.open.await(5, TimeUnit.SECONDS);
+                }
+                if (pacerWrites) {
+                    mode = "open (the pacer writes, a reader thread per connection)";
                 }
                 System.out.printf("AIR load: %s store%s, %d workers, %d ICF event loop(s) on %s, mode %s, %d connection(s), %s, %d subscribers, warm-up %d s, measure %d s, %d cores%n",
                         storeKind, storeKind.equals("hazelcast") ? " (SQN lease " + lease + ", block " + block.size() + ", validity " + block.validity().toSeconds()
@@ -222,6 +243,8 @@ public final class AirLoad {
                 long cpuBefore = ThreadTimes.processCpuNanos();
                 if (mode.equals("closed")) {
                     conns.forEach(c -> c.closedLoop(window));
+                } else if (pacerWrites) {
+                    startDirectOpenLoop(direct, rate);
                 } else {
                     startOpenLoop(group, conns, rate);
                 }
@@ -254,7 +277,7 @@ public final class AirLoad {
                 System.out.printf("latency ms: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f%n",
                         h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
                         h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
-                if (mode.equals("open")) {
+                if (mode.startsWith("open")) {
                     // Where the latency from the intended time went: the load client's own lateness
                     // (pacer wake-up, its event loop's turn) against the rest (ICF, loopback, the
                     // client reading the answer). Not additive per percentile; the first is what the
@@ -305,6 +328,7 @@ public final class AirLoad {
                             members.get(0).store().blockReservations());
                 }
                 conns.forEach(c -> c.channel.close());
+                direct.forEach(DirectConn::close);
             } finally {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             }
@@ -379,15 +403,19 @@ public final class AirLoad {
                     }
                 }).connect(new InetSocketAddress(to.getHostString(), to.getPort())).sync().channel();
         c.channel = ch;
-        ch.writeAndFlush(DiameterMessage.request(CommandCode.CAPABILITIES_EXCHANGE, ApplicationId.COMMON).hopByHop(1).endToEnd(1)
+        ch.writeAndFlush(cer());
+        return c;
+    }
+
+    private DiameterMessage cer() {
+        return DiameterMessage.request(CommandCode.CAPABILITIES_EXCHANGE, ApplicationId.COMMON).hopByHop(1).endToEnd(1)
                 .add(Avp.diameterIdentity(d.avp("Origin-Host"), "mme.localdomain"),
                         Avp.diameterIdentity(d.avp("Origin-Realm"), "localdomain"),
                         Avp.address(d.avp("Host-IP-Address"), org.openmcim.diameter.DiameterAddress.of(java.net.InetAddress.getLoopbackAddress())),
                         Avp.unsigned32(d.avp("Vendor-Id"), 0), Avp.utf8String(d.avp("Product-Name"), "openmcim-bench"),
                         Avp.grouped(d.avp("Vendor-Specific-Application-Id"), Avp.unsigned32(d.avp("Vendor-Id"), VendorId.THREE_GPP),
                                 Avp.unsigned32(d.avp("Auth-Application-Id"), ApplicationId.S6A)))
-                .build());
-        return c;
+                .build();
     }
 
     /**
@@ -460,6 +488,153 @@ public final class AirLoad {
         return 0;
     }
 
+    /** One answer: its latency from the intended send time (and from the client's write, if {@code written} is not 0), its result. */
+    private void onAnswer(ByteBuf f, long intended, long written, long now) {
+        latency.recordValue(now - intended);
+        if (written != 0) {
+            fromWrite.recordValue(now - written);
+        }
+        TailSlices t = tail;
+        if (t != null) {
+            t.record(intended, now - intended);
+        }
+        long rc = resultCode(f);
+        if (rc == 2001) {
+            answered.increment();
+        } else {
+            failed.increment();
+            failures.computeIfAbsent(rc < 0 ? -1 : rc, x -> new LongAdder()).increment();
+        }
+    }
+
+    /**
+     * The open loop with {@code --writer pacer}: the pacer thread writes each tick's requests to the
+     * connections' sockets itself, one write(2) per connection and tick, instead of handing them to
+     * an event loop (a wake-up of a second thread per tick, measured as half the client's lateness,
+     * docs/benchmarks.md issue #3). Latency is measured from the intended send time as before.
+     */
+    private void startDirectOpenLoop(List<DirectConn> conns, int rate) {
+        long periodNanos = 100_000;
+        long start = System.nanoTime();
+        Thread pacer = new Thread(() -> {
+            long sent = 0;
+            try {
+                while (!Thread.currentThread().isInterrupted() && conns.stream().allMatch(DirectConn::isOpen)) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(periodNanos);
+                    long due = (System.nanoTime() - start) * rate / 1_000_000_000L;
+                    for (long seq = sent; seq < due; seq++) {
+                        conns.get((int) (seq % conns.size())).add(start + seq * 1_000_000_000L / rate);
+                    }
+                    sent = Math.max(sent, due);
+                    for (DirectConn c : conns) {
+                        c.flush();
+                    }
+                }
+            } catch (java.io.IOException e) {
+                if (conns.stream().allMatch(DirectConn::isOpen)) {
+                    System.err.println("air-pacer: " + e);
+                }
+            }
+        }, "air-pacer");
+        pacer.setDaemon(true);
+        pacer.start();
+    }
+
+    /** A blocking socket written by the pacer thread and read by a thread of its own ({@code --writer pacer}). */
+    private final class DirectConn {
+        final CountDownLatch open = new CountDownLatch(1);
+        final java.nio.channels.SocketChannel socket;
+        final int index;
+        final java.util.concurrent.atomic.AtomicLongArray sentAt = new java.util.concurrent.atomic.AtomicLongArray(1 << 20);
+        final java.util.concurrent.atomic.AtomicLongArray writtenAt = new java.util.concurrent.atomic.AtomicLongArray(1 << 20);
+        final java.nio.ByteBuffer out = java.nio.ByteBuffer.allocateDirect(256 * 1024);
+        int nextId = 2;
+        int nextSub;
+
+        DirectConn(InetSocketAddress to, int index) throws java.io.IOException {
+            this.index = index;
+            this.nextSub = index * 7919;
+            socket = java.nio.channels.SocketChannel.open(new InetSocketAddress(to.getHostString(), to.getPort()));
+            socket.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            Thread reader = new Thread(this::read, "air-reader-" + index);
+            reader.setDaemon(true);
+            reader.start();
+            out.put(codec.encode(cer()));
+            flush();
+        }
+
+        boolean isOpen() {
+            return socket.isOpen();
+        }
+
+        /** Puts one AIR from the pre-encoded template, with fresh identifiers, in this tick's buffer (pacer thread). */
+        void add(long intendedNanos) throws java.io.IOException {
+            byte[] t = templates[nextSub++ % templates.length];
+            if (out.remaining() < t.length) {
+                flush();
+            }
+            int id = nextId++;
+            int p = out.position();
+            out.put(t);
+            out.putInt(p + 12, id);
+            out.putInt(p + 16, (index << 24) | (id & 0xFFFFFF));
+            int slot = id & (sentAt.length() - 1);
+            long now = System.nanoTime();
+            sentAt.set(slot, intendedNanos);
+            writtenAt.set(slot, now);
+            writeDelay.recordValue(Math.max(0, now - intendedNanos));
+        }
+
+        void flush() throws java.io.IOException {
+            out.flip();
+            while (out.hasRemaining()) {
+                socket.write(out);
+            }
+            out.clear();
+        }
+
+        /** Frames by the Diameter header's length (RFC 6733 §3), answers handled as the Netty client does. */
+        private void read() {
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(1 << 20);
+            try {
+                while (socket.read(in) >= 0) {
+                    in.flip();
+                    while (in.remaining() >= 20) {
+                        int length = in.getInt(in.position()) & 0xFFFFFF;
+                        if (length < 20 || length > in.capacity()) {
+                            failed.increment();
+                            socket.close();
+                            return;
+                        }
+                        if (in.remaining() < length) {
+                            break;
+                        }
+                        long now = System.nanoTime();
+                        ByteBuf f = io.netty.buffer.Unpooled.wrappedBuffer(in.array(), in.arrayOffset() + in.position(), length);
+                        if (f.getUnsignedMedium(5) == CommandCode.CAPABILITIES_EXCHANGE) {
+                            open.countDown();
+                        } else {
+                            int slot = f.getInt(12) & (sentAt.length() - 1);
+                            onAnswer(f, sentAt.get(slot), writtenAt.get(slot), now);
+                        }
+                        in.position(in.position() + length);
+                    }
+                    in.compact();
+                }
+            } catch (java.io.IOException e) {
+                // closed at the end of the run
+            }
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (java.io.IOException e) {
+                // nothing to keep
+            }
+        }
+    }
+
     private final class Conn extends io.netty.channel.ChannelInboundHandlerAdapter {
         final CountDownLatch open = new CountDownLatch(1);
         final int index;
@@ -515,22 +690,7 @@ public final class AirLoad {
                 }
                 long now = System.nanoTime();
                 int slot = f.getInt(f.readerIndex() + 12) & (sentAt.length - 1);
-                long intended = sentAt[slot];
-                latency.recordValue(now - intended);
-                if (!closedLoop) {
-                    fromWrite.recordValue(now - writtenAt[slot]);
-                }
-                TailSlices t = tail;
-                if (t != null) {
-                    t.record(intended, now - intended);
-                }
-                long rc = resultCode(f);
-                if (rc == 2001) {
-                    answered.increment();
-                } else {
-                    failed.increment();
-                    failures.computeIfAbsent(rc < 0 ? -1 : rc, x -> new LongAdder()).increment();
-                }
+                onAnswer(f, sentAt[slot], closedLoop ? 0 : writtenAt[slot], now);
                 if (closedLoop) {
                     send(now);
                     ctx.flush(); // one write(2) once the loop has read what arrived (FlushConsolidationHandler)
