@@ -37,6 +37,7 @@ import org.openmcim.pki.DevelopmentPki;
 import org.openmcim.pki.TlsContexts;
 import org.openmcim.pva.PlatformValidation;
 import org.openmcim.pva.PvaService;
+import org.openmcim.pva.PvaVerdictCodec;
 import org.openmcim.store.InMemoryCredentialStore;
 import org.openmcim.uesim.tre.LifecycleState;
 import org.openmcim.uesim.tre.McimSlot;
@@ -366,6 +367,84 @@ class ShoPvaServiceTest {
         req.put("treCertificate", other.certificate());
         assertError(post(dpf, url(sho1, "/sho/v1/provision"), req), 400, "certificate-mismatch");
         assertEquals(before, hss1.size());
+    }
+
+    /**
+     * A PVA whose verdicts do not name the platform credential (an earlier version of this PVA, or
+     * another vendor's following docs/sho-pva-api.md without that field): the SHO then verifies the
+     * attestation against its own supplier roots (ShoService step 3). The stand-in PVA below validates
+     * with the real {@link PlatformValidation} and signs with the real codec, leaving the field out;
+     * it also trusts a second supplier that the SHO does not.
+     */
+    @Test
+    void aVerdictWithoutTheCertificateMakesTheShoVerifyTheAttestation() throws Exception {
+        Instant now = clock.instant();
+        CertificateAuthority otherSupplier = CertificateAuthority.newRoot("other-supplier-root", now.minus(Duration.ofDays(1)), Duration.ofDays(3650), R);
+        PlatformValidation lenient = new PlatformValidation(List.of(pki.root("supplier-root"), otherSupplier.certificate()), Duration.ofMinutes(10));
+        lenient.registerReference(MODEL, Map.of("bootloader", BOOT, "firmware", FIRMWARE));
+        PvaVerdictCodec verdicts = new PvaVerdictCodec();
+        List<String> unnamed = new CopyOnWriteArrayList<>();
+        JsonHttpServer earlierPva = JsonHttpServer.builder("pva-without-platform-certificate")
+                .tls(TlsContexts.server(pki.credential("pva"), List.of(pki.root("sho1-root")), true))
+                .route("POST", "/pva/v1/validate", r -> {
+                    JsonNode b = JsonHttpServer.json(r);
+                    String nonce = b.path("nonce").asText();
+                    PlatformValidation.Verdict v = lenient.validate(b.path("attestation").asText(), nonce, clock.instant());
+                    PlatformValidation.Verdict withoutKey = new PlatformValidation.Verdict(v.reason(), v.treId(), v.detail());
+                    String jws = verdicts.sign(withoutKey, nonce, clock.instant(), pki.credential("pva"));
+                    unnamed.add(jws);
+                    Map<String, Object> out = new java.util.LinkedHashMap<>();
+                    out.put("valid", v.valid());
+                    out.put("verdict", jws);
+                    return JsonHttpServer.Response.ok(out);
+                }).start(loopback());
+        InMemoryCredentialStore hss = new InMemoryCredentialStore();
+        Credential cred = pki.credential("sho1");
+        ShoService sho = ShoService.start(new ShoService.Settings("sho1", loopback(), loopback(), cred, List.of(pki.root("ro-root")),
+                        List.of(pki.root("sho1-root")), Set.of("sho1-admin"), List.of(pki.root("supplier-root")), GRACE, List.of(),
+                        Set.of("dpf"), Set.of("drf")),
+                new McimIssuer(hss, "99970", "sho1", cred, "internet", R, clock),
+                new PvaClient(URI.create("https://localhost:" + earlierPva.address().getPort()), cred, List.of(pki.root("pva-root")), clock),
+                null, metrics, clock, R);
+        try {
+            HttpClient admin = sho1Admin; // its certificate is valid in real time, which the TLS handshake checks
+            // The genuine device: provisioned, and its TRE opens what was sealed for its key.
+            Device d = device("tre-unnamed-1");
+            contract(admin, sho, d.treId());
+            HttpResponse<String> ok = provision(sho, d);
+            assertEquals(200, ok.statusCode(), ok.body());
+            assertEquals(null, verdicts.verify(unnamed.get(unnamed.size() - 1), List.of(pki.root("pva-root")), clock.instant())
+                    .platformCertificate(), "the stand-in's verdict names no certificate");
+            McimSlot slot = d.tre().install(body(ok).path("mcimObject").asText(), clock.instant());
+            assertEquals(body(ok).path("imsi").asText(), slot.imsi());
+
+            // Another TRE's certificate beside this TRE's attestation: found by the SHO's own check.
+            Device other = device("tre-unnamed-2");
+            contract(admin, sho, other.treId());
+            long before = hss.size();
+            ObjectNode swapped = provisionRequest(other, attest(other.platform(), other.treId(), MODEL, "n-u2", FIRMWARE), "n-u2");
+            swapped.put("treCertificate", d.certificate());
+            assertError(post(dpf, url(sho, "/sho/v1/provision"), swapped), 400, "certificate-mismatch");
+
+            // A TRE of a supplier the PVA trusts and the SHO does not: the PVA said valid, the SHO refuses.
+            KeyPair k = CertificateAuthority.newKeyPair(R);
+            X509Certificate foreignCert = otherSupplier.certify("tre-foreign", k.getPublic(), CertificateAuthority.Usage.SIGNING, List.of(), List.of(),
+                    now, Duration.ofDays(3650));
+            Credential foreign = new Credential(k.getPrivate(), List.of(foreignCert, otherSupplier.certificate()));
+            contract(admin, sho, "tre-foreign");
+            ObjectNode req = JSON.createObjectNode().put("treId", "tre-foreign")
+                    .put("platformAttestation", attest(foreign, "tre-foreign", MODEL, "n-f", FIRMWARE)).put("nonce", "n-f")
+                    .put("treCertificate", Base64.getEncoder().encodeToString(foreignCert.getEncoded()));
+            HttpResponse<String> refused = post(dpf, url(sho, "/sho/v1/provision"), req);
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertEquals("platform-untrusted-signer", body(refused).path("error").asText(), refused.body());
+            assertTrue(verdicts.verify(unnamed.get(unnamed.size() - 1), List.of(pki.root("pva-root")), clock.instant()).valid(),
+                    "the stand-in PVA had accepted it");
+            assertEquals(before, hss.size(), "nothing issued for either refusal");
+        } finally {
+            sho.close();
+            earlierPva.close();
+        }
     }
 
     /** One flipped bit anywhere in the signed payload: the TRE refuses, and the failure report withdraws the MCIM. */
