@@ -218,7 +218,7 @@ public final class Dpf {
         }
         String objectId = header.path("objectId").asText("");
         if (!treId.equals(header.path("treId").asText()) || !target.id().equals(header.path("sho").asText())
-                || !Records.KEY.matcher(objectId).matches()) {
+                || !Records.isKey(objectId)) {
             throw new HttpException(502, "sho-bad-object", "the SHO's MCIMobj is not for this TRE");
         }
         Renewal renewal = renewal(boot.pcid(), objectId, treId, treCert, now);

@@ -46,7 +46,7 @@ public final class NonceLedger {
     }
 
     public Optional<Issued> find(String nonce) {
-        if (nonce == null || !Records.KEY.matcher(nonce).matches()) {
+        if (nonce == null || !Records.isKey(nonce)) {
             return Optional.empty();
         }
         return issued.get(nonce).map(b -> {
@@ -57,7 +57,7 @@ public final class NonceLedger {
     }
 
     public boolean isUsed(String nonce) {
-        return Records.KEY.matcher(nonce).matches() && used.get(nonce).isPresent();
+        return Records.isKey(nonce) && used.get(nonce).isPresent();
     }
 
     /**
@@ -74,7 +74,7 @@ public final class NonceLedger {
      * mean the same: only their presence is read ({@link #isUsed}, {@link #expire}).
      */
     public Consume consume(String nonce) {
-        if (nonce == null || !Records.KEY.matcher(nonce).matches()) {
+        if (nonce == null || !Records.isKey(nonce)) {
             return Consume.UNKNOWN;
         }
         return switch (used.claim(nonce, issued)) {
