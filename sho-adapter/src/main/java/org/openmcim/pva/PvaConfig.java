@@ -26,7 +26,7 @@ import org.openmcim.pki.TlsProvider;
 public record PvaConfig(Path base, InetSocketAddress listen, Path certificate, Path key, List<Path> shoRoots, List<Path> supplierRoots,
                         List<Path> adminRoots, Set<String> adminNames, Duration maxAttestationAge,
                         Map<String, Map<String, String>> references, List<BigInteger> revoked, Optional<InetSocketAddress> metrics,
-                        Optional<IssuingCa> issuingCa, TlsProvider tlsProvider) {
+                        Optional<IssuingCa> issuingCa, TlsProvider tlsProvider, List<String> tlsGroups) {
 
     /** The CA with which the PVA issues new platform credentials (IoT seed §2.6), and for how long. */
     public record IssuingCa(Path certificate, Path key, Duration validity) {
@@ -42,6 +42,7 @@ public record PvaConfig(Path base, InetSocketAddress listen, Path certificate, P
         Path cert = Path.of(tls.string("certificate"));
         Path key = Path.of(tls.string("key"));
         TlsProvider provider = PkiFiles.provider(tls);
+        List<String> groups = PkiFiles.groups(tls, provider);
         tls.rejectUnknownKeys();
         List<Path> shoRoots = PkiFiles.rootFiles(root, "sho-roots");
         List<Path> supplierRoots = PkiFiles.rootFiles(root, "supplier-roots");
@@ -94,7 +95,7 @@ public record PvaConfig(Path base, InetSocketAddress listen, Path certificate, P
         }
         root.rejectUnknownKeys();
         return new PvaConfig(base, listen, cert, key, shoRoots, supplierRoots, adminRoots, adminNames, age, Map.copyOf(refs),
-                List.copyOf(revoked), metrics, ca, provider);
+                List.copyOf(revoked), metrics, ca, provider, groups);
     }
 
     public Credential identity() {
@@ -133,7 +134,7 @@ public record PvaConfig(Path base, InetSocketAddress listen, Path certificate, P
 
     public PvaService.Settings settings() {
         InetSocketAddress at = new InetSocketAddress(listen.getHostString(), listen.getPort());
-        return new PvaService.Settings(at, identity(), roots(shoRoots), roots(adminRoots), adminNames, tlsProvider);
+        return new PvaService.Settings(at, identity(), roots(shoRoots), roots(adminRoots), adminNames, tlsProvider, tlsGroups);
     }
 
     @Override

@@ -33,14 +33,21 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class PvaService implements AutoCloseable {
     /** Who may do what, with which credential the PVA signs, and the TLS stack of its listener ({@code tls.provider}). */
     public record Settings(InetSocketAddress listen, Credential identity, List<X509Certificate> shoRoots,
-                           List<X509Certificate> adminRoots, Set<String> adminNames, TlsProvider tlsProvider) {
+                           List<X509Certificate> adminRoots, Set<String> adminNames, TlsProvider tlsProvider, List<String> tlsGroups) {
         /** On the default provider (OpenSSL where it loads). */
         public Settings(InetSocketAddress listen, Credential identity, List<X509Certificate> shoRoots, List<X509Certificate> adminRoots,
                         Set<String> adminNames) {
             this(listen, identity, shoRoots, adminRoots, adminNames, TlsProvider.OPENSSL);
         }
 
+        /** With the stack's default key-exchange groups. */
+        public Settings(InetSocketAddress listen, Credential identity, List<X509Certificate> shoRoots, List<X509Certificate> adminRoots,
+                        Set<String> adminNames, TlsProvider tlsProvider) {
+            this(listen, identity, shoRoots, adminRoots, adminNames, tlsProvider, List.of());
+        }
+
         public Settings {
+            tlsGroups = List.copyOf(tlsGroups);
             shoRoots = List.copyOf(shoRoots);
             adminRoots = List.copyOf(adminRoots);
             adminNames = Set.copyOf(adminNames);
@@ -65,7 +72,7 @@ public final class PvaService implements AutoCloseable {
         List<X509Certificate> trusted = new ArrayList<>(settings.shoRoots());
         trusted.addAll(settings.adminRoots());
         this.server = JsonHttpServer.builder("pva").meters(registry)
-                .tls(TlsContexts.server(settings.identity(), trusted, true, settings.tlsProvider().effective("pva")))
+                .tls(TlsContexts.server(settings.identity(), trusted, true, settings.tlsProvider().effective("pva"), settings.tlsGroups()))
                 .route("POST", "/pva/v1/validate", this::validate)
                 .route("POST", "/pva/v1/references", this::references)
                 .route("POST", "/pva/v1/revocations", this::revoke)

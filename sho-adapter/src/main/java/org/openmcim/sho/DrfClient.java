@@ -42,9 +42,14 @@ public final class DrfClient implements AutoCloseable {
 
     /** @param tls the TLS stack (the SHO's {@code tls.provider}, {@link TlsProvider#effective} already applied) */
     public DrfClient(URI base, URI shoUrl, Credential sho, List<X509Certificate> roRoots, TlsProvider tls) {
+        this(base, shoUrl, sho, roRoots, tls, List.of());
+    }
+
+    /** @param groups the key-exchange groups offered (the SHO's {@code tls.groups}; empty: the stack's) */
+    public DrfClient(URI base, URI shoUrl, Credential sho, List<X509Certificate> roRoots, TlsProvider tls, List<String> groups) {
         this.registrations = base.resolve("/drf/v1/registrations");
         this.shoUrl = shoUrl;
-        this.http = HttpsClient.builder("sho-drf-client", TlsContexts.client(sho, roRoots, tls)).connectTimeout(Duration.ofSeconds(5))
+        this.http = HttpsClient.builder("sho-drf-client", TlsContexts.client(sho, roRoots, tls, groups)).connectTimeout(Duration.ofSeconds(5))
                 .requestTimeout(Duration.ofSeconds(10)).maxResponseBody(64 * 1024).build();
     }
 

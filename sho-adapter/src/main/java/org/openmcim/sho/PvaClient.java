@@ -50,10 +50,15 @@ public final class PvaClient implements AutoCloseable {
 
     /** @param tls the TLS stack (the SHO's {@code tls.provider}, {@link TlsProvider#effective} already applied) */
     public PvaClient(URI base, Credential sho, List<X509Certificate> pvaRoots, Clock clock, TlsProvider tls) {
+        this(base, sho, pvaRoots, clock, tls, List.of());
+    }
+
+    /** @param groups the key-exchange groups offered (the SHO's {@code tls.groups}; empty: the stack's) */
+    public PvaClient(URI base, Credential sho, List<X509Certificate> pvaRoots, Clock clock, TlsProvider tls, List<String> groups) {
         this.validate = base.resolve("/pva/v1/validate");
         this.pvaRoots = List.copyOf(pvaRoots);
         this.clock = clock;
-        this.http = HttpsClient.builder("sho-pva-client", TlsContexts.client(sho, pvaRoots, tls)).connectTimeout(Duration.ofSeconds(5))
+        this.http = HttpsClient.builder("sho-pva-client", TlsContexts.client(sho, pvaRoots, tls, groups)).connectTimeout(Duration.ofSeconds(5))
                 .requestTimeout(Duration.ofSeconds(10)).maxResponseBody(256 * 1024).build();
     }
 

@@ -146,10 +146,11 @@ public final class ShoCommand implements Callable<Integer> {
         IcfServer hss = hssConfig == null ? null : up.started(IcfServer.start(hssConfig, store, registry, clock, random));
         Credential identity = settings.identity();
         McimIssuer issuer = new McimIssuer(store, cfg.imsiPrefix(), cfg.shoId(), identity, cfg.apn(), random, clock);
-        // The operator hops on the same TLS stack as the listeners (tls.provider).
+        // The operator hops on the same TLS stack and key-exchange groups as the listeners (tls.provider, tls.groups).
         TlsProvider tls = settings.tlsProvider().effective("sho-" + cfg.shoId());
-        PvaClient pva = new PvaClient(cfg.pvaUrl(), identity, cfg.roots(cfg.pvaRoots()), clock, tls);
-        DrfClient drf = cfg.drfUrl().map(u -> new DrfClient(u, operatorUrl(settings.listen()), identity, settings.roRoots(), tls)).orElse(null);
+        PvaClient pva = new PvaClient(cfg.pvaUrl(), identity, cfg.roots(cfg.pvaRoots()), clock, tls, settings.tlsGroups());
+        DrfClient drf = cfg.drfUrl().map(u -> new DrfClient(u, operatorUrl(settings.listen()), identity, settings.roRoots(), tls,
+                settings.tlsGroups())).orElse(null);
         ShoService sho = up.started(ShoService.start(settings, issuer, pva, drf, registry, clock, random));
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sho-withdrawals");

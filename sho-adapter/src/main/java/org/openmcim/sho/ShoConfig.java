@@ -30,7 +30,7 @@ public record ShoConfig(Path base, String shoId, InetSocketAddress listen, InetS
                         List<Path> roRoots, List<Path> supplierRoots, List<Path> adminRoots, Set<String> adminNames, URI pvaUrl,
                         List<Path> pvaRoots, Optional<URI> drfUrl, String imsiPrefix, String apn, Duration discardGrace,
                         Duration sweepInterval, List<Part> applicationParts, Optional<InetSocketAddress> metrics, Store store,
-                        Optional<Path> hss, Set<String> dpfNames, Set<String> drfNames, TlsProvider tlsProvider) {
+                        Optional<Path> hss, Set<String> dpfNames, Set<String> drfNames, TlsProvider tlsProvider, List<String> tlsGroups) {
 
     /** An application or data part of the RNCP (IoT seed §3.2.1), its content from a file. */
     public record Part(String id, McimPart.Kind kind, boolean sensitive, Path file) {
@@ -58,6 +58,7 @@ public record ShoConfig(Path base, String shoId, InetSocketAddress listen, InetS
         Path cert = Path.of(tls.string("certificate"));
         Path key = Path.of(tls.string("key"));
         TlsProvider provider = PkiFiles.provider(tls);
+        List<String> groups = PkiFiles.groups(tls, provider);
         tls.rejectUnknownKeys();
         List<Path> roRoots = PkiFiles.rootFiles(root, "ro-roots");
         Set<String> dpfNames = Set.copyOf(root.has("dpf-names") ? root.strings("dpf-names") : List.of("dpf"));
@@ -128,7 +129,7 @@ public record ShoConfig(Path base, String shoId, InetSocketAddress listen, InetS
         Optional<Path> hss = root.optionalString("hss").map(Path::of);
         root.rejectUnknownKeys();
         return new ShoConfig(base, shoId, listen, deviceListen, cert, key, roRoots, supplierRoots, adminRoots, adminNames, pvaUrl, pvaRoots,
-                drfUrl, prefix, apn, grace, sweep, List.copyOf(parts), metrics, store, hss, dpfNames, drfNames, provider);
+                drfUrl, prefix, apn, grace, sweep, List.copyOf(parts), metrics, store, hss, dpfNames, drfNames, provider, groups);
     }
 
     private static URI https(ConfigNode n, String key) {
@@ -162,7 +163,7 @@ public record ShoConfig(Path base, String shoId, InetSocketAddress listen, InetS
 
     public ShoService.Settings settings() {
         return new ShoService.Settings(shoId, resolved(listen), resolved(deviceListen), identity(), roots(roRoots), roots(adminRoots), adminNames,
-                roots(supplierRoots), discardGrace, parts(), dpfNames, drfNames, tlsProvider);
+                roots(supplierRoots), discardGrace, parts(), dpfNames, drfNames, tlsProvider, tlsGroups);
     }
 
     private static InetSocketAddress resolved(InetSocketAddress a) {

@@ -68,13 +68,23 @@ public final class ShoService implements AutoCloseable {
      * Identity, listeners, who may do what, and the grace period before an old SHO withdraws. The RO
      * root certifies the DRF, DPF, CHTIF and others alike: {@code dpfNames} / {@code drfNames}
      * (certificate CNs) say which of them is the DPF and the DRF. {@code tlsProvider} is the TLS stack
-     * of both listeners ({@code tls.provider}); the clients of the operator hops are made by the caller
-     * ({@code ShoCommand} gives them the same one).
+     * of both listeners ({@code tls.provider}) and {@code tlsGroups} their key-exchange groups
+     * ({@code tls.groups}, empty: the stack's); the clients of the operator hops are made by the caller
+     * ({@code ShoCommand} gives them the same).
      */
     public record Settings(String shoId, InetSocketAddress listen, InetSocketAddress deviceListen, Credential identity,
                            List<X509Certificate> roRoots, List<X509Certificate> adminRoots, Set<String> adminNames,
                            List<X509Certificate> supplierRoots, Duration discardGrace, List<McimPart> applicationParts,
-                           Set<String> dpfNames, Set<String> drfNames, TlsProvider tlsProvider) {
+                           Set<String> dpfNames, Set<String> drfNames, TlsProvider tlsProvider, List<String> tlsGroups) {
+        /** With the stack's default key-exchange groups. */
+        public Settings(String shoId, InetSocketAddress listen, InetSocketAddress deviceListen, Credential identity,
+                        List<X509Certificate> roRoots, List<X509Certificate> adminRoots, Set<String> adminNames,
+                        List<X509Certificate> supplierRoots, Duration discardGrace, List<McimPart> applicationParts,
+                        Set<String> dpfNames, Set<String> drfNames, TlsProvider tlsProvider) {
+            this(shoId, listen, deviceListen, identity, roRoots, adminRoots, adminNames, supplierRoots, discardGrace, applicationParts,
+                    dpfNames, drfNames, tlsProvider, List.of());
+        }
+
         /** On the default provider (OpenSSL where it loads). */
         public Settings(String shoId, InetSocketAddress listen, InetSocketAddress deviceListen, Credential identity,
                         List<X509Certificate> roRoots, List<X509Certificate> adminRoots, Set<String> adminNames,
@@ -85,6 +95,7 @@ public final class ShoService implements AutoCloseable {
         }
 
         public Settings {
+            tlsGroups = List.copyOf(tlsGroups);
             dpfNames = Set.copyOf(dpfNames);
             drfNames = Set.copyOf(drfNames);
             roRoots = List.copyOf(roRoots);
@@ -140,7 +151,7 @@ public final class ShoService implements AutoCloseable {
         trusted.addAll(settings.adminRoots());
         TlsProvider tls = settings.tlsProvider().effective("sho-" + settings.shoId());
         this.operators = JsonHttpServer.builder("sho-" + settings.shoId()).meters(registry)
-                .tls(TlsContexts.server(settings.identity(), trusted, true, tls))
+                .tls(TlsContexts.server(settings.identity(), trusted, true, tls, settings.tlsGroups()))
                 .route("POST", "/sho/v1/contracts", r -> counted("contracts", this::contract, r))
                 .route("POST", "/sho/v1/provision", r -> counted("provision", this::provision, r))
                 .route("POST", "/sho/v1/report", r -> counted("report", this::report, r))
@@ -149,7 +160,7 @@ public final class ShoService implements AutoCloseable {
                 .route("GET", "/sho/v1/instructions", r -> counted("instructions", this::instructions, r))
                 .start(settings.listen());
         this.devices = JsonHttpServer.builder("sho-" + settings.shoId() + "-device").meters(registry)
-                .tls(TlsContexts.server(settings.identity(), List.of(), false, tls))
+                .tls(TlsContexts.server(settings.identity(), List.of(), false, tls, settings.tlsGroups()))
                 .route("POST", "/sho/v1/discard", r -> counted("discard", this::discard, r))
                 .start(settings.deviceListen());
     }

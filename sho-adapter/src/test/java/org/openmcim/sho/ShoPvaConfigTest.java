@@ -99,6 +99,23 @@ class ShoPvaConfigTest {
         assertEquals(org.openmcim.pki.TlsProvider.JDK, sho(MINIMAL.replace("key: a.key}", "key: a.key, provider: jdk}")).tlsProvider());
         assertMessage(() -> sho(MINIMAL.replace("key: a.key}", "key: a.key, provider: gnutls}")), "sho9.yaml", "tls.provider");
         assertMessage(() -> sho(MINIMAL + "application-parts: [{id: mcim, file: x}]\n"), "sho9.yaml", "application-parts[0].id");
+        // tls.groups: the SHO's listeners and its PVA/DRF clients, openssl only (PkiFiles.groups, as the DRF/DPF's).
+        assertEquals(java.util.List.of(), sho(MINIMAL).tlsGroups(), "absent: the stack's default");
+        assertEquals(java.util.List.of("X25519MLKEM768"),
+                sho(MINIMAL.replace("key: a.key}", "key: a.key, groups: [x25519mlkem768]}")).tlsGroups());
+        assertMessage(() -> sho(MINIMAL.replace("key: a.key}", "key: a.key, groups: [X448]}")), "sho9.yaml", "tls.groups");
+        assertMessage(() -> sho(MINIMAL.replace("key: a.key}", "key: a.key, provider: jdk, groups: [X25519]}")), "sho9.yaml", "tls.groups");
+        String pvaYaml = """
+                listen: 127.0.0.1:1
+                tls: {certificate: a.crt, key: a.key, groups: [P-256, X25519]}
+                sho-roots: [s.crt]
+                supplier-roots: [x.crt]
+                admin: {roots: [r.crt], names: [admin]}
+                """;
+        assertEquals(java.util.List.of("P-256", "X25519"), PvaConfig.from(ConfigNode.parse("pva9.yaml", new StringReader(pvaYaml)), Path.of("."))
+                .tlsGroups());
+        assertMessage(() -> PvaConfig.from(ConfigNode.parse("pva9.yaml", new StringReader(pvaYaml.replace("P-256, X25519", "P-256, p-256"))),
+                Path.of(".")), "pva9.yaml", "tls.groups");
         assertMessage(() -> PvaConfig.from(ConfigNode.parse("pva9.yaml", new StringReader("""
                 listen: 127.0.0.1:1
                 tls: {certificate: a.crt, key: a.key}

@@ -447,6 +447,29 @@ class ShoPvaServiceTest {
         }
     }
 
+    /**
+     * {@code tls.groups} on the operator hop SHO → PVA: a PVA that accepts only the hybrid group refuses
+     * an SHO client offering X25519 alone (no verdict: pva-unavailable) and answers one offering it.
+     */
+    @Test
+    void pvaListenerAndShoClientTakeTheirGroups() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.openmcim.pki.TlsProvider.openSslAvailable(), "BoringSSL does not load here");
+        PvaService hybridOnly = PvaService.start(new PvaService.Settings(loopback(), pki.credential("pva"), List.of(pki.root("sho1-root")),
+                List.of(pki.root("pva-root")), Set.of("pva-admin"), org.openmcim.pki.TlsProvider.OPENSSL, List.of("X25519MLKEM768")),
+                validation, metrics, clock);
+        URI base = URI.create("https://localhost:" + hybridOnly.address().getPort());
+        try (PvaClient classical = new PvaClient(base, pki.credential("sho1"), List.of(pki.root("pva-root")), clock,
+                     org.openmcim.pki.TlsProvider.OPENSSL, List.of("X25519"));
+             PvaClient hybrid = new PvaClient(base, pki.credential("sho1"), List.of(pki.root("pva-root")), clock,
+                     org.openmcim.pki.TlsProvider.OPENSSL, List.of("X25519MLKEM768"))) {
+            assertThrows(PvaClient.PvaUnavailableException.class, () -> classical.validate("not-an-attestation", "n-g", "tre-g"));
+            PvaClient.Answer a = hybrid.validate("not-an-attestation", "n-g", "tre-g");
+            assertFalse(a.verdict().valid(), "a signed verdict came back: the handshake went through");
+        } finally {
+            hybridOnly.close();
+        }
+    }
+
     /** One flipped bit anywhere in the signed payload: the TRE refuses, and the failure report withdraws the MCIM. */
     @Test
     void tamperedMcimObjectIsRejectedByTheTre() throws Exception {
