@@ -10,7 +10,7 @@ import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
-import org.openmcim.wire.ec.P256;
+import org.openmcim.pki.P256;
 
 /**
  * How fast this host runs a fixed piece of the services' own work right now: one thread verifying

@@ -46,7 +46,7 @@ public final class NonceLedger {
     }
 
     public Optional<Issued> find(String nonce) {
-        if (nonce == null || !Records.isKey(nonce)) {
+        if (!Records.isKey(nonce)) {
             return Optional.empty();
         }
         return issued.get(nonce).map(b -> {
@@ -74,7 +74,7 @@ public final class NonceLedger {
      * mean the same: only their presence is read ({@link #isUsed}, {@link #expire}).
      */
     public Consume consume(String nonce) {
-        if (nonce == null || !Records.isKey(nonce)) {
+        if (!Records.isKey(nonce)) {
             return Consume.UNKNOWN;
         }
         return switch (used.claim(nonce, issued)) {

@@ -41,7 +41,7 @@ public final class SessionStore {
     }
 
     public Optional<DownloadSession> find(String objectId) {
-        if (objectId == null || !Records.isKey(objectId)) {
+        if (!Records.isKey(objectId)) {
             return Optional.empty();
         }
         return records.get(objectId).map(this::parse);

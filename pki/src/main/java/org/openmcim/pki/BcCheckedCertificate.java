@@ -14,7 +14,6 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPublicKey;
 import java.util.Collection;
 import java.util.Date;
 import java.util.List;
@@ -22,10 +21,7 @@ import java.util.Set;
 
 import javax.security.auth.x500.X500Principal;
 
-import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
-import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.StandardDSAEncoding;
@@ -41,17 +37,11 @@ import org.bouncycastle.crypto.signers.StandardDSAEncoding;
  */
 final class BcCheckedCertificate extends X509Certificate {
     private static final String ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
-    private static final ECDomainParameters P256;
-
-    static {
-        X9ECParameters x = CustomNamedCurves.getByName("secp256r1");
-        P256 = new ECDomainParameters(x.getCurve(), x.getG(), x.getN(), x.getH());
-    }
 
     private final X509Certificate certificate;
     private final java.util.function.Function<PublicKey, ECPublicKeyParameters> points;
 
-    /** @param points an issuer key as a P-256 point, or null if it is none ({@link #p256}, or a cache of it) */
+    /** @param points an issuer key as a P-256 point, or null if it is none ({@link P256#point}, or a cache of it) */
     BcCheckedCertificate(X509Certificate certificate, java.util.function.Function<PublicKey, ECPublicKeyParameters> points) {
         this.certificate = certificate;
         this.points = points;
@@ -67,7 +57,7 @@ final class BcCheckedCertificate extends X509Certificate {
         }
         BigInteger[] rs;
         try {
-            rs = StandardDSAEncoding.INSTANCE.decode(P256.getN(), certificate.getSignature());
+            rs = StandardDSAEncoding.INSTANCE.decode(P256.DOMAIN.getN(), certificate.getSignature());
         } catch (java.io.IOException | IllegalArgumentException e) {
             throw new SignatureException("malformed ECDSA signature value");
         }
@@ -80,19 +70,6 @@ final class BcCheckedCertificate extends X509Certificate {
         verifier.init(false, q);
         if (!verifier.verifySignature(hash, rs[0], rs[1])) {
             throw new SignatureException("certificate signature does not verify");
-        }
-    }
-
-    /** {@code key} as a point of P-256, checked to be on the curve; null for any other key. */
-    static ECPublicKeyParameters p256(PublicKey key) {
-        if (!(key instanceof ECPublicKey k) || k.getParams() == null || !k.getParams().getOrder().equals(P256.getN())
-                || !k.getParams().getGenerator().getAffineX().equals(P256.getG().getAffineXCoord().toBigInteger())) {
-            return null;
-        }
-        try {
-            return new ECPublicKeyParameters(P256.getCurve().createPoint(k.getW().getAffineX(), k.getW().getAffineY()), P256);
-        } catch (IllegalArgumentException e) {
-            return null; // not on the curve: let the wrapped certificate's provider refuse it
         }
     }
 

@@ -1,6 +1,7 @@
 package org.openmcim.pki;
 
 import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
@@ -8,14 +9,13 @@ import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.security.PublicKey;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Date;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
@@ -117,7 +117,7 @@ public final class CertificatePaths {
     private List<X509Certificate> checkedByBouncyCastle(List<X509Certificate> path) {
         List<X509Certificate> out = new ArrayList<>(path.size());
         for (X509Certificate c : path) {
-            out.add(c instanceof BcCheckedCertificate ? c : new BcCheckedCertificate(c, this::issuerPoint));
+            out.add(new BcCheckedCertificate(c, this::issuerPoint));
         }
         return out;
     }
@@ -126,7 +126,7 @@ public final class CertificatePaths {
     private ECPublicKeyParameters issuerPoint(PublicKey key) {
         ECPublicKeyParameters q = issuerPoints.get(key);
         if (q == null) {
-            q = BcCheckedCertificate.p256(key);
+            q = P256.point(key);
             if (q != null) {
                 issuerPoints.put(key, q);
             }

@@ -69,7 +69,7 @@ class CertificatePathsTest {
 
     @Test
     void theWrapperChecksP256SignaturesItselfAndStrictly() throws Exception {
-        BcCheckedCertificate c = new BcCheckedCertificate(tre.certificate(), BcCheckedCertificate::p256);
+        BcCheckedCertificate c = new BcCheckedCertificate(tre.certificate(), P256::point);
         assertDoesNotThrow(() -> c.verify(supplier.certificate().getPublicKey()));
         assertThrows(java.security.SignatureException.class, () -> c.verify(other.certificate().getPublicKey()));
         assertThrows(java.security.SignatureException.class, () -> c.verify(tre.certificate().getPublicKey()), "its own key did not sign it");
@@ -117,7 +117,7 @@ class CertificatePathsTest {
             @Override public byte[] getExtensionValue(String oid) { return null; }
         };
         java.security.SignatureException e = assertThrows(java.security.SignatureException.class,
-                () -> new BcCheckedCertificate(loosened, BcCheckedCertificate::p256).verify(supplier.certificate().getPublicKey()));
+                () -> new BcCheckedCertificate(loosened, P256::point).verify(supplier.certificate().getPublicKey()));
         assertEquals("malformed ECDSA signature value", e.getMessage());
     }
 

@@ -24,7 +24,7 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.util.BigIntegers;
 import org.openmcim.pki.CertificatePaths;
 import org.openmcim.pki.Credential;
-import org.openmcim.wire.ec.P256;
+import org.openmcim.pki.P256;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

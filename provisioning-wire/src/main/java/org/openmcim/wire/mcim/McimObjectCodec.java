@@ -36,7 +36,7 @@ import org.bouncycastle.crypto.params.HKDFParameters;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.util.BigIntegers;
 import org.openmcim.pki.Credential;
-import org.openmcim.wire.ec.P256;
+import org.openmcim.pki.P256;
 import org.openmcim.wire.jws.Jws;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package org.openmcim.wire.ec;
+package org.openmcim.pki;
 
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
@@ -11,7 +11,8 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 
 /**
  * P-256 (SEC 2 secp256r1) as the provisioning protocol's application-level EC work uses it: JWS
- * ES256 signatures (RFC 7518 §3.4) and the MCIMobj's ECDH to the TRE key. One domain with Bouncy
+ * ES256 signatures (RFC 7518 §3.4), the MCIMobj's ECDH to the TRE key and the certificates' own
+ * signatures in path validation ({@link BcCheckedCertificate}). One domain with Bouncy
  * Castle's dedicated field arithmetic, immutable and shared by every codec, so the generator's
  * precomputed multiples, which Bouncy Castle attaches to its point, are built once per process.
  */
