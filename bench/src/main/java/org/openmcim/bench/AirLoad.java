@@ -418,41 +418,53 @@ public final class AirLoad {
                 .build();
     }
 
+    /** Requests {@code [first, due)} are due; {@code intended} gives a request's intended send time in nanoTime. */
+    private interface Tick {
+        void send(long first, long due, java.util.function.LongUnaryOperator intended) throws Exception;
+    }
+
     /**
-     * Paces the open loop from a thread of its own that parks for 100 µs between ticks and hands
-     * each tick's due requests to the connections' event loop in one task. (A Netty task scheduled
-     * every 100 µs made that loop select without blocking, since its next deadline was always
-     * under half a millisecond away: the client spun a whole core, on a 2-core box shared with the
-     * ICF. Measured from the intended send times, as before.)
+     * Paces the open loop from a thread of its own that parks for 100 µs between ticks and hands each
+     * tick's due requests to {@code tick} while {@code running} says so. (A Netty task scheduled every
+     * 100 µs made the client's loop select without blocking, since its next deadline was always under
+     * half a millisecond away: the client spun a whole core, on a 2-core box shared with the ICF.)
+     * Latency counts from the intended send times, so a late tick shows as latency (no coordinated omission).
      */
-    private void startOpenLoop(EventLoopGroup group, List<Conn> conns, int rate) {
-        long periodNanos = 100_000; // 100 µs ticks: a request waits about this long for its tick
+    private static void pace(int rate, java.util.function.BooleanSupplier running, Tick tick) {
+        long periodNanos = 100_000; // 100 µs ticks: a request waits about half this long for its tick
         long start = System.nanoTime();
+        java.util.function.LongUnaryOperator intended = seq -> start + seq * 1_000_000_000L / rate;
         Thread pacer = new Thread(() -> {
             long sent = 0;
-            while (!group.isShuttingDown()) {
+            while (running.getAsBoolean()) {
                 java.util.concurrent.locks.LockSupport.parkNanos(periodNanos);
                 long due = (System.nanoTime() - start) * rate / 1_000_000_000L;
                 if (due <= sent) {
                     continue;
                 }
-                long first = sent;
-                sent = due;
                 try {
-                    group.execute(() -> {
-                        for (long seq = first; seq < due; seq++) {
-                            // Intended send time of this request, for latency without coordinated omission.
-                            conns.get((int) (seq % conns.size())).send(start + seq * 1_000_000_000L / rate);
-                        }
-                        conns.forEach(c -> c.channel.flush()); // one write(2) per connection and tick
-                    });
-                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    tick.send(sent, due, intended);
+                } catch (Exception e) {
+                    if (running.getAsBoolean()) {
+                        System.err.println("air-pacer: " + e);
+                    }
                     return; // shutting down
                 }
+                sent = due;
             }
         }, "air-pacer");
         pacer.setDaemon(true);
         pacer.start();
+    }
+
+    /** {@code --writer loop}: each tick's requests go to the connections' event loop in one task. */
+    private void startOpenLoop(EventLoopGroup group, List<Conn> conns, int rate) {
+        pace(rate, () -> !group.isShuttingDown(), (first, due, intended) -> group.execute(() -> {
+            for (long seq = first; seq < due; seq++) {
+                conns.get((int) (seq % conns.size())).send(intended.applyAsLong(seq));
+            }
+            conns.forEach(c -> c.channel.flush()); // one write(2) per connection and tick
+        }));
     }
 
     /**
@@ -488,6 +500,13 @@ public final class AirLoad {
         return 0;
     }
 
+    /** Open loop: a request intended for {@code intended} is written now; records how late, and returns now. */
+    private long written(long intended) {
+        long now = System.nanoTime();
+        writeDelay.recordValue(Math.max(0, now - intended));
+        return now;
+    }
+
     /** One answer: its latency from the intended send time (and from the client's write, if {@code written} is not 0), its result. */
     private void onAnswer(ByteBuf f, long intended, long written, long now) {
         latency.recordValue(now - intended);
@@ -508,36 +527,19 @@ public final class AirLoad {
     }
 
     /**
-     * The open loop with {@code --writer pacer}: the pacer thread writes each tick's requests to the
-     * connections' sockets itself, one write(2) per connection and tick, instead of handing them to
-     * an event loop (a wake-up of a second thread per tick, measured as half the client's lateness,
-     * docs/benchmarks.md issue #3). Latency is measured from the intended send time as before.
+     * {@code --writer pacer}: the pacer thread writes each tick's requests to the connections' sockets
+     * itself, one write(2) per connection and tick, instead of handing them to an event loop (a wake-up
+     * of a second thread per tick, measured as half the client's lateness, docs/benchmarks.md issue #3).
      */
     private void startDirectOpenLoop(List<DirectConn> conns, int rate) {
-        long periodNanos = 100_000;
-        long start = System.nanoTime();
-        Thread pacer = new Thread(() -> {
-            long sent = 0;
-            try {
-                while (!Thread.currentThread().isInterrupted() && conns.stream().allMatch(DirectConn::isOpen)) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(periodNanos);
-                    long due = (System.nanoTime() - start) * rate / 1_000_000_000L;
-                    for (long seq = sent; seq < due; seq++) {
-                        conns.get((int) (seq % conns.size())).add(start + seq * 1_000_000_000L / rate);
-                    }
-                    sent = Math.max(sent, due);
-                    for (DirectConn c : conns) {
-                        c.flush();
-                    }
-                }
-            } catch (java.io.IOException e) {
-                if (conns.stream().allMatch(DirectConn::isOpen)) {
-                    System.err.println("air-pacer: " + e);
-                }
+        pace(rate, () -> conns.stream().allMatch(DirectConn::isOpen), (first, due, intended) -> {
+            for (long seq = first; seq < due; seq++) {
+                conns.get((int) (seq % conns.size())).add(intended.applyAsLong(seq));
             }
-        }, "air-pacer");
-        pacer.setDaemon(true);
-        pacer.start();
+            for (DirectConn c : conns) {
+                c.flush();
+            }
+        });
     }
 
     /** A blocking socket written by the pacer thread and read by a thread of its own ({@code --writer pacer}). */
@@ -579,10 +581,8 @@ public final class AirLoad {
             out.putInt(p + 12, id);
             out.putInt(p + 16, (index << 24) | (id & 0xFFFFFF));
             int slot = id & (sentAt.length() - 1);
-            long now = System.nanoTime();
             sentAt.set(slot, intendedNanos);
-            writtenAt.set(slot, now);
-            writeDelay.recordValue(Math.max(0, now - intendedNanos));
+            writtenAt.set(slot, written(intendedNanos));
         }
 
         void flush() throws java.io.IOException {
@@ -669,9 +669,7 @@ public final class AirLoad {
             b.setInt(16, (index << 24) | (id & 0xFFFFFF));
             sentAt[id & (sentAt.length - 1)] = intendedNanos;
             if (!closedLoop) {
-                long now = System.nanoTime();
-                writtenAt[id & (writtenAt.length - 1)] = now;
-                writeDelay.recordValue(Math.max(0, now - intendedNanos));
+                writtenAt[id & (writtenAt.length - 1)] = written(intendedNanos);
             }
             channel.write(b, channel.voidPromise());
         }
